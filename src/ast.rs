@@ -1,0 +1,223 @@
+//! The syntax tree of rule files: what was written, with byte spans, before any name is resolved.
+
+use crate::diagnostic::Span;
+use jiff::civil::Date;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ident {
+    pub name: String,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Str {
+    pub value: String,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DateLit {
+    pub date: Date,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Item {
+    Purpose {
+        id: Ident,
+        meaning: Str,
+        parent: Option<Ident>,
+    },
+    Activity {
+        id: Ident,
+        meaning: Str,
+    },
+    Fact {
+        id: Ident,
+        ty: Ident,
+        default: Option<Literal>,
+        meaning: Str,
+    },
+    Group {
+        id: Ident,
+        meaning: Str,
+        includes: Vec<Ident>,
+        cite: Str,
+    },
+    Partner {
+        name: Str,
+        aka: Vec<Str>,
+        members: Vec<Membership>,
+    },
+    Block(Block),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Membership {
+    pub group: Ident,
+    pub from: DateLit,
+    pub to: Option<DateLit>,
+    pub cite: Str,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlockKind {
+    Authority,
+    Restriction,
+}
+
+/// An `authority` or `restriction` block.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Block {
+    pub kind: BlockKind,
+    pub id: Ident,
+    pub members: Vec<Member>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Member {
+    Name(Str),
+    Citation(Str),
+    Title(u32, Span),
+    AdministeredBy(Ident),
+    ExecutedBy(Ident),
+    Effective(DateLit, Option<Str>),
+    Expires(DateLit, Option<Str>),
+    Repealed(DateLit, Option<Str>),
+    Supersedes(Vec<Ident>),
+    Caveat(Str),
+    Serves(Vec<Ident>, Option<Str>),
+    Provides(Vec<Ident>, Option<Str>),
+    Recipients(Vec<Ident>, Option<Str>),
+    Funding(Vec<Ident>, Option<Str>),
+    Apply(Vec<Ident>),
+    Require(RuleHead, Expr),
+    Ceiling(RuleHead, Literal, Option<Ident>),
+    Duty(RuleHead, Ident, Option<Str>, Timing),
+}
+
+/// What every rule has: a name, an optional guard, reason, citation and caveat.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleHead {
+    pub name: Ident,
+    pub when: Option<Expr>,
+    pub because: Option<Str>,
+    pub cite: Str,
+    pub unconfirmed: Option<Str>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Timing {
+    DaysBefore { days: u32, session: bool },
+    DaysAfter { days: u32, session: bool },
+    BeforeStart,
+    Periodic(Str),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CmpOp {
+    Lt,
+    Le,
+    Eq,
+    Ne,
+    Ge,
+    Gt,
+}
+
+impl CmpOp {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            CmpOp::Lt => "<",
+            CmpOp::Le => "<=",
+            CmpOp::Eq => "==",
+            CmpOp::Ne => "!=",
+            CmpOp::Ge => ">=",
+            CmpOp::Gt => ">",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SetField {
+    Purposes,
+    Activities,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HasOp {
+    Has,
+    Any,
+    All,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expr {
+    Or(Vec<Expr>, Span),
+    And(Vec<Expr>, Span),
+    Not(Box<Expr>, Span),
+    Cmp {
+        lhs: Value,
+        op: CmpOp,
+        rhs: Value,
+        span: Span,
+    },
+    In {
+        value: Value,
+        negated: bool,
+        list: Vec<Literal>,
+        span: Span,
+    },
+    Has {
+        field: SetField,
+        op: HasOp,
+        items: Vec<Ident>,
+        span: Span,
+    },
+    Bare(Value),
+}
+
+impl Expr {
+    pub fn span(&self) -> Span {
+        match self {
+            Expr::Or(_, s) | Expr::And(_, s) | Expr::Not(_, s) => *s,
+            Expr::Cmp { span, .. } | Expr::In { span, .. } | Expr::Has { span, .. } => *span,
+            Expr::Bare(v) => v.span,
+        }
+    }
+}
+
+/// An operand, optionally plus or minus an integer (`fiscal_year + 2`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Value {
+    pub operand: Operand,
+    pub offset: i64,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Operand {
+    Literal(Literal),
+    /// `amount_usd`, `partner.nato`, `fact.excess_articles`: one or more dotted names.
+    Path(Vec<Ident>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Literal {
+    pub kind: LitKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum LitKind {
+    Usd(u64),
+    Months(u32),
+    Days(u32),
+    Date(Date),
+    Int(i64),
+    Bool(bool),
+    Str(String),
+    /// A bare word: an enum value (`NationalMilitary`) or an id (`counterterrorism`).
+    Word(String),
+}

@@ -1,0 +1,311 @@
+//! Regression cases: a proposal file whose `//!` header states the expected outcome. One harness
+//! runs them all (`authsel test`, and `cargo test`), so a new case is one new file, no Rust.
+//!
+//! Header lines (any order, before or inside the RON; see `docs/dsl.md`):
+//!
+//! ```text
+//! //! as_of: 2027-01-01
+//! //! ledger: faa-506a1 2027 80000000 [SUBCAP]
+//! //! expect recommended: usc10-333            (or `none`)
+//! //! expect verdict: eligible                 (eligible | conditional | none)
+//! //! expect usc10-333: eligible
+//! //! expect faa-506a1: ineligible by fy "FAA § 506(a)(1)"
+//! //! expect duty usc10-333: congressional_notification 2027-02-14   (or `null`)
+//! //! expect missing: leahy
+//! //! expect not-candidate: fms
+//! ```
+
+use crate::decision::Decision;
+use crate::eval::{Context, Outcome, Verdict};
+use crate::proposal::{Ledger, LedgerEntry};
+use crate::rulebase::RuleBase;
+use jiff::civil::Date;
+use std::fmt::Write;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Expect {
+    Recommended(Option<String>),
+    Verdict(String),
+    Candidate {
+        authority: String,
+        verdict: Verdict,
+        by: Option<(String, Option<String>)>,
+    },
+    Duty {
+        authority: String,
+        kind: String,
+        deadline: Option<Date>,
+    },
+    Missing(String),
+    NotCandidate(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Case {
+    pub name: String,
+    pub as_of: Option<Date>,
+    pub ledger: Ledger,
+    pub expects: Vec<Expect>,
+}
+
+/// The result of running one case: empty `failures` means it passed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseResult {
+    pub name: String,
+    pub failures: Vec<String>,
+    /// Rule outcomes seen, for coverage: (authority, rule, outcome).
+    pub seen: Vec<(String, String, Outcome)>,
+}
+
+impl CaseResult {
+    pub fn passed(&self) -> bool {
+        self.failures.is_empty()
+    }
+}
+
+/// Parses the `//!` header of a case file. Errors carry the 1-based line.
+pub fn parse_header(name: &str, text: &str) -> Result<Case, (usize, String)> {
+    let mut case = Case {
+        name: name.to_string(),
+        ..Case::default()
+    };
+    for (i, line) in text.lines().enumerate() {
+        let Some(body) = line.trim_start().strip_prefix("//!") else {
+            continue;
+        };
+        let body = body.trim();
+        let err = |m: &str| (i + 1, format!("{m}: `{body}`"));
+        let date = |s: &str| s.trim().parse::<Date>().map_err(|_| err("not a date"));
+        if let Some(v) = body.strip_prefix("as_of:") {
+            case.as_of = Some(date(v)?);
+        } else if let Some(v) = body.strip_prefix("ledger:") {
+            let parts: Vec<&str> = v.split_whitespace().collect();
+            let [authority, fy, amount, rest @ ..] = parts.as_slice() else {
+                return Err(err("ledger: AUTHORITY FY AMOUNT [SUBCAP]"));
+            };
+            case.ledger.entries.push(LedgerEntry {
+                authority: (*authority).to_string(),
+                fiscal_year: fy.parse().map_err(|_| err("bad fiscal year"))?,
+                amount_usd: amount
+                    .replace('_', "")
+                    .parse()
+                    .map_err(|_| err("bad amount"))?,
+                reference: format!("case line {}", i + 1),
+                ceiling: rest.first().map(|s| (*s).to_string()),
+            });
+        } else if let Some(v) = body.strip_prefix("expect") {
+            case.expects
+                .push(parse_expect(v.trim()).ok_or_else(|| err("cannot read expectation"))?);
+        } else if !body.is_empty() && !body.starts_with('#') {
+            return Err(err("unknown header line (as_of:, ledger:, expect ...)"));
+        }
+    }
+    if case.expects.is_empty() {
+        return Err((1, "a case needs at least one `//! expect` line".to_string()));
+    }
+    Ok(case)
+}
+
+fn verdict(s: &str) -> Option<Verdict> {
+    match s {
+        "eligible" => Some(Verdict::Eligible),
+        "conditional" => Some(Verdict::Conditional),
+        "ineligible" => Some(Verdict::Ineligible),
+        _ => None,
+    }
+}
+
+fn parse_expect(v: &str) -> Option<Expect> {
+    let (key, rest) = v.split_once(':')?;
+    let key = key.trim();
+    let rest = rest.trim();
+    Some(match key {
+        "recommended" => Expect::Recommended((rest != "none").then(|| rest.to_string())),
+        "verdict" => Expect::Verdict(rest.to_string()),
+        "missing" => Expect::Missing(rest.to_string()),
+        "not-candidate" => Expect::NotCandidate(rest.to_string()),
+        k if k.starts_with("duty ") => {
+            let authority = k.strip_prefix("duty ")?.trim().to_string();
+            let mut it = rest.split_whitespace();
+            let kind = it.next()?.to_string();
+            let deadline = match it.next()? {
+                "null" => None,
+                d => Some(d.parse().ok()?),
+            };
+            Expect::Duty {
+                authority,
+                kind,
+                deadline,
+            }
+        }
+        authority => {
+            let (v, by) = match rest.split_once(" by ") {
+                Some((v, by)) => {
+                    let by = by.trim();
+                    let (rule, cite) = match by.split_once(' ') {
+                        Some((r, c)) => {
+                            (r.to_string(), Some(c.trim().trim_matches('"').to_string()))
+                        }
+                        None => (by.to_string(), None),
+                    };
+                    (v.trim(), Some((rule, cite)))
+                }
+                None => (rest, None),
+            };
+            Expect::Candidate {
+                authority: authority.to_string(),
+                verdict: verdict(v)?,
+                by,
+            }
+        }
+    })
+}
+
+/// Runs one case file against a rule base.
+pub fn run_case(rules: &RuleBase, name: &str, text: &str) -> CaseResult {
+    let fail = |m: String| CaseResult {
+        name: name.to_string(),
+        failures: vec![m],
+        seen: Vec::new(),
+    };
+    let case = match parse_header(name, text) {
+        Ok(c) => c,
+        Err((line, m)) => return fail(format!("{name}:{line}: {m}")),
+    };
+    let proposal = match rules.read_proposal(name, text) {
+        Ok(p) => p,
+        Err(d) => return fail(d.iter().map(ToString::to_string).collect::<String>()),
+    };
+    let ctx = Context {
+        as_of: case.as_of,
+        ledger: Some(&case.ledger),
+    };
+    let d = rules.evaluate_with(&proposal, &ctx);
+    let failures = case
+        .expects
+        .iter()
+        .filter_map(|e| check_expect(&d, e))
+        .collect();
+    let seen = d
+        .candidates
+        .iter()
+        .flat_map(|c| {
+            c.reasons
+                .iter()
+                .filter(|r| r.applies)
+                .map(|r| (c.authority.clone(), r.rule.clone(), r.outcome))
+        })
+        .collect();
+    CaseResult {
+        name: name.to_string(),
+        failures,
+        seen,
+    }
+}
+
+fn check_expect(d: &Decision, e: &Expect) -> Option<String> {
+    match e {
+        Expect::Recommended(want) => (d.recommended.as_ref() != want.as_ref()).then(|| {
+            format!(
+                "recommended: expected {}, got {}",
+                want.as_deref().unwrap_or("none"),
+                d.recommended.as_deref().unwrap_or("none")
+            )
+        }),
+        Expect::Verdict(want) => {
+            (d.verdict != *want).then(|| format!("verdict: expected {want}, got {}", d.verdict))
+        }
+        Expect::Missing(f) => (!d.missing_facts.iter().any(|m| m.fact == *f)).then(|| {
+            let got: Vec<&str> = d.missing_facts.iter().map(|m| m.fact.as_str()).collect();
+            format!(
+                "missing: expected `{f}` among the missing facts, got [{}]",
+                got.join(", ")
+            )
+        }),
+        Expect::NotCandidate(a) => d
+            .candidate(a)
+            .map(|c| format!("{a}: expected not a candidate, got {}", c.verdict.as_str())),
+        Expect::Candidate {
+            authority,
+            verdict,
+            by,
+        } => {
+            let Some(c) = d.candidate(authority) else {
+                return Some(format!(
+                    "{authority}: expected {}, but it is not a candidate",
+                    verdict.as_str()
+                ));
+            };
+            let mut msg = String::new();
+            if c.verdict != *verdict {
+                let _ = write!(
+                    msg,
+                    "{authority}: expected {}, got {}",
+                    verdict.as_str(),
+                    c.verdict.as_str()
+                );
+                for r in c.reasons.iter().filter(|r| r.outcome != Outcome::Pass) {
+                    let _ = write!(
+                        msg,
+                        "\n      {} {:?}: {} [{}]",
+                        r.rule, r.outcome, r.message, r.citation
+                    );
+                }
+                return Some(msg);
+            }
+            let (rule, cite) = by.as_ref()?;
+            let want_outcome = match verdict {
+                Verdict::Eligible => Outcome::Pass,
+                Verdict::Conditional => Outcome::Unknown,
+                Verdict::Ineligible => Outcome::Fail,
+            };
+            match c.reasons.iter().find(|r| r.rule == *rule) {
+                None => Some(format!(
+                    "{authority}: expected a rule `{rule}`, it has none"
+                )),
+                Some(r) if r.outcome != want_outcome => Some(format!(
+                    "{authority}: expected rule `{rule}` to be {want_outcome:?}, got {:?}: {}",
+                    r.outcome, r.message
+                )),
+                Some(r) => cite.as_ref().filter(|c| **c != r.citation).map(|c| {
+                    format!(
+                        "{authority}: rule `{rule}` cites \"{}\", expected \"{c}\"",
+                        r.citation
+                    )
+                }),
+            }
+        }
+        Expect::Duty {
+            authority,
+            kind,
+            deadline,
+        } => {
+            let Some(c) = d.candidate(authority) else {
+                return Some(format!("duty {authority}: not a candidate"));
+            };
+            if c.obligations
+                .iter()
+                .any(|o| o.kind == *kind && o.deadline == *deadline)
+            {
+                None
+            } else {
+                let got: Vec<String> = c
+                    .obligations
+                    .iter()
+                    .map(|o| {
+                        format!(
+                            "{} {}",
+                            o.kind,
+                            o.deadline.map_or("null".to_string(), |d| d.to_string())
+                        )
+                    })
+                    .collect();
+                Some(format!(
+                    "duty {authority}: expected {kind} {}, got [{}]",
+                    deadline.map_or("null".to_string(), |d| d.to_string()),
+                    got.join("; ")
+                ))
+            }
+        }
+    }
+}

@@ -1,0 +1,373 @@
+//! Verdicts to a `Decision`: the ranking and why, each candidate's reasons and duties, the facts
+//! still needed, and a record that lets anyone reproduce the decision.
+
+use crate::eval::{judge_all, Context, Judgement, Obligation, Outcome, Reason, Verdict};
+use crate::proposal::Proposal;
+use crate::rulebase::RuleBase;
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
+
+/// The answer for one proposal; serializes to the JSON of `../shared/spec/cli.md` (plus extras).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Decision {
+    pub proposal: String,
+    pub title: String,
+    pub partner: String,
+    pub fiscal_year: i16,
+    /// The date whose law was applied (`--as-of`, else the proposal's start).
+    pub as_of: Date,
+    pub recommended: Option<String>,
+    /// `eligible`, `conditional` or `none`.
+    pub verdict: String,
+    /// One plain-language paragraph for a staff memo.
+    pub summary: String,
+    pub candidates: Vec<Candidate>,
+    pub missing_facts: Vec<MissingFact>,
+    pub record: Record,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Candidate {
+    pub authority: String,
+    pub citation: String,
+    pub name: String,
+    pub verdict: Verdict,
+    /// 1 = best.
+    pub rank: usize,
+    /// Why this candidate stands where it does, against the recommended one.
+    pub ranking: String,
+    pub reasons: Vec<Reason>,
+    pub obligations: Vec<Obligation>,
+    /// How the graph links it to the proposal.
+    pub paths: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub caveats: Vec<String>,
+}
+
+impl Candidate {
+    pub fn failed(&self) -> impl Iterator<Item = &Reason> {
+        self.reasons.iter().filter(|r| r.outcome == Outcome::Fail)
+    }
+    pub fn unknown(&self) -> impl Iterator<Item = &Reason> {
+        self.reasons
+            .iter()
+            .filter(|r| r.outcome == Outcome::Unknown)
+    }
+}
+
+/// A fact the planner has not given, and how many candidates it would settle.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MissingFact {
+    pub fact: String,
+    pub question: String,
+    pub settles: usize,
+    pub candidates: Vec<String>,
+}
+
+/// Enough to reproduce a decision later.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Record {
+    pub authsel_version: String,
+    pub rules_digest: String,
+    pub input_digest: String,
+    pub as_of: Date,
+    pub ledger_entries: usize,
+}
+
+impl Decision {
+    pub fn recommended(&self) -> Option<&str> {
+        self.recommended.as_deref()
+    }
+
+    pub fn candidate(&self, id: &str) -> Option<&Candidate> {
+        self.candidates.iter().find(|c| c.authority == id)
+    }
+}
+
+/// The ordering key: verdict, purposes served by name, purposes served at all, open questions,
+/// specificity (lex specialis: the narrower authority governs), catalogue order.
+fn rank_cmp(a: &Judgement, b: &Judgement) -> Ordering {
+    a.verdict
+        .cmp(&b.verdict)
+        .then(b.link.direct.len().cmp(&a.link.direct.len()))
+        .then(
+            (b.link.direct.len() + b.link.inherited.len())
+                .cmp(&(a.link.direct.len() + a.link.inherited.len())),
+        )
+        .then(a.count(Outcome::Unknown).cmp(&b.count(Outcome::Unknown)))
+        .then(a.authority.breadth().cmp(&b.authority.breadth()))
+        .then(a.authority.order.cmp(&b.authority.order))
+}
+
+fn first_failure(j: &Judgement) -> String {
+    match j.reasons.iter().find(|r| r.outcome == Outcome::Fail) {
+        Some(r) => format!(
+            "{} is ineligible: {} [{}]",
+            j.authority.id, r.message, r.citation
+        ),
+        None => format!("{} is ineligible", j.authority.id),
+    }
+}
+
+/// One sentence: why `lower` ranks below `upper`.
+fn why_below(upper: &Judgement, lower: &Judgement) -> String {
+    let (u, l) = (&upper.authority.id, &lower.authority.id);
+    if lower.verdict == Verdict::Ineligible {
+        return first_failure(lower);
+    }
+    if lower.verdict != upper.verdict {
+        return match lower.verdict {
+            Verdict::Ineligible => first_failure(lower),
+            _ => {
+                let needs: Vec<String> = lower
+                    .reasons
+                    .iter()
+                    .flat_map(|r| r.missing.iter().cloned())
+                    .collect();
+                format!(
+                    "{u} is {} now; {l} is conditional until {} is known",
+                    upper.verdict.as_str(),
+                    dedup(needs).join(", ")
+                )
+            }
+        };
+    }
+    if lower.link.direct.len() != upper.link.direct.len() {
+        return format!(
+            "{u} serves {} by name; {l} serves {}",
+            upper.link.direct.join(", "),
+            if lower.link.direct.is_empty() {
+                "them only through a broader purpose".to_string()
+            } else {
+                lower.link.direct.join(", ")
+            }
+        );
+    }
+    let (ua, la) = (
+        upper.link.direct.len() + upper.link.inherited.len(),
+        lower.link.direct.len() + lower.link.inherited.len(),
+    );
+    if ua != la {
+        return format!("{u} serves {ua} of the proposal's purposes, {l} {la}");
+    }
+    let (uu, lu) = (upper.count(Outcome::Unknown), lower.count(Outcome::Unknown));
+    if uu != lu {
+        return format!("{u} leaves {uu} question(s) open, {l} {lu}");
+    }
+    let (ub, lb) = (upper.authority.breadth(), lower.authority.breadth());
+    if ub != lb {
+        return format!(
+            "{u} is the more specific authority ({ub} purposes and activities against {l}'s {lb}); the specific authority governs the general"
+        );
+    }
+    format!("{u} and {l} tie on every criterion; {u} comes first in the catalogue")
+}
+
+fn dedup(mut v: Vec<String>) -> Vec<String> {
+    v.sort();
+    v.dedup();
+    v
+}
+
+pub fn decide(rules: &RuleBase, p: &Proposal, ctx: &Context) -> Decision {
+    let mut judged = judge_all(rules, p, ctx);
+    judged.sort_by(rank_cmp);
+    let best = judged.iter().find(|j| j.verdict != Verdict::Ineligible);
+    let recommended = best.map(|j| j.authority.id.clone());
+    let verdict = best.map_or("none", |j| j.verdict.as_str()).to_string();
+    let top = best.or(judged.first());
+
+    let candidates: Vec<Candidate> = judged
+        .iter()
+        .enumerate()
+        .map(|(i, j)| Candidate {
+            authority: j.authority.id.clone(),
+            citation: j.authority.citation.clone(),
+            name: j.authority.name.clone(),
+            verdict: j.verdict,
+            rank: i + 1,
+            ranking: match top {
+                Some(t) if t.authority.id == j.authority.id => {
+                    if recommended.is_some() {
+                        "recommended".to_string()
+                    } else {
+                        // Nothing fits: the best-ranked one still says why not.
+                        first_failure(j)
+                    }
+                }
+                Some(t) => why_below(t, j),
+                None => String::new(),
+            },
+            reasons: j.reasons.clone(),
+            obligations: j.obligations.clone(),
+            paths: j.link.paths.clone(),
+            caveats: j.authority.caveats.clone(),
+        })
+        .collect();
+
+    let missing_facts = missing_facts(rules, p, &candidates);
+    let law_date = ctx.as_of.unwrap_or(p.start);
+    let summary = summary(p, &candidates, recommended.as_deref(), &missing_facts);
+    let input_digest = {
+        let json = serde_json::to_string(p).unwrap_or_default();
+        let mut h = Sha256::new();
+        h.update(json.as_bytes());
+        h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    };
+    Decision {
+        proposal: p.id.clone(),
+        title: p.title.clone(),
+        partner: p.partner.clone(),
+        fiscal_year: p.fiscal_year(),
+        as_of: law_date,
+        recommended,
+        verdict,
+        summary,
+        candidates,
+        missing_facts,
+        record: Record {
+            authsel_version: env!("CARGO_PKG_VERSION").to_string(),
+            rules_digest: rules.digest.clone(),
+            input_digest,
+            as_of: law_date,
+            ledger_entries: ctx.ledger.map_or(0, |l| l.entries.len()),
+        },
+    }
+}
+
+fn missing_facts(rules: &RuleBase, p: &Proposal, candidates: &[Candidate]) -> Vec<MissingFact> {
+    let mut by_fact: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for c in candidates
+        .iter()
+        .filter(|c| c.verdict == Verdict::Conditional)
+    {
+        for r in c.unknown() {
+            for m in &r.missing {
+                let v = by_fact.entry(m.clone()).or_default();
+                if !v.contains(&c.authority) {
+                    v.push(c.authority.clone());
+                }
+            }
+        }
+    }
+    let mut out: Vec<MissingFact> = by_fact
+        .into_iter()
+        .map(|(fact, cands)| MissingFact {
+            question: question(rules, p, &fact),
+            settles: cands.len(),
+            candidates: cands,
+            fact,
+        })
+        .collect();
+    out.sort_by(|a, b| b.settles.cmp(&a.settles).then(a.fact.cmp(&b.fact)));
+    out
+}
+
+/// The planner-facing question for a missing fact.
+pub fn question(rules: &RuleBase, p: &Proposal, fact: &str) -> String {
+    match fact {
+        "leahy" => match p.leahy {
+            Some(s) => format!("Leahy vetting of the recipient units is {s}: has it passed?"),
+            None => "Has every recipient unit passed Leahy human-rights vetting? (set `leahy`)"
+                .to_string(),
+        },
+        "emergency" => {
+            "Has the President determined that an emergency exists? (set `emergency`)".to_string()
+        }
+        "duration_months" => {
+            "How many months will the activity or lease run? (set `duration_months`)".to_string()
+        }
+        "funding" => "Whose money pays for it? (set `funding`)".to_string(),
+        "major_defense_equipment_usd" => {
+            "What value of major defense equipment is included? (set `major_defense_equipment_usd`)"
+                .to_string()
+        }
+        f => {
+            if let Some(name) = f.strip_prefix("fact.") {
+                let meaning = rules
+                    .facts
+                    .get(name)
+                    .map_or(String::new(), |d| format!(": {}", d.meaning));
+                format!("What is `{name}`{meaning}? (add it to `facts`)")
+            } else if let Some(g) = f.strip_prefix("partner.") {
+                let meaning = rules
+                    .registry
+                    .groups
+                    .get(g)
+                    .map_or(String::new(), |d| format!(" ({})", d.meaning));
+                format!(
+                    "Is {} in the group `{g}`{meaning}? The partner registry does not know it (add `\"{g}\"` to `facts`)",
+                    p.partner
+                )
+            } else {
+                format!("What is `{f}`?")
+            }
+        }
+    }
+}
+
+fn summary(
+    p: &Proposal,
+    cands: &[Candidate],
+    rec: Option<&str>,
+    missing: &[MissingFact],
+) -> String {
+    let head = format!(
+        "{} ({}, {}, ${} starting {})",
+        p.title,
+        p.id,
+        p.partner,
+        group_digits(p.amount_usd),
+        p.start
+    );
+    match rec.and_then(|r| cands.iter().find(|c| c.authority == r)) {
+        Some(c) => {
+            let duties: Vec<String> = c
+                .obligations
+                .iter()
+                .filter(|o| o.status == "required")
+                .map(|o| match o.deadline {
+                    Some(d) => format!("{} by {d}", o.kind.replace('_', " ")),
+                    None => o.kind.replace('_', " "),
+                })
+                .collect();
+            let mut s = format!(
+                "{head}: use {} ({}, {}); it is {}.",
+                c.authority,
+                c.name,
+                c.citation,
+                c.verdict.as_str()
+            );
+            if c.verdict == Verdict::Conditional {
+                let qs: Vec<&str> = missing.iter().filter(|m| m.candidates.iter().any(|x| x == r_id(c))).map(|m| m.fact.as_str()).collect();
+                s.push_str(&format!(" Still needed: {}.", qs.join(", ")));
+            }
+            if !duties.is_empty() {
+                s.push_str(&format!(" Duties: {}.", duties.join("; ")));
+            }
+            let others = cands.iter().filter(|x| x.authority != c.authority).count();
+            if others > 0 {
+                s.push_str(&format!(" {others} other candidate(s) considered; see why not below."));
+            }
+            s
+        }
+        None => format!(
+            "{head}: no authority fits. {} candidate(s) considered, all ineligible; see the failed rules below.",
+            cands.len()
+        ),
+    }
+}
+
+fn r_id(c: &Candidate) -> &str {
+    &c.authority
+}
+
+fn group_digits(v: u64) -> String {
+    crate::model::Usd(v)
+        .to_string()
+        .trim_start_matches('$')
+        .to_string()
+}

@@ -1,0 +1,637 @@
+//! The evaluator: a pure function of (rule base, proposal, context) to one verdict per candidate.
+//! Three-valued: a missing fact makes a rule `unknown`, never silently true or false. Reads no files.
+
+use crate::ast::{CmpOp, HasOp, SetField};
+use crate::graph::Link;
+use crate::model::*;
+use crate::proposal::{Ledger, Proposal};
+use crate::rulebase::RuleBase;
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+
+/// What the evaluation may know besides the proposal.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Context<'a> {
+    /// Judge by the law in force on this date instead of the proposal's start date.
+    pub as_of: Option<Date>,
+    /// Amounts already committed against per-fiscal-year ceilings.
+    pub ledger: Option<&'a Ledger>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    Pass,
+    Fail,
+    Unknown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    Eligible,
+    Conditional,
+    Ineligible,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Eligible => "eligible",
+            Verdict::Conditional => "conditional",
+            Verdict::Ineligible => "ineligible",
+        }
+    }
+}
+
+/// One rule's outcome for one candidate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reason {
+    pub rule: String,
+    pub outcome: Outcome,
+    pub citation: String,
+    pub message: String,
+    /// Facts whose absence made the outcome unknown (`leahy`, `fact.excess_articles`, ...).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missing: Vec<String>,
+    /// False when a `when` guard switched the rule off for this proposal.
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub applies: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unconfirmed: Option<String>,
+}
+
+fn yes() -> bool {
+    true
+}
+fn is_true(b: &bool) -> bool {
+    *b
+}
+
+/// A duty that follows from using a candidate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Obligation {
+    pub kind: String,
+    /// ISO date, or null when the period cannot be computed from the calendar.
+    pub deadline: Option<Date>,
+    pub citation: String,
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    /// `required`, or `possible` when the threshold that switches it on depends on a missing fact.
+    pub status: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// One candidate authority judged against one proposal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Judgement<'r> {
+    pub authority: &'r Authority,
+    pub link: Link,
+    pub verdict: Verdict,
+    pub reasons: Vec<Reason>,
+    pub obligations: Vec<Obligation>,
+}
+
+impl Judgement<'_> {
+    pub fn count(&self, o: Outcome) -> usize {
+        self.reasons.iter().filter(|r| r.outcome == o).count()
+    }
+}
+
+/// Three-valued truth; `Unknown` carries the missing facts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Tri {
+    True,
+    False,
+    Unknown(BTreeSet<String>),
+}
+
+impl Tri {
+    fn not(self) -> Tri {
+        match self {
+            Tri::True => Tri::False,
+            Tri::False => Tri::True,
+            u => u,
+        }
+    }
+    fn from_bool(b: bool) -> Tri {
+        if b {
+            Tri::True
+        } else {
+            Tri::False
+        }
+    }
+}
+
+/// Everything a condition may read.
+pub struct Env<'a> {
+    pub rules: &'a RuleBase,
+    pub proposal: &'a Proposal,
+    /// The date whose law applies (as-of or start).
+    pub law_date: Date,
+}
+
+impl<'a> Env<'a> {
+    pub fn new(rules: &'a RuleBase, proposal: &'a Proposal, ctx: &Context) -> Env<'a> {
+        Env {
+            rules,
+            proposal,
+            law_date: ctx.as_of.unwrap_or(proposal.start),
+        }
+    }
+
+    fn value(&self, t: &Term) -> Result<Val, String> {
+        let p = self.proposal;
+        let v = match &t.source {
+            Source::Const(v) => v.clone(),
+            Source::Field(f) => match f {
+                Field::AmountUsd => Val::Usd(Usd(p.amount_usd)),
+                Field::MajorDefenseEquipmentUsd => Val::Usd(Usd(p
+                    .major_defense_equipment_usd
+                    .ok_or("major_defense_equipment_usd")?)),
+                Field::DurationMonths => Val::Months(p.duration_months.ok_or("duration_months")?),
+                Field::Start => Val::Date(p.start),
+                Field::End => Val::Date(p.end().ok_or("duration_months")?),
+                Field::FiscalYear => Val::Int(i64::from(p.fiscal_year())),
+                Field::EndFiscalYear => {
+                    Val::Int(i64::from(fiscal_year(p.end().ok_or("duration_months")?)))
+                }
+                Field::Recipient => Val::Recipient(p.recipient),
+                Field::Funding => Val::Funding(p.funding.ok_or("funding")?),
+                Field::Leahy => match p.leahy {
+                    Some(s @ (LeahyStatus::Passed | LeahyStatus::Failed)) => Val::Leahy(s),
+                    // Vetting not finished: its result is not known yet.
+                    _ => return Err("leahy".to_string()),
+                },
+                Field::Emergency => Val::Bool(p.emergency.ok_or("emergency")?),
+                Field::Partner => Val::Str(
+                    self.rules
+                        .registry
+                        .partner(&p.partner)
+                        .map_or_else(|| p.partner.clone(), |r| r.name.clone()),
+                ),
+            },
+            Source::PartnerGroup(g) => {
+                // A fact of the group's name overrides the registry (what-if).
+                if let Some(crate::proposal::FactValue::Bool(b)) = p.facts.get(g) {
+                    Val::Bool(*b)
+                } else {
+                    let member = self.rules.registry.is_member(&p.partner, g, self.law_date);
+                    Val::Bool(member.ok_or_else(|| format!("partner.{g}"))?)
+                }
+            }
+            Source::Fact(name) => {
+                let decl = self
+                    .rules
+                    .facts
+                    .get(name)
+                    .ok_or_else(|| format!("fact.{name}"))?;
+                p.fact(decl).ok_or_else(|| format!("fact.{name}"))?
+            }
+        };
+        Ok(match (v, t.offset) {
+            (Val::Int(i), off) if off != 0 => Val::Int(i.saturating_add(off)),
+            (v, _) => v,
+        })
+    }
+
+    /// Does the proposal's purpose `p` fall under `target` (itself or an `is_a` ancestor)?
+    fn purpose_under(&self, p: &str, target: &str) -> bool {
+        self.rules.graph.lineage(p).iter().any(|a| a == target)
+    }
+
+    pub fn eval(&self, c: &Cond) -> Tri {
+        match c {
+            Cond::Or(xs) => {
+                let mut missing = BTreeSet::new();
+                for x in xs {
+                    match self.eval(x) {
+                        Tri::True => return Tri::True,
+                        Tri::False => {}
+                        Tri::Unknown(m) => missing.extend(m),
+                    }
+                }
+                if missing.is_empty() {
+                    Tri::False
+                } else {
+                    Tri::Unknown(missing)
+                }
+            }
+            Cond::And(xs) => {
+                let mut missing = BTreeSet::new();
+                for x in xs {
+                    match self.eval(x) {
+                        Tri::False => return Tri::False,
+                        Tri::True => {}
+                        Tri::Unknown(m) => missing.extend(m),
+                    }
+                }
+                if missing.is_empty() {
+                    Tri::True
+                } else {
+                    Tri::Unknown(missing)
+                }
+            }
+            Cond::Not(x) => self.eval(x).not(),
+            Cond::Truthy(t) => match self.value(t) {
+                Ok(Val::Bool(b)) => Tri::from_bool(b),
+                Ok(_) => Tri::False,
+                Err(m) => Tri::Unknown(BTreeSet::from([m])),
+            },
+            Cond::Cmp { lhs, op, rhs } => match (self.value(lhs), self.value(rhs)) {
+                (Ok(l), Ok(r)) => Tri::from_bool(match op {
+                    CmpOp::Lt => l < r,
+                    CmpOp::Le => l <= r,
+                    CmpOp::Eq => l == r,
+                    CmpOp::Ne => l != r,
+                    CmpOp::Ge => l >= r,
+                    CmpOp::Gt => l > r,
+                }),
+                (l, r) => Tri::Unknown(l.err().into_iter().chain(r.err()).collect()),
+            },
+            Cond::In { term, negated, set } => match self.value(term) {
+                Ok(v) => Tri::from_bool(set.contains(&v) != *negated),
+                Err(m) => Tri::Unknown(BTreeSet::from([m])),
+            },
+            Cond::Has { field, op, items } => {
+                let p = self.proposal;
+                let holds = |item: &String| match field {
+                    SetField::Purposes => p.purposes.iter().any(|q| self.purpose_under(q, item)),
+                    SetField::Activities => p.activities.contains(item),
+                };
+                Tri::from_bool(match op {
+                    HasOp::Has | HasOp::Any => items.iter().any(holds),
+                    HasOp::All => items.iter().all(holds),
+                })
+            }
+        }
+    }
+}
+
+/// Judges every candidate the graph links to the proposal, in catalogue order (ranking is `explain`'s).
+pub fn judge_all<'r>(
+    rules: &'r RuleBase,
+    proposal: &Proposal,
+    ctx: &Context,
+) -> Vec<Judgement<'r>> {
+    let env = Env::new(rules, proposal, ctx);
+    let links = rules
+        .graph
+        .candidates(&proposal.purposes, &proposal.activities);
+    let mut out: Vec<Judgement<'r>> = links
+        .into_iter()
+        .filter_map(|(id, link)| rules.authority(&id).map(|a| judge(&env, ctx, a, link)))
+        .collect();
+    out.sort_by_key(|j| j.authority.order);
+    out
+}
+
+/// Judges one authority against the proposal.
+pub fn judge<'r>(env: &Env, ctx: &Context, a: &'r Authority, link: Link) -> Judgement<'r> {
+    let p = env.proposal;
+    let mut reasons = Vec::new();
+    reasons.push(in_force(env, a));
+    reasons.push(purpose_rule(env, a, &link));
+    reasons.push(activities_rule(p, a));
+    if let Some(r) = &a.recipients {
+        let ok = r.items.contains(&p.recipient);
+        let allowed: Vec<String> = r.items.iter().map(ToString::to_string).collect();
+        reasons.push(builtin(
+            "recipient",
+            ok,
+            &r.citation,
+            if ok {
+                format!("{} is an eligible recipient", p.recipient)
+            } else {
+                format!(
+                    "recipient {} is not eligible; allowed: {}",
+                    p.recipient,
+                    allowed.join(", ")
+                )
+            },
+        ));
+    }
+    if let Some(f) = &a.funding {
+        let names: Vec<String> = f.items.iter().map(ToString::to_string).collect();
+        let (ok, msg) = match p.funding {
+            None => (
+                true,
+                format!(
+                    "funding not specified; this authority is paid by {}",
+                    names.join(" or ")
+                ),
+            ),
+            Some(x) if f.items.contains(&x) => (true, format!("funded by {x}")),
+            Some(x) => (
+                false,
+                format!(
+                    "funded by {x}, but this authority is paid by {}",
+                    names.join(" or ")
+                ),
+            ),
+        };
+        reasons.push(builtin("funding", ok, &f.citation, msg));
+    }
+    for rule in &a.rules {
+        reasons.push(eval_rule(env, ctx, a, rule));
+    }
+    let verdict = if reasons.iter().any(|r| r.outcome == Outcome::Fail) {
+        Verdict::Ineligible
+    } else if reasons.iter().any(|r| r.outcome == Outcome::Unknown) {
+        Verdict::Conditional
+    } else {
+        Verdict::Eligible
+    };
+    let obligations = if verdict == Verdict::Ineligible {
+        Vec::new()
+    } else {
+        a.duties.iter().filter_map(|d| obligation(env, d)).collect()
+    };
+    Judgement {
+        authority: a,
+        link,
+        verdict,
+        reasons,
+        obligations,
+    }
+}
+
+fn builtin(rule: &str, ok: bool, citation: &str, message: String) -> Reason {
+    Reason {
+        rule: rule.to_string(),
+        outcome: if ok { Outcome::Pass } else { Outcome::Fail },
+        citation: citation.to_string(),
+        message,
+        missing: Vec::new(),
+        applies: true,
+        unconfirmed: None,
+    }
+}
+
+fn in_force(env: &Env, a: &Authority) -> Reason {
+    let d = env.law_date;
+    let successors = if a.superseded_by.is_empty() {
+        String::new()
+    } else {
+        format!("; superseded by {}", a.superseded_by.join(", "))
+    };
+    let cite = |x: &Option<Dated>| {
+        x.as_ref()
+            .and_then(|x| x.citation.clone())
+            .unwrap_or_else(|| a.citation.clone())
+    };
+    if let Some(e) = a.effective.as_ref().filter(|e| d < e.date) {
+        return builtin(
+            "in_force",
+            false,
+            &cite(&a.effective),
+            format!("not yet in force on {d}: effective {}", e.date),
+        );
+    }
+    if let Some(r) = a.repealed.as_ref().filter(|r| d >= r.date) {
+        return builtin(
+            "in_force",
+            false,
+            &cite(&a.repealed),
+            format!("repealed effective {}{successors}", r.date),
+        );
+    }
+    if let Some(x) = a.expires.as_ref().filter(|x| d > x.date) {
+        return builtin(
+            "in_force",
+            false,
+            &cite(&a.expires),
+            format!("expired after {}{successors}", x.date),
+        );
+    }
+    builtin("in_force", true, &a.citation, format!("in force on {d}"))
+}
+
+fn purpose_rule(env: &Env, a: &Authority, link: &Link) -> Reason {
+    let p = env.proposal;
+    if link.serves_any() {
+        let mut parts: Vec<String> = link.direct.clone();
+        parts.extend(
+            link.inherited
+                .iter()
+                .map(|(q, anc)| format!("{q} (as {anc})")),
+        );
+        builtin(
+            "purpose",
+            true,
+            &a.serves.citation,
+            format!("serves {}", parts.join(", ")),
+        )
+    } else {
+        builtin(
+            "purpose",
+            false,
+            &a.serves.citation,
+            format!(
+                "serves none of the proposal's purposes ({}); it serves {}",
+                p.purposes.join(", "),
+                a.serves.items.join(", ")
+            ),
+        )
+    }
+}
+
+fn activities_rule(p: &Proposal, a: &Authority) -> Reason {
+    let lacking: Vec<&str> = p
+        .activities
+        .iter()
+        .filter(|x| !a.provides.items.contains(x))
+        .map(String::as_str)
+        .collect();
+    if lacking.is_empty() {
+        builtin(
+            "activities",
+            true,
+            &a.provides.citation,
+            format!("provides {}", p.activities.join(", ")),
+        )
+    } else {
+        builtin(
+            "activities",
+            false,
+            &a.provides.citation,
+            format!(
+                "does not provide {}; it provides {}",
+                lacking.join(", "),
+                a.provides.items.join(", ")
+            ),
+        )
+    }
+}
+
+fn missing_text(m: &BTreeSet<String>) -> String {
+    m.iter().cloned().collect::<Vec<_>>().join(", ")
+}
+
+fn eval_rule(env: &Env, ctx: &Context, a: &Authority, rule: &Rule) -> Reason {
+    let guard = rule.guard.as_ref().map_or(Tri::True, |g| env.eval(g));
+    let mut r = Reason {
+        rule: rule.name.clone(),
+        outcome: Outcome::Pass,
+        citation: rule.citation.clone(),
+        message: String::new(),
+        missing: Vec::new(),
+        applies: true,
+        unconfirmed: rule.unconfirmed.clone(),
+    };
+    if guard == Tri::False {
+        r.applies = false;
+        r.message = format!(
+            "does not apply: not ({})",
+            rule.when.as_deref().unwrap_or("")
+        );
+        return r;
+    }
+    let because = rule.because.as_deref();
+    match &rule.kind {
+        RuleKind::Require { cond, condition } => {
+            let result = env.eval(cond);
+            // `when G: C` is the implication `not G or C`.
+            let result = match (&guard, result) {
+                (_, Tri::True) => Tri::True,
+                (Tri::True, x) => x,
+                (Tri::Unknown(g), Tri::False) => Tri::Unknown(g.clone()),
+                (Tri::Unknown(g), Tri::Unknown(mut m)) => {
+                    m.extend(g.iter().cloned());
+                    Tri::Unknown(m)
+                }
+                (Tri::False, _) => Tri::True,
+            };
+            match result {
+                Tri::True => {
+                    r.message = because.map_or_else(
+                        || format!("holds: {condition}"),
+                        |b| format!("holds: {condition} ({b})"),
+                    )
+                }
+                Tri::False => {
+                    r.outcome = Outcome::Fail;
+                    r.message = match because {
+                        Some(b) => format!("fails: requires {condition}: {b}"),
+                        None => format!("fails: requires {condition}"),
+                    };
+                }
+                Tri::Unknown(m) => {
+                    r.outcome = Outcome::Unknown;
+                    r.message = format!(
+                        "unknown until {} is known: requires {condition}",
+                        missing_text(&m)
+                    );
+                    r.missing = m.into_iter().collect();
+                }
+            }
+        }
+        RuleKind::Ceiling { limit, within } => {
+            let fy = env.proposal.fiscal_year();
+            let sub = within.as_ref().map(|_| rule.name.as_str());
+            let committed = ctx
+                .ledger
+                .map_or(Some(Usd(0)), |l| l.committed(&a.id, fy, sub));
+            let amount = env.proposal.amount();
+            let total = committed.and_then(|c| c.0.checked_add(amount.0)).map(Usd);
+            let scope = if within.is_some() {
+                format!("{} sub-ceiling", rule.name)
+            } else {
+                "ceiling".to_string()
+            };
+            match total {
+                Some(t) if t <= *limit => {
+                    let left = Usd(limit.0 - t.0);
+                    r.message = format!(
+                        "FY{fy} total {t} (committed {} + this {amount}) is within the {limit} {scope}; {left} left",
+                        committed.unwrap_or_default()
+                    );
+                    if let Tri::Unknown(m) = guard {
+                        // Within the cap either way: the guard does not matter.
+                        let _ = m;
+                    }
+                }
+                Some(t) => {
+                    if let Tri::Unknown(m) = guard {
+                        r.outcome = Outcome::Unknown;
+                        r.message = format!(
+                            "FY{fy} total {t} would exceed the {limit} {scope} if it applies; unknown until {} is known",
+                            missing_text(&m)
+                        );
+                        r.missing = m.into_iter().collect();
+                    } else {
+                        r.outcome = Outcome::Fail;
+                        r.message = format!(
+                            "FY{fy} total {t} (committed {} + this {amount}) exceeds the {limit} per-fiscal-year {scope} by {}",
+                            committed.unwrap_or_default(),
+                            Usd(t.0 - limit.0)
+                        );
+                    }
+                }
+                None => {
+                    r.outcome = Outcome::Fail;
+                    r.message = "the fiscal-year total overflows: the amounts are not plausible"
+                        .to_string();
+                }
+            }
+        }
+    }
+    r
+}
+
+fn obligation(env: &Env, d: &Duty) -> Option<Obligation> {
+    let guard = d.guard.as_ref().map_or(Tri::True, |g| env.eval(g));
+    let (status, mut note) = match guard {
+        Tri::False => return None,
+        Tri::True => ("required", None),
+        Tri::Unknown(m) => (
+            "possible",
+            Some(format!(
+                "required if {}; depends on {}",
+                d.when.as_deref().unwrap_or(""),
+                missing_text(&m)
+            )),
+        ),
+    };
+    let start = env.proposal.start;
+    let span_days = |n: u32| jiff::Span::new().try_days(i64::from(n)).ok();
+    let deadline = match &d.timing {
+        Timing::DaysBefore {
+            days,
+            session: false,
+        } => span_days(*days).and_then(|s| start.checked_sub(s).ok()),
+        Timing::DaysAfter {
+            days,
+            session: false,
+        } => span_days(*days).and_then(|s| start.checked_add(s).ok()),
+        Timing::BeforeStart => Some(start),
+        Timing::DaysBefore { session: true, .. } | Timing::DaysAfter { session: true, .. } => {
+            let n =
+                "counted in days of continuous session of Congress, which the calendar cannot give"
+                    .to_string();
+            note = Some(note.map_or(n.clone(), |x| format!("{x}; {n}")));
+            None
+        }
+        Timing::Periodic { .. } => None,
+    };
+    let mut message = d
+        .because
+        .clone()
+        .unwrap_or_else(|| d.kind.name().replace('_', " "));
+    if let Some(to) = &d.to {
+        message = format!("{message} (to {to})");
+    }
+    message = format!("{message}: {}", d.timing);
+    Some(Obligation {
+        kind: d.kind.name().to_string(),
+        deadline,
+        citation: d.citation.clone(),
+        message,
+        to: d.to.clone(),
+        status: status.to_string(),
+        note,
+    })
+}

@@ -1,0 +1,322 @@
+//! The authority graph (petgraph): authorities, purposes and activities as nodes; `serves`,
+//! `provides`, `is_a` and `supersedes` as edges. Candidates for a proposal are the authorities that
+//! reach one of its purposes (directly or through `is_a`) or one of its activities.
+
+use crate::model::{Activity, Authority, Purpose};
+use petgraph::graph::{DiGraph, NodeIndex};
+use petgraph::visit::EdgeRef;
+use petgraph::Direction;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fmt::Write;
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(tag = "kind", content = "id", rename_all = "snake_case")]
+pub enum Node {
+    Authority(String),
+    Purpose(String),
+    Activity(String),
+}
+
+impl Node {
+    pub fn id(&self) -> &str {
+        match self {
+            Node::Authority(s) | Node::Purpose(s) | Node::Activity(s) => s,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Edge {
+    /// authority -> purpose
+    Serves,
+    /// authority -> activity
+    Provides,
+    /// purpose -> parent purpose
+    IsA,
+    /// newer authority -> older authority
+    Supersedes,
+}
+
+impl Edge {
+    fn label(self) -> &'static str {
+        match self {
+            Edge::Serves => "serves",
+            Edge::Provides => "provides",
+            Edge::IsA => "is_a",
+            Edge::Supersedes => "supersedes",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct AuthorityGraph {
+    pub graph: DiGraph<Node, Edge>,
+    index: HashMap<Node, NodeIndex>,
+}
+
+/// How an authority is linked to a proposal.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Link {
+    /// Proposal purposes the authority serves by name.
+    pub direct: Vec<String>,
+    /// Proposal purposes it serves through an ancestor: `(purpose, ancestor)`.
+    pub inherited: Vec<(String, String)>,
+    /// Proposal activities it provides.
+    pub activities: Vec<String>,
+    /// Readable graph paths, e.g. `counterterrorism -is_a-> security_capacity <-serves- fms`.
+    pub paths: Vec<String>,
+}
+
+impl Link {
+    pub fn serves_any(&self) -> bool {
+        !self.direct.is_empty() || !self.inherited.is_empty()
+    }
+}
+
+impl AuthorityGraph {
+    pub fn build(
+        purposes: &BTreeMap<String, Purpose>,
+        activities: &BTreeMap<String, Activity>,
+        authorities: &[Authority],
+    ) -> AuthorityGraph {
+        let mut g = AuthorityGraph::default();
+        for p in purposes.keys() {
+            g.node(Node::Purpose(p.clone()));
+        }
+        for a in activities.keys() {
+            g.node(Node::Activity(a.clone()));
+        }
+        for a in authorities {
+            g.node(Node::Authority(a.id.clone()));
+        }
+        for p in purposes.values() {
+            if let Some(parent) = &p.parent {
+                g.edge(
+                    Node::Purpose(p.id.clone()),
+                    Node::Purpose(parent.clone()),
+                    Edge::IsA,
+                );
+            }
+        }
+        for a in authorities {
+            let me = Node::Authority(a.id.clone());
+            for p in &a.serves.items {
+                g.edge(me.clone(), Node::Purpose(p.clone()), Edge::Serves);
+            }
+            for act in &a.provides.items {
+                g.edge(me.clone(), Node::Activity(act.clone()), Edge::Provides);
+            }
+            for old in &a.supersedes {
+                g.edge(me.clone(), Node::Authority(old.clone()), Edge::Supersedes);
+            }
+        }
+        g
+    }
+
+    fn node(&mut self, n: Node) -> NodeIndex {
+        if let Some(i) = self.index.get(&n) {
+            return *i;
+        }
+        let i = self.graph.add_node(n.clone());
+        self.index.insert(n, i);
+        i
+    }
+
+    fn edge(&mut self, from: Node, to: Node, e: Edge) {
+        let a = self.node(from);
+        let b = self.node(to);
+        self.graph.add_edge(a, b, e);
+    }
+
+    /// `purpose` and its ancestors, nearest first.
+    pub fn lineage(&self, purpose: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut cur = self.index.get(&Node::Purpose(purpose.to_string())).copied();
+        while let Some(i) = cur {
+            if out.len() > self.graph.node_count() {
+                break; // a cycle; check rejects these, this only keeps the walk finite
+            }
+            out.push(self.graph[i].id().to_string());
+            cur = self
+                .graph
+                .edges_directed(i, Direction::Outgoing)
+                .find(|e| *e.weight() == Edge::IsA)
+                .map(|e| e.target());
+        }
+        out
+    }
+
+    fn incoming(&self, node: &Node, kind: Edge) -> Vec<String> {
+        let Some(i) = self.index.get(node) else {
+            return Vec::new();
+        };
+        let mut v: Vec<String> = self
+            .graph
+            .edges_directed(*i, Direction::Incoming)
+            .filter(|e| *e.weight() == kind)
+            .map(|e| self.graph[e.source()].id().to_string())
+            .collect();
+        v.sort();
+        v
+    }
+
+    /// Every authority linked to at least one of the purposes or activities, with how.
+    pub fn candidates(&self, purposes: &[String], activities: &[String]) -> BTreeMap<String, Link> {
+        let mut out: BTreeMap<String, Link> = BTreeMap::new();
+        for p in purposes {
+            for (depth, ancestor) in self.lineage(p).into_iter().enumerate() {
+                for a in self.incoming(&Node::Purpose(ancestor.clone()), Edge::Serves) {
+                    let link = out.entry(a.clone()).or_default();
+                    if depth == 0 {
+                        if !link.direct.contains(p) {
+                            link.direct.push(p.clone());
+                            link.paths.push(format!("{a} -serves-> {p}"));
+                        }
+                    } else if !link.direct.contains(p)
+                        && !link.inherited.iter().any(|(q, _)| q == p)
+                    {
+                        link.inherited.push((p.clone(), ancestor.clone()));
+                        link.paths
+                            .push(format!("{a} -serves-> {ancestor} <-is_a- {p}"));
+                    }
+                }
+            }
+        }
+        for act in activities {
+            for a in self.incoming(&Node::Activity(act.clone()), Edge::Provides) {
+                let link = out.entry(a.clone()).or_default();
+                if !link.activities.contains(act) {
+                    link.activities.push(act.clone());
+                    link.paths.push(format!("{a} -provides-> {act}"));
+                }
+            }
+        }
+        out
+    }
+
+    /// Graphviz dot.
+    pub fn to_dot(&self) -> String {
+        let mut s = String::from("digraph authsel {\n  rankdir=LR;\n");
+        for n in self.sorted_nodes() {
+            let shape = match n {
+                Node::Authority(_) => "box",
+                Node::Purpose(_) => "ellipse",
+                Node::Activity(_) => "diamond",
+            };
+            let _ = writeln!(s, "  \"{}\" [shape={shape}];", n.id());
+        }
+        for (a, b, e) in self.sorted_edges() {
+            let _ = writeln!(s, "  \"{a}\" -> \"{b}\" [label=\"{}\"];", e.label());
+        }
+        s.push_str("}\n");
+        s
+    }
+
+    /// Mermaid flowchart.
+    pub fn to_mermaid(&self) -> String {
+        let id = |n: &str| n.replace(['-', '.'], "_");
+        let mut s = String::from("flowchart LR\n");
+        for n in self.sorted_nodes() {
+            let (open, close) = match n {
+                Node::Authority(_) => ("[", "]"),
+                Node::Purpose(_) => ("([", "])"),
+                Node::Activity(_) => ("{{", "}}"),
+            };
+            let prefix = match n {
+                Node::Authority(_) => "a_",
+                Node::Purpose(_) => "p_",
+                Node::Activity(_) => "v_",
+            };
+            let _ = writeln!(s, "  {prefix}{}{open}\"{}\"{close}", id(n.id()), n.id());
+        }
+        for i in self.graph.edge_indices() {
+            if let Some((x, y)) = self.graph.edge_endpoints(i) {
+                let _ = (x, y);
+            }
+        }
+        for (a, b, e) in self.sorted_edges_nodes() {
+            let pa = prefix(&a);
+            let pb = prefix(&b);
+            let _ = writeln!(
+                s,
+                "  {pa}{} -->|{}| {pb}{}",
+                id(a.id()),
+                e.label(),
+                id(b.id())
+            );
+        }
+        s
+    }
+
+    /// JSON: `{"nodes": [...], "edges": [...]}`.
+    pub fn to_json(&self) -> serde_json::Value {
+        let nodes: Vec<&Node> = self.sorted_nodes();
+        let edges: Vec<serde_json::Value> = self
+            .sorted_edges()
+            .into_iter()
+            .map(|(a, b, e)| serde_json::json!({"from": a, "to": b, "kind": e}))
+            .collect();
+        serde_json::json!({"nodes": nodes, "edges": edges})
+    }
+
+    fn sorted_nodes(&self) -> Vec<&Node> {
+        let mut v: Vec<&Node> = self.graph.node_weights().collect();
+        v.sort_by_key(|n| (kind_rank(n), n.id().to_string()));
+        v
+    }
+
+    fn sorted_edges_nodes(&self) -> Vec<(Node, Node, Edge)> {
+        let mut v: Vec<(Node, Node, Edge)> = self
+            .graph
+            .edge_references()
+            .map(|e| {
+                (
+                    self.graph[e.source()].clone(),
+                    self.graph[e.target()].clone(),
+                    *e.weight(),
+                )
+            })
+            .collect();
+        v.sort_by(|x, y| {
+            (kind_rank(&x.0), x.0.id(), x.1.id(), x.2.label()).cmp(&(
+                kind_rank(&y.0),
+                y.0.id(),
+                y.1.id(),
+                y.2.label(),
+            ))
+        });
+        v
+    }
+
+    fn sorted_edges(&self) -> Vec<(String, String, Edge)> {
+        self.sorted_edges_nodes()
+            .into_iter()
+            .map(|(a, b, e)| (a.id().to_string(), b.id().to_string(), e))
+            .collect()
+    }
+
+    /// Authorities that supersede `id`, directly.
+    pub fn successors_of(&self, id: &str) -> BTreeSet<String> {
+        self.incoming(&Node::Authority(id.to_string()), Edge::Supersedes)
+            .into_iter()
+            .collect()
+    }
+}
+
+fn kind_rank(n: &Node) -> u8 {
+    match n {
+        Node::Authority(_) => 0,
+        Node::Purpose(_) => 1,
+        Node::Activity(_) => 2,
+    }
+}
+
+fn prefix(n: &Node) -> &'static str {
+    match n {
+        Node::Authority(_) => "a_",
+        Node::Purpose(_) => "p_",
+        Node::Activity(_) => "v_",
+    }
+}

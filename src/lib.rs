@@ -1,0 +1,47 @@
+//! authsel: which U.S. security-cooperation authority fits a proposed activity, and why.
+//!
+//! The flow is parse -> check -> graph -> evaluate -> explain -> report; see `docs/architecture.md`.
+//!
+//! ```
+//! let rules = authsel::RuleBase::builtin();
+//! let text = r#"Proposal(id: "X-1", title: "t", partner: "Kenya", recipient: NationalMilitary,
+//!     purposes: ["counterterrorism"], activities: ["training"], amount_usd: 1000000,
+//!     start: "2027-03-01", funding: DoD, leahy: Passed)"#;
+//! let proposal = authsel::Proposal::from_ron(text).unwrap();
+//! let decision = rules.evaluate(&proposal);
+//! assert!(decision.recommended().is_some());
+//! ```
+
+// Diagnostics are plain data returned by value; boxing them would only add noise at every call.
+#![allow(clippy::result_large_err)]
+// Library code never panics on input: no unwrap, expect, panic or unchecked indexing outside tests.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
+
+pub mod ast;
+pub mod cases;
+pub mod check;
+pub mod decision;
+pub mod diagnostic;
+pub mod eval;
+pub mod files;
+pub mod graph;
+pub mod model;
+pub mod proposal;
+pub mod report;
+pub mod rulebase;
+pub mod syntax;
+
+pub use decision::{Candidate, Decision};
+pub use diagnostic::Diagnostic;
+pub use eval::{Context, Obligation, Outcome, Reason, Verdict};
+pub use model::{Authority, Usd};
+pub use proposal::{InputError, Ledger, Proposal};
+pub use rulebase::{LoadError, RuleBase, SourceFile};

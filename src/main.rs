@@ -1,0 +1,409 @@
+//! The `authsel` command line. The only place `anyhow` lives; everything else is the library.
+
+use anyhow::Result;
+use authsel::report::{self, Detail};
+use authsel::{Context, Diagnostic, Ledger, LoadError, RuleBase};
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// `println!` through `emit`.
+macro_rules! outln {
+    ($($t:tt)*) => { emit(&format!("{}\n", format_args!($($t)*))) };
+}
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "authsel",
+    version,
+    about = "Which U.S. security-cooperation authority fits a proposed activity, and why"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum EvalFormat {
+    Human,
+    Json,
+    Markdown,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum ListFormat {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum GraphFormat {
+    Dot,
+    Mermaid,
+    Json,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Recommend the authority that fits each proposal and explain why.
+    Eval {
+        /// Rule directory (default: the built-in rule base).
+        #[arg(long)]
+        rules: Option<PathBuf>,
+        /// Amounts already committed against per-fiscal-year ceilings.
+        #[arg(long)]
+        ledger: Option<PathBuf>,
+        /// Judge by the law in force on this date (default: each proposal's start date).
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<jiff::civil::Date>,
+        #[arg(long, value_enum, default_value = "human")]
+        format: EvalFormat,
+        /// Show every rule of one authority with its citation and outcome.
+        #[arg(long, value_name = "AUTHORITY")]
+        explain: Option<String>,
+        /// Show every rule of every candidate.
+        #[arg(long)]
+        full: bool,
+        #[arg(required = true)]
+        proposals: Vec<PathBuf>,
+    },
+    /// List the authority catalogue.
+    Authorities {
+        #[arg(long)]
+        rules: Option<PathBuf>,
+        #[arg(long, value_enum, default_value = "human")]
+        format: ListFormat,
+    },
+    /// Show one authority: purposes, activities, rules, limits, duties, citations, caveats.
+    Show {
+        #[arg(long)]
+        rules: Option<PathBuf>,
+        #[arg(long, value_enum, default_value = "human")]
+        format: ListFormat,
+        authority: String,
+    },
+    /// Run the rule regression cases (proposal files with `//! expect` headers).
+    Test {
+        #[arg(long)]
+        rules: Option<PathBuf>,
+        /// Show every case, not only failures.
+        #[arg(long, short)]
+        verbose: bool,
+        /// Case files or directories (default: the built-in cases, or DIR/cases with --rules).
+        paths: Vec<PathBuf>,
+    },
+    /// The authority/purpose/activity graph.
+    Graph {
+        #[arg(long)]
+        rules: Option<PathBuf>,
+        #[arg(long, value_enum, default_value = "dot")]
+        format: GraphFormat,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    // Belt and braces: the library does not panic on any input, but a bug must still not exit 101.
+    match std::panic::catch_unwind(|| run(cli)) {
+        Ok(Ok(code)) => ExitCode::from(code),
+        Ok(Err(e)) => {
+            eprintln!("authsel: {e:#}");
+            ExitCode::from(2)
+        }
+        Err(_) => {
+            eprintln!("authsel: internal error (this is a bug; please report it with the input)");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn print_diags(diags: &[Diagnostic]) {
+    for d in diags {
+        eprint!("{d}");
+    }
+}
+
+/// Loads the rule base, printing diagnostics; `None` means exit 2.
+fn rules(dir: Option<&Path>) -> Option<RuleBase> {
+    let r = match dir {
+        Some(d) => RuleBase::load(d),
+        None => RuleBase::try_builtin(),
+    };
+    match r {
+        Ok(r) => Some(r),
+        Err(LoadError::Invalid(diags)) => {
+            print_diags(&diags);
+            eprintln!(
+                "authsel: {} error(s) in the rule files",
+                diags.iter().filter(|d| d.is_error()).count()
+            );
+            None
+        }
+        Err(e) => {
+            eprintln!("authsel: {e}");
+            None
+        }
+    }
+}
+
+use authsel::files::read_text;
+
+fn run(cli: Cli) -> Result<u8> {
+    match cli.command {
+        Command::Eval {
+            rules: dir,
+            ledger,
+            as_of,
+            format,
+            explain,
+            full,
+            proposals,
+        } => {
+            let Some(rb) = rules(dir.as_deref()) else {
+                return Ok(2);
+            };
+            let ledger = match ledger {
+                None => None,
+                Some(path) => {
+                    let name = path.display().to_string();
+                    match read_text(&path)
+                        .map_err(|d| vec![d])
+                        .and_then(|t| rb.read_ledger(&name, &t))
+                    {
+                        Ok(l) => Some(l),
+                        Err(d) => {
+                            print_diags(&d);
+                            return Ok(2);
+                        }
+                    }
+                }
+            };
+            if let Some(id) = &explain {
+                if rb.authority(id).is_none() {
+                    eprintln!("authsel: unknown authority `{id}` (see `authsel authorities`)");
+                    return Ok(2);
+                }
+            }
+            eval(
+                &rb,
+                ledger.as_ref(),
+                as_of,
+                format,
+                explain.as_deref(),
+                full,
+                &proposals,
+            )
+        }
+        Command::Authorities { rules: dir, format } => {
+            let Some(rb) = rules(dir.as_deref()) else {
+                return Ok(2);
+            };
+            authorities(&rb, format);
+            Ok(0)
+        }
+        Command::Show {
+            rules: dir,
+            format,
+            authority,
+        } => {
+            let Some(rb) = rules(dir.as_deref()) else {
+                return Ok(2);
+            };
+            let Some(a) = rb.authority(&authority) else {
+                let hint = authsel::diagnostic::did_you_mean(
+                    &authority,
+                    rb.authorities.iter().map(|a| a.id.as_str()),
+                )
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
+                eprintln!("authsel: unknown authority `{authority}`{hint}");
+                return Ok(2);
+            };
+            match format {
+                ListFormat::Json => outln!("{}", serde_json::to_string_pretty(a)?),
+                ListFormat::Human => emit(&authsel::report::show(a)),
+            }
+            Ok(0)
+        }
+        Command::Test {
+            rules: dir,
+            verbose,
+            paths,
+        } => {
+            let Some(rb) = rules(dir.as_deref()) else {
+                return Ok(2);
+            };
+            Ok(test_cases(&rb, dir.as_deref(), &paths, verbose))
+        }
+        Command::Graph { rules: dir, format } => {
+            let Some(rb) = rules(dir.as_deref()) else {
+                return Ok(2);
+            };
+            match format {
+                GraphFormat::Dot => emit(&rb.graph.to_dot()),
+                GraphFormat::Mermaid => emit(&rb.graph.to_mermaid()),
+                GraphFormat::Json => {
+                    outln!("{}", serde_json::to_string_pretty(&rb.graph.to_json())?)
+                }
+            }
+            Ok(0)
+        }
+    }
+}
+
+fn eval(
+    rb: &RuleBase,
+    ledger: Option<&Ledger>,
+    as_of: Option<jiff::civil::Date>,
+    format: EvalFormat,
+    explain: Option<&str>,
+    full: bool,
+    paths: &[PathBuf],
+) -> Result<u8> {
+    let ctx = Context { as_of, ledger };
+    let mut bad_input = false;
+    let mut none_fits = false;
+    for path in paths {
+        let name = path.display().to_string();
+        let proposal = match read_text(path)
+            .map_err(|d| vec![d])
+            .and_then(|t| rb.read_proposal(&name, &t))
+        {
+            Ok(p) => p,
+            Err(d) => {
+                print_diags(&d);
+                bad_input = true;
+                continue; // one bad file never hides the others
+            }
+        };
+        let d = rb.evaluate_with(&proposal, &ctx);
+        none_fits |= d.recommended.is_none();
+        match (format, explain) {
+            (EvalFormat::Json, _) => outln!("{}", report::json_line(&d)),
+            (EvalFormat::Markdown, _) => emit(&report::markdown(&d)),
+            (EvalFormat::Human, Some(id)) => match report::explain_one(&d, id) {
+                Some(s) => emit(&s),
+                None => outln!(
+                    "{id} is not a candidate for {}: it serves none of its purposes and provides none of its activities",
+                    d.proposal
+                ),
+            },
+            (EvalFormat::Human, None) => {
+                emit(&report::human(&d, if full { Detail::Full } else { Detail::Planner }));
+                emit("\n");
+            }
+        }
+    }
+    Ok(if bad_input {
+        2
+    } else if none_fits {
+        1
+    } else {
+        0
+    })
+}
+
+fn authorities(rb: &RuleBase, format: ListFormat) {
+    match format {
+        ListFormat::Json => {
+            let list: Vec<serde_json::Value> = rb
+                .authorities
+                .iter()
+                .map(|a| {
+                    serde_json::json!({
+                        "id": a.id, "citation": a.citation, "name": a.name, "title": a.title,
+                        "department": a.administered_by, "executed_by": a.executed_by,
+                        "effective": a.effective.as_ref().map(|d| d.date),
+                        "expires": a.expires.as_ref().map(|d| d.date),
+                        "repealed": a.repealed.as_ref().map(|d| d.date),
+                        "superseded_by": a.superseded_by,
+                    })
+                })
+                .collect();
+            outln!(
+                "{}",
+                serde_json::to_string_pretty(&list).unwrap_or_default()
+            );
+        }
+        ListFormat::Human => {
+            for a in &rb.authorities {
+                let title = a.title.map_or_else(|| "-".to_string(), |t| t.to_string());
+                let dept = a.administered_by.as_deref().unwrap_or("-");
+                outln!(
+                    "{:<22} {:<28} T{:<3} {:<6} {}",
+                    a.id,
+                    a.citation,
+                    title,
+                    dept,
+                    a.name
+                );
+            }
+        }
+    }
+}
+
+fn test_cases(rb: &RuleBase, dir: Option<&Path>, paths: &[PathBuf], verbose: bool) -> u8 {
+    let mut inputs: Vec<(String, String)> = Vec::new();
+    let mut bad = false;
+    let paths: Vec<PathBuf> = match (paths.is_empty(), dir) {
+        (false, _) => paths.to_vec(),
+        (true, Some(d)) => vec![d.join("cases")],
+        (true, None) => Vec::new(),
+    };
+    if paths.is_empty() {
+        inputs = RuleBase::builtin_cases()
+            .into_iter()
+            .map(|f| (f.name, f.text))
+            .collect();
+    } else {
+        let (files, diags) = authsel::files::collect(&paths);
+        print_diags(&diags);
+        bad |= !diags.is_empty();
+        for f in files {
+            match read_text(&f) {
+                Ok(t) => inputs.push((f.display().to_string(), t)),
+                Err(d) => {
+                    print_diags(&[d]);
+                    bad = true;
+                }
+            }
+        }
+    }
+    let (mut passed, mut failed) = (0, 0);
+    for (name, text) in &inputs {
+        let r = authsel::cases::run_case(rb, name, text);
+        if r.passed() {
+            passed += 1;
+            if verbose {
+                outln!("ok   {name}");
+            }
+        } else {
+            failed += 1;
+            outln!("FAIL {name}");
+            for f in &r.failures {
+                outln!("    {}", f.trim_end().replace('\n', "\n    "));
+            }
+        }
+    }
+    outln!("cases: {passed} passed, {failed} failed");
+    if bad {
+        2
+    } else if failed > 0 {
+        1
+    } else {
+        0
+    }
+}
+
+/// Writes to stdout; a closed pipe (`authsel ... | head`) ends output quietly instead of panicking.
+fn emit(s: &str) {
+    let mut out = std::io::stdout().lock();
+    if out
+        .write_all(s.as_bytes())
+        .and_then(|()| out.flush())
+        .is_err()
+    {
+        std::process::exit(0);
+    }
+}

@@ -1,0 +1,624 @@
+//! The checked rule base: authorities, rules, limits, obligations and the partner registry. Every
+//! name in here has been resolved and every condition type-checked by `check`.
+
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// Whole U.S. dollars. Never floating point; sums use `checked_add`.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
+)]
+#[serde(transparent)]
+pub struct Usd(pub u64);
+
+impl fmt::Display for Usd {
+    /// `$100,000,000`
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let digits = self.0.to_string();
+        let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        write!(f, "${out}")
+    }
+}
+
+/// The U.S. federal fiscal year: FY N runs from 1 October of N-1 to 30 September of N.
+pub fn fiscal_year(date: Date) -> i16 {
+    if date.month() >= 10 {
+        date.year() + 1
+    } else {
+        date.year()
+    }
+}
+
+/// Last day of fiscal year `fy` (30 September).
+pub fn fiscal_year_end(fy: i16) -> Option<Date> {
+    Date::new(fy, 9, 30).ok()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum RecipientKind {
+    NationalMilitary,
+    OtherSecurityForces,
+    CivilianGovernment,
+    InternationalOrganization,
+    NonGovernmental,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Funding {
+    PartnerNational,
+    DoD,
+    DoS,
+    USAID,
+    DHS,
+    UsgStocks,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum LeahyStatus {
+    NotStarted,
+    Pending,
+    Passed,
+    Failed,
+}
+
+impl RecipientKind {
+    pub const ALL: [RecipientKind; 5] = [
+        RecipientKind::NationalMilitary,
+        RecipientKind::OtherSecurityForces,
+        RecipientKind::CivilianGovernment,
+        RecipientKind::InternationalOrganization,
+        RecipientKind::NonGovernmental,
+    ];
+}
+
+impl Funding {
+    pub const ALL: [Funding; 6] = [
+        Funding::PartnerNational,
+        Funding::DoD,
+        Funding::DoS,
+        Funding::USAID,
+        Funding::DHS,
+        Funding::UsgStocks,
+    ];
+}
+
+impl LeahyStatus {
+    pub const ALL: [LeahyStatus; 4] = [
+        LeahyStatus::NotStarted,
+        LeahyStatus::Pending,
+        LeahyStatus::Passed,
+        LeahyStatus::Failed,
+    ];
+}
+
+macro_rules! display_debug {
+    ($($t:ty),*) => {$(
+        impl fmt::Display for $t {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                fmt::Debug::fmt(self, f)
+            }
+        }
+    )*};
+}
+display_debug!(RecipientKind, Funding, LeahyStatus);
+
+/// The type of a value in a condition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Type {
+    Usd,
+    Months,
+    Days,
+    Date,
+    Int,
+    Bool,
+    Str,
+    Recipient,
+    Funding,
+    Leahy,
+}
+
+impl fmt::Display for Type {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Type::Usd => "dollars",
+            Type::Months => "months",
+            Type::Days => "days",
+            Type::Date => "a date",
+            Type::Int => "a number",
+            Type::Bool => "true/false",
+            Type::Str => "a string",
+            Type::Recipient => "a RecipientKind",
+            Type::Funding => "a Funding",
+            Type::Leahy => "a Leahy status",
+        })
+    }
+}
+
+/// A typed constant.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(untagged)]
+pub enum Val {
+    Usd(Usd),
+    Months(u32),
+    Days(u32),
+    Date(Date),
+    Int(i64),
+    Bool(bool),
+    Str(String),
+    Recipient(RecipientKind),
+    Funding(Funding),
+    Leahy(LeahyStatus),
+}
+
+impl Val {
+    pub fn ty(&self) -> Type {
+        match self {
+            Val::Usd(_) => Type::Usd,
+            Val::Months(_) => Type::Months,
+            Val::Days(_) => Type::Days,
+            Val::Date(_) => Type::Date,
+            Val::Int(_) => Type::Int,
+            Val::Bool(_) => Type::Bool,
+            Val::Str(_) => Type::Str,
+            Val::Recipient(_) => Type::Recipient,
+            Val::Funding(_) => Type::Funding,
+            Val::Leahy(_) => Type::Leahy,
+        }
+    }
+}
+
+impl fmt::Display for Val {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Val::Usd(v) => write!(f, "{v}"),
+            Val::Months(v) => write!(f, "{v} months"),
+            Val::Days(v) => write!(f, "{v} days"),
+            Val::Date(v) => write!(f, "{v}"),
+            Val::Int(v) => write!(f, "{v}"),
+            Val::Bool(v) => write!(f, "{v}"),
+            Val::Str(v) => write!(f, "\"{v}\""),
+            Val::Recipient(v) => write!(f, "{v}"),
+            Val::Funding(v) => write!(f, "{v}"),
+            Val::Leahy(v) => write!(f, "{v}"),
+        }
+    }
+}
+
+/// A proposal field a condition can read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    AmountUsd,
+    MajorDefenseEquipmentUsd,
+    DurationMonths,
+    Start,
+    End,
+    FiscalYear,
+    EndFiscalYear,
+    Recipient,
+    Funding,
+    Leahy,
+    Emergency,
+    Partner,
+}
+
+impl Field {
+    pub const ALL: [Field; 12] = [
+        Field::AmountUsd,
+        Field::MajorDefenseEquipmentUsd,
+        Field::DurationMonths,
+        Field::Start,
+        Field::End,
+        Field::FiscalYear,
+        Field::EndFiscalYear,
+        Field::Recipient,
+        Field::Funding,
+        Field::Leahy,
+        Field::Emergency,
+        Field::Partner,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Field::AmountUsd => "amount_usd",
+            Field::MajorDefenseEquipmentUsd => "major_defense_equipment_usd",
+            Field::DurationMonths => "duration_months",
+            Field::Start => "start",
+            Field::End => "end",
+            Field::FiscalYear => "fiscal_year",
+            Field::EndFiscalYear => "end_fiscal_year",
+            Field::Recipient => "recipient",
+            Field::Funding => "funding",
+            Field::Leahy => "leahy",
+            Field::Emergency => "emergency",
+            Field::Partner => "partner",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Field> {
+        Field::ALL.into_iter().find(|f| f.name() == name)
+    }
+
+    pub fn ty(self) -> Type {
+        match self {
+            Field::AmountUsd | Field::MajorDefenseEquipmentUsd => Type::Usd,
+            Field::DurationMonths => Type::Months,
+            Field::Start | Field::End => Type::Date,
+            Field::FiscalYear | Field::EndFiscalYear => Type::Int,
+            Field::Recipient => Type::Recipient,
+            Field::Funding => Type::Funding,
+            Field::Leahy => Type::Leahy,
+            Field::Emergency => Type::Bool,
+            Field::Partner => Type::Str,
+        }
+    }
+}
+
+/// Where a condition's operand comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    Const(Val),
+    Field(Field),
+    /// `partner.GROUP`
+    PartnerGroup(String),
+    /// `fact.NAME`
+    Fact(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Term {
+    pub source: Source,
+    /// Added to an int (`fiscal_year + 2`).
+    pub offset: i64,
+    pub ty: Type,
+}
+
+pub use crate::ast::{CmpOp, HasOp, SetField};
+
+/// A type-checked condition.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cond {
+    Or(Vec<Cond>),
+    And(Vec<Cond>),
+    Not(Box<Cond>),
+    Cmp {
+        lhs: Term,
+        op: CmpOp,
+        rhs: Term,
+    },
+    In {
+        term: Term,
+        negated: bool,
+        set: Vec<Val>,
+    },
+    Has {
+        field: SetField,
+        op: HasOp,
+        items: Vec<String>,
+    },
+    Truthy(Term),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "type")]
+pub enum RuleKind {
+    /// `require`: the condition must hold where the guard holds.
+    Require {
+        #[serde(skip)]
+        cond: Cond,
+        condition: String,
+    },
+    /// `ceiling`: a per-fiscal-year cumulative dollar limit.
+    Ceiling { limit: Usd, within: Option<String> },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Rule {
+    /// Unique within its authority; applied restriction rules are `restriction.rule`.
+    pub name: String,
+    #[serde(flatten)]
+    pub kind: RuleKind,
+    #[serde(skip)]
+    pub guard: Option<Cond>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub when: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub because: Option<String>,
+    pub citation: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unconfirmed: Option<String>,
+    /// The shared restriction this rule comes from, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub restriction: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ObligationKind {
+    CongressionalNotification,
+    LeahyVetting,
+    StateConcurrence,
+    PresidentialDetermination,
+    Report,
+    Certification,
+    Approval,
+    Consultation,
+}
+
+impl ObligationKind {
+    pub const ALL: [ObligationKind; 8] = [
+        ObligationKind::CongressionalNotification,
+        ObligationKind::LeahyVetting,
+        ObligationKind::StateConcurrence,
+        ObligationKind::PresidentialDetermination,
+        ObligationKind::Report,
+        ObligationKind::Certification,
+        ObligationKind::Approval,
+        ObligationKind::Consultation,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ObligationKind::CongressionalNotification => "congressional_notification",
+            ObligationKind::LeahyVetting => "leahy_vetting",
+            ObligationKind::StateConcurrence => "state_concurrence",
+            ObligationKind::PresidentialDetermination => "presidential_determination",
+            ObligationKind::Report => "report",
+            ObligationKind::Certification => "certification",
+            ObligationKind::Approval => "approval",
+            ObligationKind::Consultation => "consultation",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<ObligationKind> {
+        ObligationKind::ALL.into_iter().find(|k| k.name() == name)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "type")]
+pub enum Timing {
+    DaysBefore { days: u32, session: bool },
+    DaysAfter { days: u32, session: bool },
+    BeforeStart,
+    Periodic { when: String },
+}
+
+impl fmt::Display for Timing {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let unit = |s: bool| {
+            if s {
+                "days of continuous session"
+            } else {
+                "days"
+            }
+        };
+        match self {
+            Timing::DaysBefore { days, session } => {
+                write!(f, "{days} {} before start", unit(*session))
+            }
+            Timing::DaysAfter { days, session } => {
+                write!(f, "{days} {} after start", unit(*session))
+            }
+            Timing::BeforeStart => f.write_str("before start"),
+            Timing::Periodic { when } => write!(f, "{when}"),
+        }
+    }
+}
+
+/// A duty that follows from using an authority.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Duty {
+    pub name: String,
+    pub kind: ObligationKind,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    pub timing: Timing,
+    #[serde(skip)]
+    pub guard: Option<Cond>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub when: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub because: Option<String>,
+    pub citation: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unconfirmed: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub restriction: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Dated {
+    pub date: Date,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub citation: Option<String>,
+}
+
+/// A list declaration (`serves`, `provides`, `recipients`, `funding`) with its citation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Cited<T> {
+    pub items: Vec<T>,
+    pub citation: String,
+}
+
+/// One legal authority.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Authority {
+    pub id: String,
+    pub name: String,
+    pub citation: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub administered_by: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub executed_by: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub effective: Option<Dated>,
+    /// Last day in force.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires: Option<Dated>,
+    /// First day no longer in force.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repealed: Option<Dated>,
+    pub supersedes: Vec<String>,
+    /// Filled in by `check` from the other authorities' `supersedes`.
+    pub superseded_by: Vec<String>,
+    pub caveats: Vec<String>,
+    pub serves: Cited<String>,
+    pub provides: Cited<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recipients: Option<Cited<RecipientKind>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub funding: Option<Cited<Funding>>,
+    /// Restrictions applied, in order.
+    pub applies: Vec<String>,
+    /// Own rules, then the applied restrictions' rules.
+    pub rules: Vec<Rule>,
+    pub duties: Vec<Duty>,
+    /// Order of declaration across the sorted rule files (a stable tie-breaker).
+    #[serde(skip)]
+    pub order: usize,
+}
+
+impl Authority {
+    /// Is the authority law on `date`?
+    pub fn in_force(&self, date: Date) -> bool {
+        self.effective.as_ref().is_none_or(|e| date >= e.date)
+            && self.expires.as_ref().is_none_or(|e| date <= e.date)
+            && self.repealed.as_ref().is_none_or(|r| date < r.date)
+    }
+
+    /// How broad the authority is: purposes plus activities (fewer = more specific).
+    pub fn breadth(&self) -> usize {
+        self.serves.items.len() + self.provides.items.len()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Restriction {
+    pub id: String,
+    pub name: String,
+    pub citation: String,
+    pub caveats: Vec<String>,
+    pub rules: Vec<Rule>,
+    pub duties: Vec<Duty>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Purpose {
+    pub id: String,
+    pub meaning: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Activity {
+    pub id: String,
+    pub meaning: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FactDecl {
+    pub id: String,
+    pub ty: Type,
+    pub meaning: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default: Option<Val>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Group {
+    pub id: String,
+    pub meaning: String,
+    pub includes: Vec<String>,
+    pub citation: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Member {
+    pub group: String,
+    pub from: Date,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<Date>,
+    pub citation: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Partner {
+    pub name: String,
+    pub aka: Vec<String>,
+    pub members: Vec<Member>,
+}
+
+/// The partner registry: dated group memberships.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Registry {
+    pub groups: BTreeMap<String, Group>,
+    pub partners: Vec<Partner>,
+    /// Lower-cased name or alias to index into `partners`.
+    #[serde(skip)]
+    pub by_name: BTreeMap<String, usize>,
+}
+
+impl Registry {
+    pub fn partner(&self, name: &str) -> Option<&Partner> {
+        let key = name.trim().to_lowercase();
+        self.by_name.get(&key).and_then(|i| self.partners.get(*i))
+    }
+
+    /// Is `partner` a member of `group` on `date`, directly or through an included group?
+    /// `None` when the registry does not know the partner.
+    pub fn is_member(&self, partner: &str, group: &str, date: Date) -> Option<bool> {
+        let p = self.partner(partner)?;
+        Some(self.member_of(p, group, date, 0))
+    }
+
+    fn member_of(&self, p: &Partner, group: &str, date: Date, depth: usize) -> bool {
+        if depth > 16 {
+            return false; // cycles are rejected by check; this is belt and braces
+        }
+        let direct = p
+            .members
+            .iter()
+            .any(|m| m.group == group && date >= m.from && m.to.is_none_or(|to| date <= to));
+        direct
+            || self.groups.get(group).is_some_and(|g| {
+                g.includes
+                    .iter()
+                    .any(|inner| self.member_of(p, inner, date, depth + 1))
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    #[test]
+    fn fiscal_year_starts_first_of_october() {
+        assert_eq!(fiscal_year(date(2026, 9, 30)), 2026);
+        assert_eq!(fiscal_year(date(2026, 10, 1)), 2027);
+        assert_eq!(fiscal_year(date(2027, 3, 1)), 2027);
+    }
+
+    #[test]
+    fn dollars_display_with_separators() {
+        assert_eq!(Usd(100_000_000).to_string(), "$100,000,000");
+        assert_eq!(Usd(0).to_string(), "$0");
+        assert_eq!(Usd(999).to_string(), "$999");
+        assert_eq!(Usd(1000).to_string(), "$1,000");
+    }
+}

@@ -1,0 +1,361 @@
+//! Renders decisions: human text (a plain-language summary first, then the detail), JSON Lines per
+//! `../shared/spec/cli.md`, and a Markdown staff memo.
+
+use crate::decision::{Candidate, Decision};
+use crate::eval::{Outcome, Verdict};
+use std::fmt::Write;
+
+/// How much of each candidate to show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// Recommended in full; others one line each with the deciding reason.
+    Planner,
+    /// Every rule of every candidate.
+    Full,
+}
+
+fn outcome_mark(o: Outcome, applies: bool) -> &'static str {
+    match (o, applies) {
+        (_, false) => "n/a ",
+        (Outcome::Pass, _) => "pass",
+        (Outcome::Fail, _) => "FAIL",
+        (Outcome::Unknown, _) => "??  ",
+    }
+}
+
+fn verdict_word(d: &Decision) -> String {
+    match d.recommended() {
+        Some(r) => format!("{r} ({})", d.verdict),
+        None => "no authority fits".to_string(),
+    }
+}
+
+/// One candidate's rules and duties, as indented text.
+fn candidate_detail(out: &mut String, c: &Candidate) {
+    for r in &c.reasons {
+        let _ = writeln!(
+            out,
+            "    [{}] {:<28} {}  [{}]",
+            outcome_mark(r.outcome, r.applies),
+            r.rule,
+            r.message,
+            r.citation
+        );
+        if let Some(u) = &r.unconfirmed {
+            let _ = writeln!(out, "           (unconfirmed: {u})");
+        }
+    }
+    if !c.obligations.is_empty() {
+        let _ = writeln!(out, "    duties:");
+        for o in &c.obligations {
+            let when = o
+                .deadline
+                .map_or_else(|| "no fixed date".to_string(), |d| format!("by {d}"));
+            let status = if o.status == "required" {
+                ""
+            } else {
+                " (possible)"
+            };
+            let _ = writeln!(
+                out,
+                "      - {}{status}, {when}: {}  [{}]",
+                o.kind, o.message, o.citation
+            );
+            if let Some(n) = &o.note {
+                let _ = writeln!(out, "        note: {n}");
+            }
+        }
+    }
+    for cav in &c.caveats {
+        let _ = writeln!(out, "    caveat: {cav}");
+    }
+}
+
+/// Human-readable report for one decision.
+pub fn human(d: &Decision, detail: Detail) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{} — {}", d.proposal, verdict_word(d));
+    let _ = writeln!(out, "  {}", d.summary);
+    let _ = writeln!(
+        out,
+        "  fiscal year FY{}, law as of {}",
+        d.fiscal_year, d.as_of
+    );
+    if !d.missing_facts.is_empty() {
+        let _ = writeln!(out, "\n  Still needed (most decisive first):");
+        for m in &d.missing_facts {
+            let _ = writeln!(
+                out,
+                "    - {} (settles {}: {})",
+                m.question,
+                m.settles,
+                m.candidates.join(", ")
+            );
+        }
+    }
+    let _ = writeln!(out, "\n  Candidates, best first:");
+    for c in &d.candidates {
+        let _ = writeln!(
+            out,
+            "  {}. {} — {} [{}]: {}",
+            c.rank,
+            c.authority,
+            c.name,
+            c.citation,
+            c.verdict.as_str()
+        );
+        let is_rec = d.recommended() == Some(c.authority.as_str());
+        if is_rec || detail == Detail::Full {
+            candidate_detail(&mut out, c);
+        } else {
+            let _ = writeln!(out, "     why not: {}", c.ranking);
+        }
+    }
+    out
+}
+
+/// The lawyer's view of one authority: every rule with its citation and outcome.
+pub fn explain_one(d: &Decision, id: &str) -> Option<String> {
+    let c = d.candidate(id)?;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} for {}: {} — {} [{}]",
+        c.authority,
+        d.proposal,
+        c.verdict.as_str(),
+        c.name,
+        c.citation
+    );
+    let _ = writeln!(
+        out,
+        "  standing: rank {} of {}; {}",
+        c.rank,
+        d.candidates.len(),
+        c.ranking
+    );
+    let _ = writeln!(out, "  graph: {}", c.paths.join("; "));
+    candidate_detail(&mut out, c);
+    Some(out)
+}
+
+/// One JSON object (one line) per decision.
+pub fn json_line(d: &Decision) -> String {
+    serde_json::to_string(d).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+}
+
+/// A Markdown staff memo.
+pub fn markdown(d: &Decision) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "## {} — {}\n", d.proposal, d.title);
+    let _ = writeln!(out, "**Recommendation:** {}\n", verdict_word(d));
+    let _ = writeln!(out, "{}\n", d.summary);
+    let _ = writeln!(
+        out,
+        "Fiscal year FY{}; law as of {}.\n",
+        d.fiscal_year, d.as_of
+    );
+    if let Some(c) = d.recommended().and_then(|r| d.candidate(r)) {
+        if !c.obligations.is_empty() {
+            let _ = writeln!(
+                out,
+                "### Duties\n\n| duty | deadline | citation | detail |\n|---|---|---|---|"
+            );
+            for o in &c.obligations {
+                let dl = o
+                    .deadline
+                    .map_or_else(|| "—".to_string(), |x| x.to_string());
+                let _ = writeln!(
+                    out,
+                    "| {}{} | {dl} | {} | {} |",
+                    o.kind,
+                    if o.status == "required" {
+                        ""
+                    } else {
+                        " (possible)"
+                    },
+                    o.citation,
+                    md(&o.message)
+                );
+            }
+            out.push('\n');
+        }
+        let _ = writeln!(out, "### Why {}\n", c.authority);
+        for r in c.reasons.iter().filter(|r| r.applies) {
+            let _ = writeln!(
+                out,
+                "- **{}** ({}): {} — *{}*",
+                r.rule,
+                outcome_name(r.outcome),
+                md(&r.message),
+                r.citation
+            );
+        }
+        out.push('\n');
+    }
+    if !d.missing_facts.is_empty() {
+        let _ = writeln!(out, "### Still needed\n");
+        for m in &d.missing_facts {
+            let _ = writeln!(out, "- {} (settles {})", md(&m.question), m.settles);
+        }
+        out.push('\n');
+    }
+    let others: Vec<&Candidate> = d
+        .candidates
+        .iter()
+        .filter(|c| Some(c.authority.as_str()) != d.recommended())
+        .collect();
+    if !others.is_empty() {
+        let _ = writeln!(
+            out,
+            "### Why not the others\n\n| authority | verdict | reason |\n|---|---|---|"
+        );
+        for c in others {
+            let _ = writeln!(
+                out,
+                "| {} ({}) | {} | {} |",
+                c.authority,
+                c.citation,
+                c.verdict.as_str(),
+                md(&c.ranking)
+            );
+        }
+        out.push('\n');
+    }
+    let _ = writeln!(
+        out,
+        "<sub>authsel {} · rules {} · input {}</sub>\n",
+        d.record.authsel_version,
+        &d.record.rules_digest.get(..12).unwrap_or(""),
+        &d.record.input_digest.get(..12).unwrap_or("")
+    );
+    out
+}
+
+fn outcome_name(o: Outcome) -> &'static str {
+    match o {
+        Outcome::Pass => "pass",
+        Outcome::Fail => "fail",
+        Outcome::Unknown => "unknown",
+    }
+}
+
+fn md(s: &str) -> String {
+    s.replace('|', "\\|")
+}
+
+/// Whether a decision found an authority (for exit codes).
+pub fn found(d: &Decision) -> bool {
+    d.candidates
+        .iter()
+        .any(|c| c.verdict != Verdict::Ineligible)
+}
+
+/// `authsel show`: one authority in full.
+pub fn show(a: &crate::model::Authority) -> String {
+    use crate::model::RuleKind;
+    let mut out = String::new();
+    let _ = writeln!(out, "{} — {}", a.id, a.name);
+    let _ = writeln!(out, "  citation:   {}", a.citation);
+    if let Some(t) = a.title {
+        let _ = writeln!(out, "  title:      {t} U.S.C.");
+    }
+    if let Some(d) = &a.administered_by {
+        let _ = writeln!(
+            out,
+            "  administered by {d}{}",
+            a.executed_by
+                .as_ref()
+                .map_or(String::new(), |e| format!(", executed by {e}"))
+        );
+    }
+    let dated = |label: &str, d: &Option<crate::model::Dated>, out: &mut String| {
+        if let Some(d) = d {
+            let c = d
+                .citation
+                .as_ref()
+                .map_or(String::new(), |c| format!("  [{c}]"));
+            let _ = writeln!(out, "  {label:<11} {}{c}", d.date);
+        }
+    };
+    dated("effective:", &a.effective, &mut out);
+    dated("expires:", &a.expires, &mut out);
+    dated("repealed:", &a.repealed, &mut out);
+    if !a.supersedes.is_empty() {
+        let _ = writeln!(out, "  supersedes: {}", a.supersedes.join(", "));
+    }
+    if !a.superseded_by.is_empty() {
+        let _ = writeln!(out, "  superseded by: {}", a.superseded_by.join(", "));
+    }
+    let _ = writeln!(
+        out,
+        "  serves:     {}  [{}]",
+        a.serves.items.join(", "),
+        a.serves.citation
+    );
+    let _ = writeln!(
+        out,
+        "  provides:   {}  [{}]",
+        a.provides.items.join(", "),
+        a.provides.citation
+    );
+    if let Some(r) = &a.recipients {
+        let v: Vec<String> = r.items.iter().map(ToString::to_string).collect();
+        let _ = writeln!(out, "  recipients: {}  [{}]", v.join(", "), r.citation);
+    }
+    if let Some(f) = &a.funding {
+        let v: Vec<String> = f.items.iter().map(ToString::to_string).collect();
+        let _ = writeln!(out, "  funding:    {}  [{}]", v.join(", "), f.citation);
+    }
+    if !a.applies.is_empty() {
+        let _ = writeln!(out, "  restrictions applied: {}", a.applies.join(", "));
+    }
+    let _ = writeln!(out, "  rules:");
+    for r in &a.rules {
+        let what = match &r.kind {
+            RuleKind::Require { condition, .. } => format!("require {condition}"),
+            RuleKind::Ceiling { limit, within } => format!(
+                "ceiling {limit} per fiscal year{}",
+                within
+                    .as_ref()
+                    .map_or(String::new(), |w| format!(" (within {w})"))
+            ),
+        };
+        let when = r
+            .when
+            .as_ref()
+            .map_or(String::new(), |w| format!(" when {w}"));
+        let _ = writeln!(out, "    - {}: {what}{when}  [{}]", r.name, r.citation);
+        if let Some(b) = &r.because {
+            let _ = writeln!(out, "        because {b}");
+        }
+        if let Some(u) = &r.unconfirmed {
+            let _ = writeln!(out, "        CAVEAT (unconfirmed): {u}");
+        }
+    }
+    if !a.duties.is_empty() {
+        let _ = writeln!(out, "  duties:");
+        for d in &a.duties {
+            let to = d.to.as_ref().map_or(String::new(), |t| format!(" to {t}"));
+            let when = d
+                .when
+                .as_ref()
+                .map_or(String::new(), |w| format!(" when {w}"));
+            let _ = writeln!(
+                out,
+                "    - {}: {}{to}, {}{when}  [{}]",
+                d.name,
+                d.kind.name(),
+                d.timing,
+                d.citation
+            );
+            if let Some(u) = &d.unconfirmed {
+                let _ = writeln!(out, "        CAVEAT (unconfirmed): {u}");
+            }
+        }
+    }
+    for c in &a.caveats {
+        let _ = writeln!(out, "  CAVEAT: {c}");
+    }
+    out
+}

@@ -1,0 +1,273 @@
+//! The rule base: the checked model plus its graph, loaded from `rules/` (built in) or a directory.
+
+use crate::check;
+use crate::decision::Decision;
+use crate::diagnostic::{did_you_mean, Diagnostic};
+use crate::eval::Context;
+use crate::graph::AuthorityGraph;
+use crate::model::*;
+use crate::proposal::{fact_as, locate, Ledger, Proposal};
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+/// One rule file's name and text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceFile {
+    pub name: String,
+    pub text: String,
+}
+
+/// Why a rule base could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("cannot read rule directory `{path}`: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("no `*.auth` rule files in `{0}`")]
+    Empty(String),
+    #[error("{} error(s) in the rule files", .0.len())]
+    Invalid(Vec<Diagnostic>),
+}
+
+#[derive(Debug, Clone)]
+pub struct RuleBase {
+    pub purposes: BTreeMap<String, Purpose>,
+    pub activities: BTreeMap<String, Activity>,
+    pub facts: BTreeMap<String, FactDecl>,
+    pub registry: Registry,
+    /// In declaration order over the sorted rule files.
+    pub authorities: Vec<Authority>,
+    pub restrictions: BTreeMap<String, Restriction>,
+    pub graph: AuthorityGraph,
+    /// SHA-256 of the rule files, for decision records.
+    pub digest: String,
+    index: HashMap<String, usize>,
+}
+
+mod builtin_files {
+    include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
+}
+
+impl RuleBase {
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn assemble(
+        purposes: BTreeMap<String, Purpose>,
+        activities: BTreeMap<String, Activity>,
+        facts: BTreeMap<String, FactDecl>,
+        registry: Registry,
+        authorities: Vec<Authority>,
+        restrictions: BTreeMap<String, Restriction>,
+        graph: AuthorityGraph,
+        digest: String,
+    ) -> RuleBase {
+        let index = authorities
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.id.clone(), i))
+            .collect();
+        RuleBase {
+            purposes,
+            activities,
+            facts,
+            registry,
+            authorities,
+            restrictions,
+            graph,
+            digest,
+            index,
+        }
+    }
+
+    /// The rule files compiled into the binary from `rules/`.
+    pub fn builtin_files() -> Vec<SourceFile> {
+        builtin_files::FILES
+            .iter()
+            .map(|(name, text)| SourceFile {
+                name: format!("rules/{name}"),
+                text: (*text).to_string(),
+            })
+            .collect()
+    }
+
+    /// The regression cases compiled into the binary from `rules/cases/`: (path, text).
+    pub fn builtin_cases() -> Vec<SourceFile> {
+        builtin_files::CASES
+            .iter()
+            .map(|(name, text)| SourceFile {
+                name: (*name).to_string(),
+                text: (*text).to_string(),
+            })
+            .collect()
+    }
+
+    /// The built-in rule base. It is checked by the test suite, so a failure here is a build defect;
+    /// the error still comes back as data rather than a panic.
+    pub fn try_builtin() -> Result<RuleBase, LoadError> {
+        RuleBase::from_files(&RuleBase::builtin_files())
+    }
+
+    /// The built-in rule base (`rules/*.auth`, compiled in).
+    ///
+    /// # Panics
+    /// Only if the shipped rule files do not check, which `cargo test` rules out.
+    #[allow(clippy::expect_used)]
+    pub fn builtin() -> RuleBase {
+        RuleBase::try_builtin().expect("the built-in rule base checks (tested by cargo test)")
+    }
+
+    /// Checks a set of rule files (sorted by name first, so the order given does not matter).
+    pub fn from_files(files: &[SourceFile]) -> Result<RuleBase, LoadError> {
+        let mut files = files.to_vec();
+        files.sort_by(|a, b| a.name.cmp(&b.name));
+        check::check(&files).map_err(LoadError::Invalid)
+    }
+
+    /// Reads every `*.auth` file in `dir` (not recursive).
+    pub fn load_files(dir: &Path) -> Result<Vec<SourceFile>, LoadError> {
+        let io = |e: std::io::Error| LoadError::Io {
+            path: dir.display().to_string(),
+            source: e,
+        };
+        let mut files = Vec::new();
+        for entry in std::fs::read_dir(dir).map_err(io)? {
+            let path = entry.map_err(io)?.path();
+            if path.extension().is_some_and(|e| e == "auth") {
+                let text = std::fs::read_to_string(&path).map_err(|e| LoadError::Io {
+                    path: path.display().to_string(),
+                    source: e,
+                })?;
+                files.push(SourceFile {
+                    name: path.display().to_string(),
+                    text,
+                });
+            }
+        }
+        if files.is_empty() {
+            return Err(LoadError::Empty(dir.display().to_string()));
+        }
+        Ok(files)
+    }
+
+    /// Loads and checks a rule directory.
+    pub fn load(dir: impl AsRef<Path>) -> Result<RuleBase, LoadError> {
+        RuleBase::from_files(&RuleBase::load_files(dir.as_ref())?)
+    }
+
+    pub fn authority(&self, id: &str) -> Option<&Authority> {
+        self.index.get(id).and_then(|i| self.authorities.get(*i))
+    }
+
+    /// Evaluates a proposal by the law in force on its start date, with no ledger.
+    pub fn evaluate(&self, proposal: &Proposal) -> Decision {
+        self.evaluate_with(proposal, &Context::default())
+    }
+
+    pub fn evaluate_with(&self, proposal: &Proposal, ctx: &Context) -> Decision {
+        crate::decision::decide(self, proposal, ctx)
+    }
+
+    /// Parses a proposal and checks its ids and facts against this rule base; every problem is a
+    /// diagnostic with the file's position.
+    pub fn read_proposal(&self, file: &str, text: &str) -> Result<Proposal, Vec<Diagnostic>> {
+        let p = Proposal::from_ron(text).map_err(|e| vec![e.to_diagnostic(file, text)])?;
+        let mut diags = Vec::new();
+        let unknown =
+            |diags: &mut Vec<Diagnostic>, field: &str, id: &str, what: &str, known: Vec<&str>| {
+                let loc = locate(text, field, Some(id));
+                let mut d = Diagnostic::at_line_col(
+                    file,
+                    text,
+                    loc.line,
+                    loc.column,
+                    "E0202",
+                    format!("unknown {what} `{id}`"),
+                );
+                if let Some(s) = did_you_mean(id, known) {
+                    d.help = Some(format!("did you mean `{s}`?"));
+                }
+                diags.push(d);
+            };
+        for x in &p.purposes {
+            if !self.purposes.contains_key(x) {
+                unknown(
+                    &mut diags,
+                    "purposes",
+                    x,
+                    "purpose",
+                    self.purposes.keys().map(String::as_str).collect(),
+                );
+            }
+        }
+        for x in &p.activities {
+            if !self.activities.contains_key(x) {
+                unknown(
+                    &mut diags,
+                    "activities",
+                    x,
+                    "activity",
+                    self.activities.keys().map(String::as_str).collect(),
+                );
+            }
+        }
+        for (name, value) in &p.facts {
+            match self.facts.get(name) {
+                None => unknown(
+                    &mut diags,
+                    "facts",
+                    name,
+                    "fact",
+                    self.facts.keys().map(String::as_str).collect(),
+                ),
+                Some(decl) if fact_as(value, decl.ty).is_none() => {
+                    let loc = locate(text, "facts", Some(name));
+                    diags.push(Diagnostic::at_line_col(
+                        file,
+                        text,
+                        loc.line,
+                        loc.column,
+                        "E0203",
+                        format!("fact `{name}` must be {}, found {value}", decl.ty),
+                    ));
+                }
+                Some(_) => {}
+            }
+        }
+        if diags.is_empty() {
+            Ok(p)
+        } else {
+            Err(diags)
+        }
+    }
+
+    /// Parses a ledger and checks that it names known authorities.
+    pub fn read_ledger(&self, file: &str, text: &str) -> Result<Ledger, Vec<Diagnostic>> {
+        let l = Ledger::from_ron(text).map_err(|e| vec![e.to_diagnostic(file, text)])?;
+        let mut diags = Vec::new();
+        for e in &l.entries {
+            if self.authority(&e.authority).is_none() {
+                let loc = locate(text, "authority", Some(&e.authority));
+                let mut d = Diagnostic::at_line_col(
+                    file,
+                    text,
+                    loc.line,
+                    loc.column,
+                    "E0202",
+                    format!("unknown authority `{}`", e.authority),
+                );
+                if let Some(s) =
+                    did_you_mean(&e.authority, self.authorities.iter().map(|a| a.id.as_str()))
+                {
+                    d.help = Some(format!("did you mean `{s}`?"));
+                }
+                diags.push(d);
+            }
+        }
+        if diags.is_empty() {
+            Ok(l)
+        } else {
+            Err(diags)
+        }
+    }
+}

@@ -1,0 +1,778 @@
+//! Text to syntax tree. Knows nothing about authorities; never panics; reports every syntax error it
+//! can find (it restarts at each top-level declaration after an error).
+
+use crate::ast::*;
+use crate::diagnostic::{Diagnostic, Severity, Span};
+use pest::iterators::Pair;
+use pest::Parser;
+
+#[derive(pest_derive::Parser)]
+#[grammar = "../grammar/authsel.pest"]
+struct RuleParser;
+
+const TOP_KEYWORDS: [&str; 7] = [
+    "purpose",
+    "activity",
+    "fact",
+    "group",
+    "partner",
+    "authority",
+    "restriction",
+];
+
+/// Parses one rule file. Returns the items that parsed and a diagnostic for every error.
+pub fn parse_file(file: &str, text: &str) -> (Vec<Item>, Vec<Diagnostic>) {
+    let mut items = Vec::new();
+    let mut diags = Vec::new();
+    match parse_chunk(file, text, 0, text) {
+        Ok(mut parsed) => items.append(&mut parsed),
+        Err(_) => {
+            // Recover: parse each top-level declaration on its own so one error hides no other.
+            for (start, end) in chunks(text) {
+                let chunk = text.get(start..end).unwrap_or("");
+                match parse_chunk(file, text, start, chunk) {
+                    Ok(mut parsed) => items.append(&mut parsed),
+                    Err(d) => diags.push(d),
+                }
+            }
+        }
+    }
+    (items, diags)
+}
+
+/// Byte ranges that start at a line beginning (column 1) with a top-level keyword.
+fn chunks(text: &str) -> Vec<(usize, usize)> {
+    let mut starts = vec![0];
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let first = line
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .next()
+            .unwrap_or("");
+        if offset > 0 && TOP_KEYWORDS.contains(&first) {
+            starts.push(offset);
+        }
+        offset += line.len();
+    }
+    let mut ranges = Vec::new();
+    for (i, s) in starts.iter().enumerate() {
+        let e = starts.get(i + 1).copied().unwrap_or(text.len());
+        ranges.push((*s, e));
+    }
+    ranges
+}
+
+fn parse_chunk(file: &str, full: &str, base: usize, chunk: &str) -> Result<Vec<Item>, Diagnostic> {
+    let pairs = RuleParser::parse(Rule::file, chunk).map_err(|e| {
+        let pos = match e.location {
+            pest::error::InputLocation::Pos(p) => p,
+            pest::error::InputLocation::Span((s, _)) => s,
+        };
+        let message = match &e.variant {
+            pest::error::ErrorVariant::ParsingError { positives, .. } => {
+                let mut names: Vec<&str> = positives.iter().map(|r| describe(*r)).collect();
+                names.sort_unstable();
+                names.dedup();
+                if names.is_empty() {
+                    "unexpected input".to_string()
+                } else {
+                    format!("expected {}", names.join(", "))
+                }
+            }
+            pest::error::ErrorVariant::CustomError { message } => message.clone(),
+        };
+        let found = found_token(chunk, pos);
+        Diagnostic::at(
+            file,
+            full,
+            Span::new(base + pos, base + pos + found.len().max(1)),
+            Severity::Error,
+            "E0001",
+            format!("syntax error: {message}, found {}", show_found(found)),
+        )
+    })?;
+    let mut b = Builder {
+        file,
+        full,
+        base,
+        errors: Vec::new(),
+    };
+    let mut items = Vec::new();
+    for pair in pairs.flatten().filter(|p| p.as_rule() != Rule::file) {
+        if let Some(item) = b.item(pair) {
+            items.push(item);
+        }
+    }
+    match b.errors.into_iter().next() {
+        Some(d) => Err(d),
+        None => Ok(items),
+    }
+}
+
+fn found_token(chunk: &str, pos: usize) -> &str {
+    let rest = chunk.get(pos..).unwrap_or("");
+    let end = rest
+        .char_indices()
+        .find(|(_, c)| c.is_whitespace())
+        .map_or(rest.len(), |(i, _)| i);
+    rest.get(..end.min(40)).unwrap_or("")
+}
+
+fn show_found(found: &str) -> String {
+    if found.is_empty() {
+        "end of file".to_string()
+    } else {
+        format!("`{found}`")
+    }
+}
+
+/// A friendly name for a grammar rule in "expected ..." messages.
+fn describe(rule: Rule) -> &'static str {
+    match rule {
+        Rule::EOI => "end of file",
+        Rule::ident | Rule::ident_list => "a name",
+        Rule::string | Rule::string_list => "a \"string\"",
+        Rule::money => "a dollar amount like `$100M`",
+        Rule::date => "a date like `2027-03-01`",
+        Rule::int => "a number",
+        Rule::cite => "`cite \"...\"`",
+        Rule::expr | Rule::or_expr | Rule::and_expr | Rule::unary | Rule::value => "a condition",
+        Rule::cmp => "a comparison (`<=`, `==`, ...)",
+        Rule::timing
+        | Rule::days_before
+        | Rule::days_after
+        | Rule::at_start
+        | Rule::no_deadline => {
+            "a timing (`15 days before start`, `before start`, `periodic \"...\"`)"
+        }
+        Rule::list => "a list `[...]`",
+        Rule::fact_type => "a fact type (bool, usd, int, months, date, string)",
+        Rule::purpose_decl
+        | Rule::activity_decl
+        | Rule::fact_decl
+        | Rule::group_decl
+        | Rule::partner_decl
+        | Rule::authority
+        | Rule::restriction => "a declaration (`authority`, `restriction`, `purpose`, ...)",
+        Rule::membership => "`member GROUP from DATE`",
+        Rule::when => "`when`",
+        Rule::because => "`because`",
+        Rule::unconfirmed => "`unconfirmed`",
+        Rule::within => "`within`",
+        Rule::to => "`to \"...\"`",
+        Rule::has_op => "`has`, `any` or `all`",
+        Rule::not_op | Rule::not_in => "`not`",
+        Rule::arith => "`+` or `-`",
+        Rule::fact_default => "a default value",
+        Rule::require_rule | Rule::ceiling_rule | Rule::duty_rule => {
+            "a rule (`require`, `ceiling`, `duty`)"
+        }
+        _ => "an authority member (`name`, `serves`, `require`, ...) or `}`",
+    }
+}
+
+struct Builder<'a> {
+    file: &'a str,
+    full: &'a str,
+    base: usize,
+    errors: Vec<Diagnostic>,
+}
+
+impl<'a> Builder<'a> {
+    fn span(&self, p: &Pair<'_, Rule>) -> Span {
+        let s = p.as_span();
+        Span::new(self.base + s.start(), self.base + s.end())
+    }
+
+    fn error(&mut self, span: Span, msg: String) {
+        self.errors.push(Diagnostic::at(
+            self.file,
+            self.full,
+            span,
+            Severity::Error,
+            "E0002",
+            msg,
+        ));
+    }
+
+    fn ident(&self, p: Pair<'_, Rule>) -> Ident {
+        Ident {
+            name: p.as_str().to_string(),
+            span: self.span(&p),
+        }
+    }
+
+    fn idents(&self, p: Pair<'_, Rule>) -> Vec<Ident> {
+        p.into_inner().map(|i| self.ident(i)).collect()
+    }
+
+    fn string(&self, p: Pair<'_, Rule>) -> Str {
+        let span = self.span(&p);
+        let raw = p.into_inner().next().map_or("", |i| i.as_str());
+        let mut value = String::with_capacity(raw.len());
+        let mut chars = raw.chars();
+        while let Some(c) = chars.next() {
+            if c == '\\' {
+                match chars.next() {
+                    Some('n') => value.push('\n'),
+                    Some(other) => value.push(other),
+                    None => {}
+                }
+            } else {
+                value.push(c);
+            }
+        }
+        Str { value, span }
+    }
+
+    fn strings(&self, p: Pair<'_, Rule>) -> Vec<Str> {
+        p.into_inner().map(|s| self.string(s)).collect()
+    }
+
+    fn date(&mut self, p: Pair<'_, Rule>) -> DateLit {
+        let span = self.span(&p);
+        let date = match p.as_str().parse::<jiff::civil::Date>() {
+            Ok(d) => d,
+            Err(_) => {
+                self.error(span, format!("`{}` is not a calendar date", p.as_str()));
+                jiff::civil::Date::constant(2000, 1, 1)
+            }
+        };
+        DateLit { date, span }
+    }
+
+    fn cite(&self, p: Pair<'_, Rule>) -> Str {
+        // cite = { "cite" ~ string }
+        let s = p.into_inner().next();
+        s.map_or(
+            Str {
+                value: String::new(),
+                span: Span::default(),
+            },
+            |s| self.string(s),
+        )
+    }
+
+    fn item(&mut self, p: Pair<'_, Rule>) -> Option<Item> {
+        let span = self.span(&p);
+        let rule = p.as_rule();
+        let mut inner = p.into_inner();
+        match rule {
+            Rule::purpose_decl => {
+                let id = self.ident(inner.next()?);
+                let meaning = self.string(inner.next()?);
+                let parent = inner.next().map(|p| self.ident(p));
+                Some(Item::Purpose {
+                    id,
+                    meaning,
+                    parent,
+                })
+            }
+            Rule::activity_decl => {
+                let id = self.ident(inner.next()?);
+                let meaning = self.string(inner.next()?);
+                Some(Item::Activity { id, meaning })
+            }
+            Rule::fact_decl => {
+                let id = self.ident(inner.next()?);
+                let ty = self.ident(inner.next()?);
+                // `= DEFAULT` is optional; the meaning string always comes last.
+                let rest: Vec<Pair<'_, Rule>> = inner.collect();
+                let (default, meaning) = match rest.as_slice() {
+                    [m] => (None, self.string(m.clone())),
+                    [d, m] => (self.literal(d.clone()), self.string(m.clone())),
+                    _ => return None,
+                };
+                Some(Item::Fact {
+                    id,
+                    ty,
+                    default,
+                    meaning,
+                })
+            }
+            Rule::group_decl => {
+                let id = self.ident(inner.next()?);
+                let meaning = self.string(inner.next()?);
+                let mut includes = Vec::new();
+                let mut cite = None;
+                for rest in inner {
+                    match rest.as_rule() {
+                        Rule::ident_list => includes = self.idents(rest),
+                        _ => cite = Some(self.cite(rest)),
+                    }
+                }
+                Some(Item::Group {
+                    id,
+                    meaning,
+                    includes,
+                    cite: cite?,
+                })
+            }
+            Rule::partner_decl => {
+                let name = self.string(inner.next()?);
+                let mut aka = Vec::new();
+                let mut members = Vec::new();
+                for rest in inner {
+                    match rest.as_rule() {
+                        Rule::string_list => aka = self.strings(rest),
+                        _ => {
+                            let mut m = rest.into_inner();
+                            let group = self.ident(m.next()?);
+                            let from = self.date(m.next()?);
+                            let mut to = None;
+                            let mut cite = None;
+                            for r in m {
+                                match r.as_rule() {
+                                    Rule::date => to = Some(self.date(r)),
+                                    _ => cite = Some(self.cite(r)),
+                                }
+                            }
+                            members.push(Membership {
+                                group,
+                                from,
+                                to,
+                                cite: cite?,
+                            });
+                        }
+                    }
+                }
+                Some(Item::Partner { name, aka, members })
+            }
+            Rule::authority | Rule::restriction => {
+                let kind = if rule == Rule::authority {
+                    BlockKind::Authority
+                } else {
+                    BlockKind::Restriction
+                };
+                let id = self.ident(inner.next()?);
+                let members = inner.filter_map(|m| self.member(m)).collect();
+                Some(Item::Block(Block {
+                    kind,
+                    id,
+                    members,
+                    span,
+                }))
+            }
+            _ => None,
+        }
+    }
+
+    fn list_and_cite(&self, p: Pair<'_, Rule>) -> Option<(Vec<Ident>, Option<Str>)> {
+        let mut inner = p.into_inner();
+        let list = self.idents(inner.next()?);
+        let cite = inner.next().map(|c| self.cite(c));
+        Some((list, cite))
+    }
+
+    fn dated(&mut self, p: Pair<'_, Rule>) -> Option<(DateLit, Option<Str>)> {
+        let mut inner = p.into_inner();
+        let date = self.date(inner.next()?);
+        let cite = inner.next().map(|c| self.cite(c));
+        Some((date, cite))
+    }
+
+    fn member(&mut self, p: Pair<'_, Rule>) -> Option<Member> {
+        let span = self.span(&p);
+        let rule = p.as_rule();
+        Some(match rule {
+            Rule::name_attr => Member::Name(self.string(p.into_inner().next()?)),
+            Rule::citation_attr => Member::Citation(self.string(p.into_inner().next()?)),
+            Rule::caveat_attr => Member::Caveat(self.string(p.into_inner().next()?)),
+            Rule::title_attr => {
+                let n = p.into_inner().next()?;
+                let s = self.span(&n);
+                match parse_int(n.as_str()).and_then(|v| u32::try_from(v).ok()) {
+                    Some(v) => Member::Title(v, s),
+                    None => {
+                        self.error(s, format!("`{}` is not a title number", n.as_str()));
+                        return None;
+                    }
+                }
+            }
+            Rule::admin_attr => Member::AdministeredBy(self.ident(p.into_inner().next()?)),
+            Rule::exec_attr => Member::ExecutedBy(self.ident(p.into_inner().next()?)),
+            Rule::effective_attr => {
+                let (d, c) = self.dated(p)?;
+                Member::Effective(d, c)
+            }
+            Rule::expires_attr => {
+                let (d, c) = self.dated(p)?;
+                Member::Expires(d, c)
+            }
+            Rule::repealed_attr => {
+                let (d, c) = self.dated(p)?;
+                Member::Repealed(d, c)
+            }
+            Rule::supersedes_attr => Member::Supersedes(self.idents(p.into_inner().next()?)),
+            Rule::apply_attr => Member::Apply(self.idents(p.into_inner().next()?)),
+            Rule::serves_attr => {
+                let (l, c) = self.list_and_cite(p)?;
+                Member::Serves(l, c)
+            }
+            Rule::provides_attr => {
+                let (l, c) = self.list_and_cite(p)?;
+                Member::Provides(l, c)
+            }
+            Rule::recipients_attr => {
+                let (l, c) = self.list_and_cite(p)?;
+                Member::Recipients(l, c)
+            }
+            Rule::funding_attr => {
+                let (l, c) = self.list_and_cite(p)?;
+                Member::Funding(l, c)
+            }
+            Rule::require_rule | Rule::ceiling_rule | Rule::duty_rule => {
+                let mut inner = p.into_inner();
+                let name = self.ident(inner.next()?);
+                let mut expr = None;
+                let mut amount = None;
+                let mut within = None;
+                let mut kind = None;
+                let mut to = None;
+                let mut timing = None;
+                let mut when = None;
+                let mut because = None;
+                let mut cite = None;
+                let mut unconfirmed = None;
+                for part in inner {
+                    match part.as_rule() {
+                        Rule::expr => expr = self.expr(part),
+                        Rule::money => amount = self.literal(part),
+                        Rule::within => within = part.into_inner().next().map(|i| self.ident(i)),
+                        Rule::ident => kind = Some(self.ident(part)),
+                        Rule::to => to = part.into_inner().next().map(|s| self.string(s)),
+                        Rule::timing => timing = self.timing(part),
+                        Rule::when => when = part.into_inner().next().and_then(|e| self.expr(e)),
+                        Rule::because => because = part.into_inner().next().map(|s| self.string(s)),
+                        Rule::cite => cite = Some(self.cite(part)),
+                        Rule::unconfirmed => {
+                            unconfirmed = part.into_inner().next().map(|s| self.string(s))
+                        }
+                        _ => {}
+                    }
+                }
+                let head = RuleHead {
+                    name,
+                    when,
+                    because,
+                    cite: cite?,
+                    unconfirmed,
+                    span,
+                };
+                match rule {
+                    Rule::require_rule => Member::Require(head, expr?),
+                    Rule::ceiling_rule => Member::Ceiling(head, amount?, within),
+                    _ => Member::Duty(head, kind?, to, timing?),
+                }
+            }
+            _ => return None,
+        })
+    }
+
+    fn timing(&mut self, p: Pair<'_, Rule>) -> Option<Timing> {
+        let t = p.into_inner().next()?;
+        let rule = t.as_rule();
+        Some(match rule {
+            Rule::at_start => Timing::BeforeStart,
+            Rule::no_deadline => Timing::Periodic(self.string(t.into_inner().next()?)),
+            _ => {
+                let mut inner = t.into_inner();
+                let n = inner.next()?;
+                let s = self.span(&n);
+                let days = match parse_int(n.as_str()).and_then(|v| u32::try_from(v).ok()) {
+                    Some(d) => d,
+                    None => {
+                        self.error(s, format!("`{}` is too many days", n.as_str()));
+                        0
+                    }
+                };
+                let session = inner.next().is_some_and(|u| u.as_str() == "session_days");
+                if rule == Rule::days_before {
+                    Timing::DaysBefore { days, session }
+                } else {
+                    Timing::DaysAfter { days, session }
+                }
+            }
+        })
+    }
+
+    fn expr(&mut self, p: Pair<'_, Rule>) -> Option<Expr> {
+        let span = self.span(&p);
+        match p.as_rule() {
+            Rule::expr => self.expr(p.into_inner().next()?),
+            Rule::or_expr | Rule::and_expr => {
+                let is_or = p.as_rule() == Rule::or_expr;
+                let mut parts: Vec<Expr> = Vec::new();
+                for e in p
+                    .into_inner()
+                    .filter(|e| !matches!(e.as_rule(), Rule::kw_and | Rule::kw_or))
+                {
+                    parts.push(self.expr(e)?);
+                }
+                if parts.len() == 1 {
+                    parts.pop()
+                } else if is_or {
+                    Some(Expr::Or(parts, span))
+                } else {
+                    Some(Expr::And(parts, span))
+                }
+            }
+            Rule::unary => {
+                let mut inner = p.into_inner();
+                let first = inner.next()?;
+                if first.as_rule() == Rule::not_op {
+                    let e = self.expr(inner.next()?)?;
+                    Some(Expr::Not(Box::new(e), span))
+                } else {
+                    self.expr(first)
+                }
+            }
+            Rule::has => {
+                let mut inner = p.into_inner();
+                let field = match inner.next()?.as_str().trim() {
+                    "activities" => SetField::Activities,
+                    _ => SetField::Purposes,
+                };
+                let op = match inner.next()?.as_str() {
+                    "any" => HasOp::Any,
+                    "all" => HasOp::All,
+                    _ => HasOp::Has,
+                };
+                let target = inner.next()?;
+                let items = match target.as_rule() {
+                    Rule::list => target
+                        .into_inner()
+                        .map(|l| Ident {
+                            name: l.as_str().to_string(),
+                            span: self.span(&l),
+                        })
+                        .collect(),
+                    _ => vec![self.ident(target)],
+                };
+                Some(Expr::Has {
+                    field,
+                    op,
+                    items,
+                    span,
+                })
+            }
+            Rule::membership_test => {
+                let mut inner = p.into_inner();
+                let value = self.value(inner.next()?)?;
+                let mut negated = false;
+                let mut list = Vec::new();
+                for part in inner {
+                    match part.as_rule() {
+                        Rule::not_in => negated = true,
+                        _ => {
+                            for l in part.into_inner() {
+                                list.push(self.literal(l)?);
+                            }
+                        }
+                    }
+                }
+                Some(Expr::In {
+                    value,
+                    negated,
+                    list,
+                    span,
+                })
+            }
+            Rule::comparison => {
+                let mut inner = p.into_inner();
+                let lhs = self.value(inner.next()?)?;
+                let op = match inner.next()?.as_str() {
+                    "<" => CmpOp::Lt,
+                    "<=" => CmpOp::Le,
+                    "==" => CmpOp::Eq,
+                    "!=" => CmpOp::Ne,
+                    ">=" => CmpOp::Ge,
+                    _ => CmpOp::Gt,
+                };
+                let rhs = self.value(inner.next()?)?;
+                Some(Expr::Cmp { lhs, op, rhs, span })
+            }
+            _ => {
+                let operand = self.operand(p)?;
+                Some(Expr::Bare(Value {
+                    operand,
+                    offset: 0,
+                    span,
+                }))
+            }
+        }
+    }
+
+    fn value(&mut self, p: Pair<'_, Rule>) -> Option<Value> {
+        let span = self.span(&p);
+        let mut inner = p.into_inner();
+        let operand = self.operand(inner.next()?)?;
+        let mut offset = 0;
+        if let Some(op) = inner.next() {
+            let n = inner.next()?;
+            let v = parse_int(n.as_str()).unwrap_or(0);
+            offset = if op.as_str() == "-" { -v } else { v };
+        }
+        Some(Value {
+            operand,
+            offset,
+            span,
+        })
+    }
+
+    fn operand(&mut self, p: Pair<'_, Rule>) -> Option<Operand> {
+        match p.as_rule() {
+            Rule::path => {
+                let parts: Vec<Ident> = p
+                    .into_inner()
+                    .map(|i| Ident {
+                        name: i.as_str().to_string(),
+                        span: self.span(&i),
+                    })
+                    .collect();
+                Some(Operand::Path(parts))
+            }
+            _ => self.literal(p).map(Operand::Literal),
+        }
+    }
+
+    fn literal(&mut self, p: Pair<'_, Rule>) -> Option<Literal> {
+        let span = self.span(&p);
+        let text = p.as_str();
+        let kind = match p.as_rule() {
+            Rule::money => match parse_money(text) {
+                Some(v) => LitKind::Usd(v),
+                None => {
+                    self.error(
+                        span,
+                        format!("`{text}` is not a whole number of dollars below 2^64"),
+                    );
+                    return None;
+                }
+            },
+            Rule::months | Rule::days => {
+                let n = p.clone().into_inner().next()?;
+                let v = parse_int(n.as_str()).and_then(|v| u32::try_from(v).ok());
+                match (p.as_rule(), v) {
+                    (Rule::months, Some(v)) => LitKind::Months(v),
+                    (_, Some(v)) => LitKind::Days(v),
+                    _ => {
+                        self.error(span, format!("`{text}` is out of range"));
+                        return None;
+                    }
+                }
+            }
+            Rule::date => LitKind::Date(self.date(p).date),
+            Rule::int => match parse_int(text) {
+                Some(v) => LitKind::Int(v),
+                None => {
+                    self.error(span, format!("`{text}` is out of range"));
+                    return None;
+                }
+            },
+            Rule::boolean => LitKind::Bool(text == "true"),
+            Rule::string => LitKind::Str(self.string(p).value),
+            _ => LitKind::Word(text.to_string()),
+        };
+        Some(Literal { kind, span })
+    }
+}
+
+fn parse_int(text: &str) -> Option<i64> {
+    text.replace('_', "").parse::<i64>().ok()
+}
+
+/// `$100M`, `$1.5M`, `$750K`, `$14_000_000` to whole dollars, exactly, with overflow checks.
+pub fn parse_money(text: &str) -> Option<u64> {
+    let body = text.strip_prefix('$')?.replace('_', "");
+    let (number, scale) = match body.chars().last()? {
+        'K' => (&body[..body.len() - 1], 1_000u64),
+        'M' => (&body[..body.len() - 1], 1_000_000),
+        'B' => (&body[..body.len() - 1], 1_000_000_000),
+        _ => (body.as_str(), 1),
+    };
+    let (whole, frac) = number.split_once('.').unwrap_or((number, ""));
+    let whole: u64 = whole.parse().ok()?;
+    let mut value = whole.checked_mul(scale)?;
+    if !frac.is_empty() {
+        // The fraction must come out to whole dollars: `$1.5M` yes, `$1.5` no.
+        let digits = u32::try_from(frac.len()).ok()?;
+        let denom = 10u64.checked_pow(digits)?;
+        let f: u64 = frac.parse().ok()?;
+        let scaled = f.checked_mul(scale)?;
+        if scaled % denom != 0 {
+            return None;
+        }
+        value = value.checked_add(scaled / denom)?;
+    }
+    Some(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_literals_are_exact() {
+        assert_eq!(parse_money("$100M"), Some(100_000_000));
+        assert_eq!(parse_money("$1.5M"), Some(1_500_000));
+        assert_eq!(parse_money("$750K"), Some(750_000));
+        assert_eq!(parse_money("$14_000_000"), Some(14_000_000));
+        assert_eq!(parse_money("$1B"), Some(1_000_000_000));
+        assert_eq!(parse_money("$1.5"), None);
+        assert_eq!(parse_money("$99999999999999999999B"), None);
+    }
+
+    #[test]
+    fn parses_an_authority_with_rules() {
+        let text = r#"
+authority a {
+    name "A"
+    citation "X § 1"
+    serves counterterrorism cite "X § 1(a)"
+    require cap: amount_usd <= $5M and (partner.nato or not fact.excess_articles) when emergency
+        because "why" cite "X § 1(b)"
+    ceiling fy: $100M per fiscal_year cite "X § 1(c)"
+    duty notice: congressional_notification to "SFRC" 15 days before start when purposes any [a, b] cite "X"
+}
+"#;
+        let (items, diags) = parse_file("a.auth", text);
+        assert!(diags.is_empty(), "{diags:?}");
+        let Some(Item::Block(b)) = items.first() else {
+            panic!("no block")
+        };
+        assert_eq!(b.members.len(), 6);
+        assert!(matches!(&b.members[3], Member::Require(h, Expr::And(..)) if h.when.is_some()));
+        assert!(matches!(
+            &b.members[4],
+            Member::Ceiling(
+                _,
+                Literal {
+                    kind: LitKind::Usd(100_000_000),
+                    ..
+                },
+                None
+            )
+        ));
+    }
+
+    #[test]
+    fn reports_every_broken_declaration() {
+        let text = "purpose a \"x\"\nauthority b {\n    name\n}\npurpose c\nactivity d \"y\"\n";
+        let (items, diags) = parse_file("r.auth", text);
+        assert_eq!(diags.len(), 2, "{diags:?}");
+        assert_eq!((diags[0].line, diags[0].column), (4, 1));
+        assert_eq!(diags[1].line, 6);
+        assert_eq!(items.len(), 2);
+    }
+
+    #[test]
+    fn invalid_calendar_date_is_an_error() {
+        let (_, diags) = parse_file(
+            "r.auth",
+            "partner \"X\" { member nato from 2023-02-30 cite \"c\" }",
+        );
+        assert_eq!(diags.len(), 1);
+        assert!(diags[0].message.contains("not a calendar date"));
+    }
+}

@@ -1,0 +1,199 @@
+//! The binary through its contract (`../shared/spec/cli.md`): exit codes, positions, JSON shape.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn authsel(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_authsel"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("run authsel")
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().unwrap_or(-1)
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn tmp(name: &str, text: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("authsel-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp dir");
+    let p = dir.join(name);
+    std::fs::write(&p, text).expect("write");
+    p
+}
+
+const GOOD: &str = include_str!("../../examples/01-ct-train-equip-333.ron");
+
+#[test]
+fn eval_json_matches_the_contract() {
+    let o = authsel(&[
+        "eval",
+        "--format",
+        "json",
+        "examples/01-ct-train-equip-333.ron",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let line = String::from_utf8_lossy(&o.stdout);
+    let v: serde_json::Value = serde_json::from_str(line.trim()).expect("one JSON object");
+    for k in [
+        "proposal",
+        "fiscal_year",
+        "recommended",
+        "verdict",
+        "candidates",
+    ] {
+        assert!(v.get(k).is_some(), "missing {k}");
+    }
+    assert_eq!(v["proposal"], "LBN-27-CT-01");
+    assert_eq!(v["fiscal_year"], 2027);
+    let cands = v["candidates"].as_array().expect("candidates");
+    assert!(!cands.is_empty());
+    for c in cands {
+        for k in ["authority", "citation", "verdict", "reasons", "obligations"] {
+            assert!(c.get(k).is_some(), "candidate missing {k}");
+        }
+        for r in c["reasons"].as_array().expect("reasons") {
+            assert!(matches!(
+                r["outcome"].as_str(),
+                Some("pass" | "fail" | "unknown")
+            ));
+            assert!(!r["citation"].as_str().unwrap_or("").is_empty());
+        }
+        for ob in c["obligations"].as_array().expect("obligations") {
+            assert!(ob.get("kind").is_some() && ob.get("deadline").is_some());
+        }
+    }
+    let rec = v["recommended"].as_str().expect("a recommendation");
+    let c = cands
+        .iter()
+        .find(|c| c["authority"] == rec)
+        .expect("recommended is a candidate");
+    assert_eq!(c["verdict"], v["verdict"]);
+}
+
+#[test]
+fn misspelled_field_exits_2_with_position_and_caret() {
+    let p = tmp("typo.ron", &GOOD.replace("amount_usd:", "amout_usd:"));
+    let o = authsel(&["eval", p.to_str().unwrap_or("")]);
+    assert_eq!(code(&o), 2);
+    let e = stderr(&o);
+    let line = GOOD
+        .lines()
+        .position(|l| l.contains("amount_usd"))
+        .map_or(0, |i| i + 1);
+    assert!(e.contains(&format!("typo.ron:{line}:5: ")), "{e}");
+    assert!(e.contains("^^") || e.contains('^'), "{e}");
+    assert!(e.contains("did you mean `amount_usd`"), "{e}");
+}
+
+#[test]
+fn wrong_type_unknown_purpose_and_bad_ron_exit_2_with_positions() {
+    let cases = [
+        (
+            "type.ron",
+            GOOD.replace("30000000", "\"thirty million\""),
+            "amount_usd",
+        ),
+        (
+            "purpose.ron",
+            GOOD.replace("\"counterterrorism\"", "\"counterterorism\""),
+            "counterterorism",
+        ),
+        (
+            "ron.ron",
+            GOOD.replace(
+                "recipient: NationalMilitary,",
+                "recipient: NationalMilitary,,",
+            ),
+            "",
+        ),
+    ];
+    for (name, text, needle) in cases {
+        let p = tmp(name, &text);
+        let o = authsel(&["eval", p.to_str().unwrap_or("")]);
+        assert_eq!(code(&o), 2, "{name}");
+        let e = stderr(&o);
+        assert!(e.contains(&format!("{name}:")), "{name}: {e}");
+        assert!(e.contains('^'), "{name}: no caret: {e}");
+        assert!(e.contains(needle), "{name}: {e}");
+    }
+    let p = tmp(
+        "p2.ron",
+        &GOOD.replace("\"counterterrorism\"", "\"counterterorism\""),
+    );
+    let e = stderr(&authsel(&["eval", p.to_str().unwrap_or("")]));
+    assert!(e.contains("did you mean `counterterrorism`"), "{e}");
+}
+
+#[test]
+fn rule_file_syntax_error_exits_2_with_position() {
+    let dir = std::env::temp_dir().join(format!("authsel-rules-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    std::fs::write(
+        dir.join("a.auth"),
+        "purpose x \"x\"\nauthority a {\n    name \"A\"\n    citation\n}\n",
+    )
+    .expect("w");
+    let o = authsel(&["authorities", "--rules", dir.to_str().unwrap_or("")]);
+    assert_eq!(code(&o), 2);
+    let e = stderr(&o);
+    assert!(e.contains("a.auth:5:1: error[E0001]"), "{e}");
+    assert!(e.contains('^'), "{e}");
+}
+
+#[test]
+fn one_bad_file_does_not_hide_the_others() {
+    let bad = tmp("bad.ron", "Proposal(");
+    let o = authsel(&[
+        "eval",
+        "--format",
+        "json",
+        bad.to_str().unwrap_or(""),
+        "examples/01-ct-train-equip-333.ron",
+    ]);
+    assert_eq!(code(&o), 2);
+    assert_eq!(String::from_utf8_lossy(&o.stdout).lines().count(), 1);
+}
+
+#[test]
+fn authorities_show_and_graph_work() {
+    let o = authsel(&["authorities", "--format", "json"]);
+    assert_eq!(code(&o), 0);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let ids: Vec<&str> = v
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|a| a["id"].as_str())
+        .collect();
+    assert!(ids.contains(&"usc10-333") && ids.contains(&"fms"));
+    for id in ids {
+        let o = authsel(&["show", id]);
+        assert_eq!(code(&o), 0, "show {id}");
+        assert!(String::from_utf8_lossy(&o.stdout).contains("citation:"));
+    }
+    assert_eq!(code(&authsel(&["show", "no-such-authority"])), 2);
+    for f in ["dot", "mermaid", "json"] {
+        let o = authsel(&["graph", "--format", f]);
+        assert_eq!(code(&o), 0, "graph {f}");
+        assert!(String::from_utf8_lossy(&o.stdout).contains("usc10-333"));
+    }
+}
+
+#[test]
+fn examples_all_evaluate_with_exit_0() {
+    for e in
+        std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples")).expect("examples")
+    {
+        let p = e.expect("entry").path();
+        if p.extension().is_some_and(|x| x == "ron") {
+            let o = authsel(&["eval", p.to_str().unwrap_or("")]);
+            assert_eq!(code(&o), 0, "{}: {}", p.display(), stderr(&o));
+        }
+    }
+}
