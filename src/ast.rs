@@ -103,6 +103,8 @@ pub struct RuleHead {
     pub name: Ident,
     pub when: Option<Expr>,
     pub because: Option<Str>,
+    /// What the law offers when the rule fails on a legal finding (an exception, a waiver).
+    pub remedy: Option<Str>,
     pub cite: Str,
     pub unconfirmed: Option<Str>,
     pub span: Span,

@@ -698,6 +698,7 @@ impl<'a> Checker<'a> {
         let guard = head.when.as_ref().and_then(|e| self.cond(file, e, scope));
         let when = head.when.as_ref().map(src);
         let because = head.because.as_ref().map(|b| b.value.clone());
+        let remedy = head.remedy.as_ref().map(|b| b.value.clone());
         let citation = head.cite.value.clone();
         let unconfirmed = head.unconfirmed.as_ref().map(|u| u.value.clone());
         let restriction = restriction.cloned();
@@ -713,6 +714,7 @@ impl<'a> Checker<'a> {
                         guard,
                         when,
                         because,
+                        remedy,
                         citation,
                         unconfirmed,
                         restriction,
@@ -738,6 +740,7 @@ impl<'a> Checker<'a> {
                     guard,
                     when,
                     because,
+                    remedy,
                     citation,
                     unconfirmed,
                     restriction,

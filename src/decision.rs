@@ -3,6 +3,7 @@
 
 use crate::eval::{judge_all, Context, Judgement, Obligation, Outcome, Reason, Verdict};
 use crate::proposal::Proposal;
+use crate::remedy::{self, Fix};
 use crate::rulebase::RuleBase;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
@@ -43,6 +44,13 @@ pub struct Candidate {
     pub obligations: Vec<Obligation>,
     /// How the graph links it to the proposal.
     pub paths: Vec<String>,
+    /// Why not: each failed rule (ineligible) or open question (conditional), with its citation.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub why_not: Vec<String>,
+    /// For an ineligible candidate: the smallest verified change that would make it fit, and the
+    /// legal remedies where no change to the proposal can.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fix: Option<Fix>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub caveats: Vec<String>,
 }
@@ -100,6 +108,20 @@ fn rank_cmp(a: &Judgement, b: &Judgement) -> Ordering {
         .then(a.count(Outcome::Unknown).cmp(&b.count(Outcome::Unknown)))
         .then(a.authority.breadth().cmp(&b.authority.breadth()))
         .then(a.authority.order.cmp(&b.authority.order))
+}
+
+/// The failed rules (ineligible) or open questions (conditional), one line each with the citation.
+fn why_not(j: &Judgement) -> Vec<String> {
+    let want = match j.verdict {
+        Verdict::Eligible => return Vec::new(),
+        Verdict::Conditional => Outcome::Unknown,
+        Verdict::Ineligible => Outcome::Fail,
+    };
+    j.reasons
+        .iter()
+        .filter(|r| r.outcome == want)
+        .map(|r| format!("{}: {} [{}]", r.rule, r.message, r.citation))
+        .collect()
 }
 
 fn first_failure(j: &Judgement) -> String {
@@ -204,6 +226,10 @@ pub fn decide(rules: &RuleBase, p: &Proposal, ctx: &Context) -> Decision {
             reasons: j.reasons.clone(),
             obligations: j.obligations.clone(),
             paths: j.link.paths.clone(),
+            why_not: why_not(j),
+            fix: (j.verdict == Verdict::Ineligible)
+                .then(|| remedy::fix(rules, p, ctx, j.authority, &j.link, &j.reasons))
+                .filter(|f| !f.is_empty()),
             caveats: j.authority.caveats.clone(),
         })
         .collect();

@@ -143,7 +143,8 @@ impl<'a> Env<'a> {
         }
     }
 
-    fn value(&self, t: &Term) -> Result<Val, String> {
+    /// The value of a term for this proposal, or the name of the missing fact.
+    pub fn value(&self, t: &Term) -> Result<Val, String> {
         let p = self.proposal;
         let v = match &t.source {
             Source::Const(v) => v.clone(),

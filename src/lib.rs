@@ -35,6 +35,7 @@ pub mod files;
 pub mod graph;
 pub mod model;
 pub mod proposal;
+pub mod remedy;
 pub mod report;
 pub mod rulebase;
 pub mod syntax;

@@ -334,6 +334,9 @@ pub struct Rule {
     pub when: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub because: Option<String>,
+    /// The exception or waiver the law provides when the rule fails on a legal finding.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remedy: Option<String>,
     pub citation: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unconfirmed: Option<String>,

@@ -66,8 +66,30 @@ fn candidate_detail(out: &mut String, c: &Candidate) {
             }
         }
     }
+    fix_lines(out, c, "    ");
     for cav in &c.caveats {
         let _ = writeln!(out, "    caveat: {cav}");
+    }
+}
+
+/// "What would make it fit" for an ineligible candidate.
+fn fix_lines(out: &mut String, c: &Candidate, indent: &str) {
+    let Some(fix) = &c.fix else { return };
+    if !fix.steps.is_empty() {
+        let then = fix.then.map_or("", |v| {
+            if v == Verdict::Eligible {
+                " (then eligible)"
+            } else {
+                " (then conditional)"
+            }
+        });
+        let _ = writeln!(out, "{indent}would fit if{then}:");
+        for s in &fix.steps {
+            let _ = writeln!(out, "{indent}  - {s}");
+        }
+    }
+    for l in &fix.legal {
+        let _ = writeln!(out, "{indent}no input change cures: {l}");
     }
 }
 
@@ -109,6 +131,17 @@ pub fn human(d: &Decision, detail: Detail) -> String {
             candidate_detail(&mut out, c);
         } else {
             let _ = writeln!(out, "     why not: {}", c.ranking);
+            if c.verdict == Verdict::Conditional {
+                let needs: Vec<&str> = c
+                    .reasons
+                    .iter()
+                    .flat_map(|r| r.missing.iter().map(String::as_str))
+                    .collect();
+                if !needs.is_empty() {
+                    let _ = writeln!(out, "     needs: {}", dedup(needs).join(", "));
+                }
+            }
+            fix_lines(&mut out, c, "     ");
         }
     }
     out
@@ -135,6 +168,11 @@ pub fn explain_one(d: &Decision, id: &str) -> Option<String> {
         c.ranking
     );
     let _ = writeln!(out, "  graph: {}", c.paths.join("; "));
+    if let Some(best) = d.recommended().filter(|r| *r != c.authority) {
+        let _ = writeln!(out, "  next best: {best} ({})", d.verdict);
+    } else if d.recommended().is_none() {
+        let _ = writeln!(out, "  next best: none; no candidate fits");
+    }
     candidate_detail(&mut out, c);
     Some(out)
 }
@@ -211,13 +249,16 @@ pub fn markdown(d: &Decision) -> String {
             "### Why not the others\n\n| authority | verdict | reason |\n|---|---|---|"
         );
         for c in others {
+            let mut reason = md(&c.ranking);
+            if let Some(f) = c.fix.as_ref().filter(|f| !f.steps.is_empty()) {
+                reason.push_str(&format!("<br>*would fit if:* {}", md(&f.steps.join("; "))));
+            }
             let _ = writeln!(
                 out,
-                "| {} ({}) | {} | {} |",
+                "| {} ({}) | {} | {reason} |",
                 c.authority,
                 c.citation,
-                c.verdict.as_str(),
-                md(&c.ranking)
+                c.verdict.as_str()
             );
         }
         out.push('\n');
@@ -230,6 +271,12 @@ pub fn markdown(d: &Decision) -> String {
         &d.record.input_digest.get(..12).unwrap_or("")
     );
     out
+}
+
+fn dedup(mut v: Vec<&str>) -> Vec<&str> {
+    v.sort_unstable();
+    v.dedup();
+    v
 }
 
 fn outcome_name(o: Outcome) -> &'static str {

@@ -157,6 +157,7 @@ fn describe(rule: Rule) -> &'static str {
         Rule::membership => "`member GROUP from DATE`",
         Rule::when => "`when`",
         Rule::because => "`because`",
+        Rule::remedy => "`remedy`",
         Rule::unconfirmed => "`unconfirmed`",
         Rule::within => "`within`",
         Rule::to => "`to \"...\"`",
@@ -432,6 +433,7 @@ impl<'a> Builder<'a> {
                 let mut timing = None;
                 let mut when = None;
                 let mut because = None;
+                let mut remedy = None;
                 let mut cite = None;
                 let mut unconfirmed = None;
                 for part in inner {
@@ -444,6 +446,7 @@ impl<'a> Builder<'a> {
                         Rule::timing => timing = self.timing(part),
                         Rule::when => when = part.into_inner().next().and_then(|e| self.expr(e)),
                         Rule::because => because = part.into_inner().next().map(|s| self.string(s)),
+                        Rule::remedy => remedy = part.into_inner().next().map(|s| self.string(s)),
                         Rule::cite => cite = Some(self.cite(part)),
                         Rule::unconfirmed => {
                             unconfirmed = part.into_inner().next().map(|s| self.string(s))
@@ -455,6 +458,7 @@ impl<'a> Builder<'a> {
                     name,
                     when,
                     because,
+                    remedy,
                     cite: cite?,
                     unconfirmed,
                     span,

@@ -2,5 +2,6 @@
 
 mod cli;
 mod dsl_doc;
+mod explain;
 mod never_panics;
 mod regression;

@@ -1,0 +1,573 @@
+//! Counterfactuals: the smallest change to a proposal that would make a rejected authority fit,
+//! computed from the failed rules' conditions and then verified by evaluating again. Legal findings
+//! (Leahy results, emergency determinations, coups, arrears, terrorism listings) are never "fixed" by
+//! editing the input: for those the remedy is what the law provides (an exception, a waiver).
+
+use crate::ast::{CmpOp, HasOp, SetField};
+use crate::eval::{judge, Context, Env, Outcome, Tri, Verdict};
+use crate::graph::Link;
+use crate::model::*;
+use crate::proposal::{FactValue, Proposal};
+use crate::rulebase::RuleBase;
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// One edit to a proposal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "change", rename_all = "snake_case")]
+pub enum Change {
+    AmountUsd { to: u64 },
+    DurationMonths { to: u32 },
+    Start { to: Date },
+    MajorDefenseEquipmentUsd { to: u64 },
+    Recipient { to: RecipientKind },
+    Funding { to: Funding },
+    RemoveActivity { activity: String },
+    Fact { name: String, to: FactValue },
+}
+
+impl fmt::Display for Change {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Change::AmountUsd { to } => write!(f, "set amount_usd to {}", Usd(*to)),
+            Change::DurationMonths { to } => write!(f, "set duration_months to {to}"),
+            Change::Start { to } => write!(f, "set start to {to}"),
+            Change::MajorDefenseEquipmentUsd { to } => {
+                write!(f, "set major_defense_equipment_usd to {}", Usd(*to))
+            }
+            Change::Recipient { to } => write!(f, "set recipient to {to}"),
+            Change::Funding { to } => write!(f, "set funding to {to}"),
+            Change::RemoveActivity { activity } => write!(f, "remove `{activity}` from activities"),
+            Change::Fact { name, to } => write!(f, "set fact `{name}` to {to}"),
+        }
+    }
+}
+
+/// What would make an ineligible candidate fit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Fix {
+    /// Edits that, applied together, make the candidate eligible or conditional (verified).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<Change>,
+    /// The same, in words a planner can act on.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub steps: Vec<String>,
+    /// Failures no input change can cure, with what the law offers instead.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub legal: Vec<String>,
+    /// The verdict the candidate would get after the changes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub then: Option<Verdict>,
+}
+
+impl Fix {
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty() && self.legal.is_empty() && self.steps.is_empty()
+    }
+}
+
+/// Applies changes to a copy of the proposal.
+pub fn apply(p: &Proposal, changes: &[Change]) -> Proposal {
+    let mut q = p.clone();
+    for c in changes {
+        match c {
+            Change::AmountUsd { to } => q.amount_usd = *to,
+            Change::DurationMonths { to } => q.duration_months = Some(*to),
+            Change::Start { to } => q.start = *to,
+            Change::MajorDefenseEquipmentUsd { to } => q.major_defense_equipment_usd = Some(*to),
+            Change::Recipient { to } => q.recipient = *to,
+            Change::Funding { to } => q.funding = Some(*to),
+            Change::RemoveActivity { activity } => q.activities.retain(|a| a != activity),
+            Change::Fact { name, to } => {
+                q.facts.insert(name.clone(), to.clone());
+            }
+        }
+    }
+    q
+}
+
+/// A proposed edit with the sentence that explains it.
+struct Step {
+    change: Change,
+    text: String,
+}
+
+/// Computes and verifies the fix for one ineligible candidate.
+pub fn fix(
+    rules: &RuleBase,
+    p: &Proposal,
+    ctx: &Context,
+    a: &Authority,
+    link: &Link,
+    reasons: &[crate::eval::Reason],
+) -> Fix {
+    let env = Env::new(rules, p, ctx);
+    let mut steps: Vec<Step> = Vec::new();
+    let mut legal: Vec<String> = Vec::new();
+    let mut hopeless = false;
+    for r in reasons.iter().filter(|r| r.outcome == Outcome::Fail) {
+        match r.rule.as_str() {
+            "purpose" => hopeless = true, // it does not serve this purpose: no edit changes that
+            "in_force" => match in_force_fix(a, p, ctx) {
+                Some(s) => steps.push(s),
+                None => {
+                    hopeless = true;
+                    legal.push(format!("{}: {}", r.rule, r.message));
+                }
+            },
+            "activities" => {
+                // Splitting off what it cannot provide only helps if something is left for it.
+                if !p.activities.iter().any(|x| a.provides.items.contains(x)) {
+                    hopeless = true;
+                    continue;
+                }
+                for act in p
+                    .activities
+                    .iter()
+                    .filter(|x| !a.provides.items.contains(x))
+                {
+                    steps.push(Step {
+                        change: Change::RemoveActivity { activity: act.clone() },
+                        text: format!("drop `{act}` from this proposal (split it off under another authority): {} does not provide it", a.id),
+                    });
+                }
+            }
+            "recipient" => match a.recipients.as_ref().and_then(|x| x.items.first()) {
+                Some(k) => {
+                    let all: Vec<String> = a
+                        .recipients
+                        .iter()
+                        .flat_map(|x| x.items.iter().map(ToString::to_string))
+                        .collect();
+                    steps.push(Step {
+                        change: Change::Recipient { to: *k },
+                        text: format!("recipient must be one of {}", all.join(", ")),
+                    })
+                }
+                None => hopeless = true,
+            },
+            "funding" => match a.funding.as_ref().and_then(|x| x.items.first()) {
+                Some(fd) => {
+                    let all: Vec<String> = a
+                        .funding
+                        .iter()
+                        .flat_map(|x| x.items.iter().map(ToString::to_string))
+                        .collect();
+                    steps.push(Step {
+                        change: Change::Funding { to: *fd },
+                        text: format!("funding must be {}", all.join(" or ")),
+                    })
+                }
+                None => hopeless = true,
+            },
+            name => {
+                let Some(rule) = a.rules.iter().find(|x| x.name == name) else {
+                    continue;
+                };
+                match rule_fix(&env, ctx, a, rule) {
+                    Ok(mut s) => steps.append(&mut s),
+                    Err(why) => {
+                        hopeless = true;
+                        legal.push(why);
+                    }
+                }
+            }
+        }
+    }
+    let mut out = Fix {
+        legal,
+        ..Fix::default()
+    };
+    if hopeless || steps.is_empty() {
+        return out;
+    }
+    // Verify: the engine checks its own counterfactual before offering it.
+    let changes: Vec<Change> = steps.iter().map(|s| s.change.clone()).collect();
+    let q = apply(p, &changes);
+    let env2 = Env::new(rules, &q, ctx);
+    let again = judge(
+        &env2,
+        ctx,
+        a,
+        rules
+            .graph
+            .candidates(&q.purposes, &q.activities)
+            .remove(&a.id)
+            .unwrap_or_else(|| link.clone()),
+    );
+    if again.verdict != Verdict::Ineligible {
+        out.then = Some(again.verdict);
+        out.steps = steps.into_iter().map(|s| s.text).collect();
+        out.changes = changes;
+    }
+    out
+}
+
+fn in_force_fix(a: &Authority, p: &Proposal, ctx: &Context) -> Option<Step> {
+    if ctx.as_of.is_some() {
+        return None; // the law date is fixed by --as-of, not by the proposal
+    }
+    if let Some(e) = a.effective.as_ref().filter(|e| p.start < e.date) {
+        if a.in_force(e.date) {
+            return Some(Step {
+                change: Change::Start { to: e.date },
+                text: format!("start on or after {} (when {} takes effect)", e.date, a.id),
+            });
+        }
+    }
+    None // repealed or expired: no later start helps; the successor is named in the reason
+}
+
+/// Edits that make one failed rule pass, or why no edit can.
+fn rule_fix(env: &Env, ctx: &Context, a: &Authority, rule: &Rule) -> Result<Vec<Step>, String> {
+    let legal = |detail: &str| {
+        let why = rule.because.as_deref().unwrap_or(detail);
+        match &rule.remedy {
+            Some(remedy) => format!(
+                "{} [{}]: {why}; the law provides: {remedy}",
+                rule.name, rule.citation
+            ),
+            None => format!("{} [{}]: {why}", rule.name, rule.citation),
+        }
+    };
+    match &rule.kind {
+        RuleKind::Ceiling { limit, within } => {
+            let p = env.proposal;
+            let fy = p.fiscal_year();
+            let sub = within.as_ref().map(|_| rule.name.as_str());
+            let committed = ctx
+                .ledger
+                .map_or(Some(Usd(0)), |l| l.committed(&a.id, fy, sub))
+                .unwrap_or(Usd(u64::MAX));
+            let room = limit.0.saturating_sub(committed.0);
+            if room > 0 {
+                Ok(vec![Step {
+                    change: Change::AmountUsd { to: room },
+                    text: format!(
+                        "reduce amount_usd to at most {}; {} of FY{fy}'s {limit} {} ceiling is left",
+                        Usd(room),
+                        Usd(room),
+                        rule.name
+                    ),
+                }])
+            } else {
+                // Nothing left this year: the next fiscal year starts 1 October.
+                let next = Date::new(fy, 10, 1).map_err(|_| legal("no room left"))?;
+                Ok(vec![Step {
+                    change: Change::Start { to: next },
+                    text: format!(
+                        "FY{fy}'s {limit} ceiling is used up; start on or after {next} (FY{})",
+                        fy + 1
+                    ),
+                }])
+            }
+        }
+        RuleKind::Require { cond, .. } => {
+            // `when G: C` fails only when G holds and C does not: make C hold.
+            solve(env, cond, true)
+                .ok_or_else(|| legal(&format!("requires {}", rule_condition(rule))))
+        }
+    }
+}
+
+fn rule_condition(rule: &Rule) -> String {
+    match &rule.kind {
+        RuleKind::Require { condition, .. } => condition.clone(),
+        RuleKind::Ceiling { limit, .. } => format!("at most {limit} per fiscal year"),
+    }
+}
+
+/// Edits that make `c` evaluate to `want`, if the condition turns on editable inputs.
+fn solve(env: &Env, c: &Cond, want: bool) -> Option<Vec<Step>> {
+    if env.eval(c) == if want { Tri::True } else { Tri::False } {
+        return Some(Vec::new());
+    }
+    match (c, want) {
+        (Cond::Not(x), w) => solve(env, x, !w),
+        (Cond::And(xs), true) | (Cond::Or(xs), false) => {
+            let mut all = Vec::new();
+            for x in xs {
+                all.append(&mut solve(env, x, want)?);
+            }
+            Some(all)
+        }
+        (Cond::Or(xs), true) | (Cond::And(xs), false) => {
+            xs.iter().find_map(|x| solve(env, x, want))
+        }
+        (Cond::Cmp { lhs, op, rhs }, w) => {
+            let op = if w { *op } else { negate(*op) };
+            match (&lhs.source, &rhs.source) {
+                (Source::Field(f), _) if editable(*f) => {
+                    let target = env_value(env, rhs)?;
+                    bound(env, *f, op, &target)
+                }
+                (_, Source::Field(f)) if editable(*f) => {
+                    let target = env_value(env, lhs)?;
+                    bound(env, *f, flip(op), &target)
+                }
+                (Source::Fact(name), Source::Const(v)) => fact_bound(env, name, op, v),
+                _ => None,
+            }
+        }
+        (Cond::In { term, negated, set }, w) => {
+            let inside = w != *negated;
+            match &term.source {
+                Source::Field(Field::Recipient) if inside => set.iter().find_map(|v| match v {
+                    Val::Recipient(k) => Some(vec![Step {
+                        change: Change::Recipient { to: *k },
+                        text: format!("recipient must be one of {}", list(set)),
+                    }]),
+                    _ => None,
+                }),
+                Source::Field(Field::Funding) if inside => set.iter().find_map(|v| match v {
+                    Val::Funding(k) => Some(vec![Step {
+                        change: Change::Funding { to: *k },
+                        text: format!("funding must be one of {}", list(set)),
+                    }]),
+                    _ => None,
+                }),
+                Source::Field(Field::Recipient) => RecipientKind::ALL
+                    .into_iter()
+                    .find(|k| !set.contains(&Val::Recipient(*k)))
+                    .map(|k| {
+                        vec![Step {
+                            change: Change::Recipient { to: k },
+                            text: format!("recipient must not be {}", list(set)),
+                        }]
+                    }),
+                _ => None,
+            }
+        }
+        (
+            Cond::Has {
+                field: SetField::Activities,
+                op,
+                items,
+            },
+            false,
+        ) => {
+            // `not activities any [x, y]`: drop those activities.
+            let present: Vec<&String> = items
+                .iter()
+                .filter(|i| env.proposal.activities.contains(i))
+                .collect();
+            if present.is_empty() || (*op == HasOp::All && present.len() < items.len()) {
+                return None;
+            }
+            Some(
+                present
+                    .into_iter()
+                    .map(|a| Step {
+                        change: Change::RemoveActivity { activity: a.clone() },
+                        text: format!("drop `{a}` from this proposal (it is barred here; use another authority for it)"),
+                    })
+                    .collect(),
+            )
+        }
+        (Cond::Truthy(t), w) => match &t.source {
+            Source::Fact(name) => fact_bound(env, name, CmpOp::Eq, &Val::Bool(w)),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn list(set: &[Val]) -> String {
+    set.iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Inputs a planner may change. Not: leahy (a vetting result), emergency (a presidential
+/// determination), partner (the partner is the point), fiscal_year (follows from start).
+fn editable(f: Field) -> bool {
+    matches!(
+        f,
+        Field::AmountUsd
+            | Field::DurationMonths
+            | Field::Start
+            | Field::End
+            | Field::EndFiscalYear
+            | Field::MajorDefenseEquipmentUsd
+    )
+}
+
+fn env_value(env: &Env, t: &Term) -> Option<Val> {
+    env.value(t).ok()
+}
+
+fn negate(op: CmpOp) -> CmpOp {
+    match op {
+        CmpOp::Lt => CmpOp::Ge,
+        CmpOp::Le => CmpOp::Gt,
+        CmpOp::Eq => CmpOp::Ne,
+        CmpOp::Ne => CmpOp::Eq,
+        CmpOp::Ge => CmpOp::Lt,
+        CmpOp::Gt => CmpOp::Le,
+    }
+}
+
+/// `a op b` as `b flip(op) a`.
+fn flip(op: CmpOp) -> CmpOp {
+    match op {
+        CmpOp::Lt => CmpOp::Gt,
+        CmpOp::Le => CmpOp::Ge,
+        CmpOp::Ge => CmpOp::Le,
+        CmpOp::Gt => CmpOp::Lt,
+        o => o,
+    }
+}
+
+/// The nearest value of field `f` satisfying `f op target`.
+fn bound(env: &Env, f: Field, op: CmpOp, target: &Val) -> Option<Vec<Step>> {
+    let p = env.proposal;
+    let words = |w: &str| match op {
+        CmpOp::Lt | CmpOp::Le => format!("at most {w}"),
+        CmpOp::Gt | CmpOp::Ge => format!("at least {w}"),
+        _ => w.to_string(),
+    };
+    match (f, target) {
+        (Field::AmountUsd | Field::MajorDefenseEquipmentUsd, Val::Usd(Usd(v))) => {
+            let to = int_bound(*v, op)?;
+            let (change, name, verb) = if f == Field::AmountUsd {
+                (
+                    Change::AmountUsd { to },
+                    "amount_usd",
+                    if to < p.amount_usd { "reduce" } else { "raise" },
+                )
+            } else {
+                (
+                    Change::MajorDefenseEquipmentUsd { to },
+                    "major_defense_equipment_usd",
+                    "set",
+                )
+            };
+            Some(vec![Step {
+                change,
+                text: format!("{verb} {name} to {}", words(&Usd(to).to_string())),
+            }])
+        }
+        (Field::DurationMonths, Val::Months(m)) => {
+            let to = u32::try_from(int_bound(u64::from(*m), op)?).ok()?;
+            let verb = if p.duration_months.is_some_and(|d| d > to) {
+                "shorten"
+            } else {
+                "set"
+            };
+            Some(vec![Step {
+                change: Change::DurationMonths { to },
+                text: format!(
+                    "{verb} duration_months to {}",
+                    words(&format!("{to} months"))
+                ),
+            }])
+        }
+        (Field::Start, Val::Date(d)) => {
+            let to = match op {
+                CmpOp::Le | CmpOp::Ge | CmpOp::Eq => *d,
+                CmpOp::Lt => d.yesterday().ok()?,
+                CmpOp::Gt => d.tomorrow().ok()?,
+                CmpOp::Ne => return None,
+            };
+            let text = match op {
+                CmpOp::Lt | CmpOp::Le => format!("start on or before {to}"),
+                _ => format!("start on or after {to}"),
+            };
+            Some(vec![Step {
+                change: Change::Start { to },
+                text,
+            }])
+        }
+        (Field::End, Val::Date(d)) if matches!(op, CmpOp::Le | CmpOp::Lt) => {
+            let last = if op == CmpOp::Lt {
+                d.yesterday().ok()?
+            } else {
+                *d
+            };
+            let months = months_until(p.start, last)?;
+            Some(vec![Step {
+                change: Change::DurationMonths { to: months },
+                text: format!("end by {last}: set duration_months to at most {months}"),
+            }])
+        }
+        (Field::EndFiscalYear, Val::Int(fy)) if matches!(op, CmpOp::Le | CmpOp::Lt) => {
+            let fy = if op == CmpOp::Lt { fy - 1 } else { *fy };
+            let last = fiscal_year_end(i16::try_from(fy).ok()?)?;
+            let months = months_until(p.start, last)?;
+            Some(vec![Step {
+                change: Change::DurationMonths { to: months },
+                text: format!(
+                    "end by the close of FY{fy} ({last}): set duration_months to at most {months}"
+                ),
+            }])
+        }
+        _ => None,
+    }
+}
+
+fn int_bound(v: u64, op: CmpOp) -> Option<u64> {
+    match op {
+        CmpOp::Le | CmpOp::Ge | CmpOp::Eq => Some(v),
+        CmpOp::Lt => v.checked_sub(1),
+        CmpOp::Gt => v.checked_add(1),
+        CmpOp::Ne => None,
+    }
+}
+
+/// Whole months from `start` such that start + months <= last.
+fn months_until(start: Date, last: Date) -> Option<u32> {
+    if last < start {
+        return None;
+    }
+    let mut months = u32::try_from(
+        (i32::from(last.year()) - i32::from(start.year())) * 12 + i32::from(last.month())
+            - i32::from(start.month()),
+    )
+    .ok()?;
+    loop {
+        let end = start
+            .checked_add(jiff::Span::new().try_months(i64::from(months)).ok()?)
+            .ok()?;
+        if end <= last {
+            return Some(months);
+        }
+        months = months.checked_sub(1)?;
+    }
+}
+
+/// Editing a fact: allowed for facts describing the plan; refused for legal findings (facts with a
+/// declared default, and partner-group overrides).
+fn fact_bound(env: &Env, name: &str, op: CmpOp, v: &Val) -> Option<Vec<Step>> {
+    let decl = env.rules.facts.get(name)?;
+    if decl.default.is_some() || env.rules.registry.groups.contains_key(name) {
+        return None;
+    }
+    let to = match (v, op) {
+        (Val::Bool(b), CmpOp::Eq) => FactValue::Bool(*b),
+        (Val::Bool(b), CmpOp::Ne) => FactValue::Bool(!*b),
+        (Val::Usd(Usd(x)), op) => FactValue::Int(i128::from(int_bound(*x, op)?)),
+        (Val::Int(x), CmpOp::Le | CmpOp::Ge | CmpOp::Eq) => FactValue::Int(i128::from(*x)),
+        _ => return None,
+    };
+    let text = match &to {
+        FactValue::Bool(true) => format!("only if it is true that {} (`{name}`)", decl.meaning),
+        FactValue::Bool(false) => format!(
+            "only if it is not the case that {} (`{name}`)",
+            decl.meaning
+        ),
+        other => format!(
+            "`{name}` ({}) must be {} {other}",
+            decl.meaning,
+            op.symbol()
+        ),
+    };
+    Some(vec![Step {
+        change: Change::Fact {
+            name: name.to_string(),
+            to,
+        },
+        text,
+    }])
+}
