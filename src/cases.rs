@@ -65,6 +65,15 @@ impl CaseResult {
 
 /// Parses the `//!` header of a case file. Errors carry the 1-based line.
 pub fn parse_header(name: &str, text: &str) -> Result<Case, (usize, String)> {
+    let case = parse_directives(name, text)?;
+    if case.expects.is_empty() {
+        return Err((1, "a case needs at least one `//! expect` line".to_string()));
+    }
+    Ok(case)
+}
+
+/// The `//!` directives of a file (`as_of`, `ledger`, `expect`), which may all be absent.
+pub fn parse_directives(name: &str, text: &str) -> Result<Case, (usize, String)> {
     let mut case = Case {
         name: name.to_string(),
         ..Case::default()
@@ -99,9 +108,6 @@ pub fn parse_header(name: &str, text: &str) -> Result<Case, (usize, String)> {
         } else if !body.is_empty() && !body.starts_with('#') {
             return Err(err("unknown header line (as_of:, ledger:, expect ...)"));
         }
-    }
-    if case.expects.is_empty() {
-        return Err((1, "a case needs at least one `//! expect` line".to_string()));
     }
     Ok(case)
 }

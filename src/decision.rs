@@ -95,11 +95,13 @@ impl Decision {
     }
 }
 
-/// The ordering key: verdict, purposes served by name, purposes served at all, open questions,
-/// specificity (lex specialis: the narrower authority governs), catalogue order.
+/// The ordering key: verdict, failed rules (fewer = closer to fitting), purposes served by name,
+/// purposes served at all, open questions, specificity (lex specialis: the narrower authority
+/// governs), catalogue order.
 fn rank_cmp(a: &Judgement, b: &Judgement) -> Ordering {
     a.verdict
         .cmp(&b.verdict)
+        .then(a.count(Outcome::Fail).cmp(&b.count(Outcome::Fail)))
         .then(b.link.direct.len().cmp(&a.link.direct.len()))
         .then(
             (b.link.direct.len() + b.link.inherited.len())

@@ -33,6 +33,7 @@ pub mod diagnostic;
 pub mod eval;
 pub mod files;
 pub mod graph;
+pub mod handbook;
 pub mod model;
 pub mod proposal;
 pub mod remedy;

@@ -93,6 +93,11 @@ enum Command {
         /// Case files or directories (default: the built-in cases, or DIR/cases with --rules).
         paths: Vec<PathBuf>,
     },
+    /// Print the authority handbook (Markdown) generated from the rule base.
+    Docs {
+        #[arg(long)]
+        rules: Option<PathBuf>,
+    },
     /// The authority/purpose/activity graph.
     Graph {
         #[arg(long)]
@@ -235,6 +240,13 @@ fn run(cli: Cli) -> Result<u8> {
                 return Ok(2);
             };
             Ok(test_cases(&rb, dir.as_deref(), &paths, verbose))
+        }
+        Command::Docs { rules: dir } => {
+            let Some(rb) = rules(dir.as_deref()) else {
+                return Ok(2);
+            };
+            emit(&authsel::handbook::render(&rb));
+            Ok(0)
         }
         Command::Graph { rules: dir, format } => {
             let Some(rb) = rules(dir.as_deref()) else {

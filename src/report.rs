@@ -129,6 +129,12 @@ pub fn human(d: &Decision, detail: Detail) -> String {
         let is_rec = d.recommended() == Some(c.authority.as_str());
         if is_rec || detail == Detail::Full {
             candidate_detail(&mut out, c);
+        } else if c.verdict == Verdict::Ineligible {
+            let _ = writeln!(out, "     why not:");
+            for w in &c.why_not {
+                let _ = writeln!(out, "       - {w}");
+            }
+            fix_lines(&mut out, c, "     ");
         } else {
             let _ = writeln!(out, "     why not: {}", c.ranking);
             if c.verdict == Verdict::Conditional {

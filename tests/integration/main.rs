@@ -3,5 +3,6 @@
 mod cli;
 mod dsl_doc;
 mod explain;
+mod golden;
 mod never_panics;
 mod regression;

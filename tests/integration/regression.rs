@@ -234,3 +234,14 @@ fn partner_registry_resolves_common_names_and_dates() {
     assert_eq!(r.is_member("Japan", "nato", date(2027, 1, 1)), Some(false));
     assert_eq!(r.is_member("Atlantis", "nato", date(2027, 1, 1)), None);
 }
+
+#[test]
+fn handbook_is_current() {
+    let want = authsel::handbook::render(&RuleBase::builtin());
+    let have = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/authorities.md"))
+        .unwrap_or_default();
+    assert!(
+        have == want,
+        "docs/authorities.md is stale: run `cargo run -q -- docs > docs/authorities.md`"
+    );
+}

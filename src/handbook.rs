@@ -1,0 +1,275 @@
+//! `authsel docs`: the handbook (`docs/authorities.md`) generated from the rule base, so the
+//! documentation a planner reads is the rule base itself. A test keeps the committed copy current.
+
+use crate::model::{Authority, Duty, Rule, RuleKind};
+use crate::rulebase::RuleBase;
+use std::fmt::Write;
+
+fn md(s: &str) -> String {
+    s.replace('|', "\\|")
+}
+
+fn rule_line(r: &Rule) -> String {
+    let what = match &r.kind {
+        RuleKind::Require { condition, .. } => format!("`{condition}`"),
+        RuleKind::Ceiling { limit, within } => format!(
+            "at most **{limit}** per fiscal year{}",
+            within
+                .as_ref()
+                .map_or(String::new(), |w| format!(" (sub-ceiling within `{w}`)"))
+        ),
+    };
+    let mut s = format!("| `{}` | {what}", r.name);
+    if let Some(w) = &r.when {
+        let _ = write!(s, " when `{w}`");
+    }
+    let mut note = r.because.clone().unwrap_or_default();
+    if let Some(rem) = &r.remedy {
+        let _ = write!(
+            note,
+            "{}remedy: {rem}",
+            if note.is_empty() { "" } else { "; " }
+        );
+    }
+    if let Some(u) = &r.unconfirmed {
+        let _ = write!(
+            note,
+            "{}**unconfirmed:** {u}",
+            if note.is_empty() { "" } else { "; " }
+        );
+    }
+    let _ = write!(s, " | {} | {} |", md(&note), md(&r.citation));
+    s
+}
+
+fn duty_line(d: &Duty) -> String {
+    let mut s = format!("| `{}` | {} | {}", d.name, d.kind.name(), d.timing);
+    if let Some(w) = &d.when {
+        let _ = write!(s, " when `{w}`");
+    }
+    let mut note = d.to.as_ref().map(|t| format!("to {t}")).unwrap_or_default();
+    if let Some(u) = &d.unconfirmed {
+        let _ = write!(
+            note,
+            "{}**unconfirmed:** {u}",
+            if note.is_empty() { "" } else { "; " }
+        );
+    }
+    let _ = write!(s, " | {} | {} |", md(&note), md(&d.citation));
+    s
+}
+
+fn authority(out: &mut String, a: &Authority) {
+    let _ = writeln!(out, "## `{}` — {}\n", a.id, a.name);
+    let _ = writeln!(out, "- **Citation:** {}", a.citation);
+    if let Some(t) = a.title {
+        let _ = writeln!(out, "- **Title:** {t}");
+    }
+    if let Some(d) = &a.administered_by {
+        let exec = a
+            .executed_by
+            .as_ref()
+            .map_or(String::new(), |e| format!("; executed by {e}"));
+        let _ = writeln!(out, "- **Administered by:** {d}{exec}");
+    }
+    let dates: Vec<String> = [
+        ("effective", &a.effective),
+        ("expires after", &a.expires),
+        ("repealed from", &a.repealed),
+    ]
+    .into_iter()
+    .filter_map(|(l, d)| {
+        d.as_ref().map(|d| {
+            format!(
+                "{l} {}{}",
+                d.date,
+                d.citation
+                    .as_ref()
+                    .map_or(String::new(), |c| format!(" ({c})"))
+            )
+        })
+    })
+    .collect();
+    if !dates.is_empty() {
+        let _ = writeln!(out, "- **In force:** {}", dates.join("; "));
+    }
+    if !a.supersedes.is_empty() {
+        let _ = writeln!(out, "- **Supersedes:** {}", a.supersedes.join(", "));
+    }
+    if !a.superseded_by.is_empty() {
+        let _ = writeln!(out, "- **Superseded by:** {}", a.superseded_by.join(", "));
+    }
+    let _ = writeln!(
+        out,
+        "- **Purposes:** {} ({})",
+        a.serves.items.join(", "),
+        a.serves.citation
+    );
+    let _ = writeln!(
+        out,
+        "- **Activities:** {} ({})",
+        a.provides.items.join(", "),
+        a.provides.citation
+    );
+    if let Some(r) = &a.recipients {
+        let v: Vec<String> = r.items.iter().map(ToString::to_string).collect();
+        let _ = writeln!(out, "- **Recipients:** {} ({})", v.join(", "), r.citation);
+    }
+    if let Some(f) = &a.funding {
+        let v: Vec<String> = f.items.iter().map(ToString::to_string).collect();
+        let _ = writeln!(out, "- **Funding:** {} ({})", v.join(", "), f.citation);
+    }
+    if !a.applies.is_empty() {
+        let _ = writeln!(out, "- **Restrictions applied:** {}", a.applies.join(", "));
+    }
+    let own: Vec<&Rule> = a.rules.iter().filter(|r| r.restriction.is_none()).collect();
+    if !own.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n| rule | condition or limit | why | citation |\n|---|---|---|---|"
+        );
+        for r in own {
+            let _ = writeln!(out, "{}", rule_line(r));
+        }
+    }
+    let duties: Vec<&Duty> = a
+        .duties
+        .iter()
+        .filter(|d| d.restriction.is_none())
+        .collect();
+    if !duties.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n| duty | kind | timing | detail | citation |\n|---|---|---|---|---|"
+        );
+        for d in duties {
+            let _ = writeln!(out, "{}", duty_line(d));
+        }
+    }
+    if !a.caveats.is_empty() {
+        let _ = writeln!(out, "\nCaveats:\n");
+        for c in &a.caveats {
+            let _ = writeln!(out, "- {}", md(c));
+        }
+    }
+    out.push('\n');
+}
+
+/// The whole handbook as Markdown.
+pub fn render(rb: &RuleBase) -> String {
+    let mut out = String::from(
+        "# Authority handbook\n\n\
+         Generated from the rule base by `cargo run -q -- docs > docs/authorities.md`; do not edit by hand \
+         (a test fails when this file and `rules/` disagree). Every number here is a rule the engine applies. \
+         Values marked **unconfirmed** are the best-sourced values in `../shared/domain/authorities.md`, not \
+         confirmed against current law.\n\n",
+    );
+    let _ = writeln!(
+        out,
+        "| id | citation | name | title | in force |\n|---|---|---|---|---|"
+    );
+    for a in &rb.authorities {
+        let status = match (&a.repealed, &a.expires) {
+            (Some(r), _) => format!("repealed {}", r.date),
+            (None, Some(e)) => format!("expires after {}", e.date),
+            _ => "yes".to_string(),
+        };
+        let _ = writeln!(
+            out,
+            "| [`{}`](#{}) | {} | {} | {} | {status} |",
+            a.id,
+            anchor(a),
+            md(&a.citation),
+            md(&a.name),
+            a.title.map_or("-".to_string(), |t| t.to_string())
+        );
+    }
+    out.push('\n');
+    for a in &rb.authorities {
+        authority(&mut out, a);
+    }
+    let _ = writeln!(out, "# Shared restrictions\n");
+    for r in rb.restrictions.values() {
+        let _ = writeln!(
+            out,
+            "## `{}` — {}\n\n- **Citation:** {}",
+            r.id, r.name, r.citation
+        );
+        let users: Vec<&str> = rb
+            .authorities
+            .iter()
+            .filter(|a| a.applies.contains(&r.id))
+            .map(|a| a.id.as_str())
+            .collect();
+        let _ = writeln!(
+            out,
+            "- **Applied by:** {}",
+            if users.is_empty() {
+                "-".to_string()
+            } else {
+                users.join(", ")
+            }
+        );
+        if !r.rules.is_empty() {
+            let _ = writeln!(
+                out,
+                "\n| rule | condition or limit | why | citation |\n|---|---|---|---|"
+            );
+            for rule in &r.rules {
+                let _ = writeln!(out, "{}", rule_line(rule));
+            }
+        }
+        if !r.duties.is_empty() {
+            let _ = writeln!(
+                out,
+                "\n| duty | kind | timing | detail | citation |\n|---|---|---|---|---|"
+            );
+            for d in &r.duties {
+                let _ = writeln!(out, "{}", duty_line(d));
+            }
+        }
+        for c in &r.caveats {
+            let _ = writeln!(out, "\n- {}", md(c));
+        }
+        out.push('\n');
+    }
+    let _ = writeln!(
+        out,
+        "# Partner registry\n\n| partner | also known as | memberships |\n|---|---|---|"
+    );
+    for p in &rb.registry.partners {
+        let ms: Vec<String> = p
+            .members
+            .iter()
+            .map(|m| {
+                format!(
+                    "{} from {}{}",
+                    m.group,
+                    m.from,
+                    m.to.map_or(String::new(), |t| format!(" to {t}"))
+                )
+            })
+            .collect();
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} |",
+            p.name,
+            p.aka.join(", "),
+            ms.join("; ")
+        );
+    }
+    out
+}
+
+fn anchor(a: &Authority) -> String {
+    // GitHub's heading anchors: lower case, punctuation dropped, spaces to hyphens.
+    format!("{} — {}", a.id, a.name)
+        .to_lowercase()
+        .chars()
+        .filter_map(|c| match c {
+            'a'..='z' | '0'..='9' | '-' | '_' => Some(c),
+            ' ' => Some('-'),
+            _ => None,
+        })
+        .collect()
+}
