@@ -636,3 +636,253 @@ fn obligation(env: &Env, d: &Duty) -> Option<Obligation> {
         note,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rulebase::SourceFile;
+    use jiff::civil::date;
+
+    const RULES: &str = r#"
+purpose security "security"
+purpose ct "counter-terrorism" is security
+activity training "training"
+activity equipment "equipment"
+fact trained_before: bool "trained before"
+group club "a club" cite "Club Charter"
+partner "Alpha" { member club from 2020-01-01 to 2024-12-31 cite "Charter" }
+partner "Beta" { }
+authority a {
+    name "A" citation "A § 1"
+    effective 2020-01-01
+    expires 2030-12-31
+    serves security
+    provides training, equipment
+    recipients NationalMilitary
+    funding DoD
+    require cap: amount_usd <= $10M when activities has equipment cite "A § 2"
+    require vetted: leahy == Passed cite "A § 3"
+    require history: fact.trained_before when partner.club cite "A § 4"
+    ceiling fy: $25M per fiscal_year cite "A § 5"
+    duty notice: congressional_notification 15 days before start cite "A § 6"
+    duty session: congressional_notification 30 session_days before start cite "A § 7"
+    duty after: report 2 days after start when amount_usd > $1M cite "A § 8"
+}
+"#;
+
+    fn rb() -> RuleBase {
+        match RuleBase::from_files(&[SourceFile {
+            name: "t.auth".into(),
+            text: RULES.into(),
+        }]) {
+            Ok(r) => r,
+            Err(e) => panic!("{e:?}"),
+        }
+    }
+
+    fn proposal(partner: &str, amount: u64, start: Date) -> Proposal {
+        Proposal {
+            id: "T".into(),
+            title: "t".into(),
+            partner: partner.into(),
+            recipient: RecipientKind::NationalMilitary,
+            purposes: vec!["ct".into()],
+            activities: vec!["training".into()],
+            amount_usd: amount,
+            start,
+            duration_months: None,
+            funding: None,
+            leahy: Some(LeahyStatus::Passed),
+            major_defense_equipment_usd: None,
+            emergency: None,
+            facts: Default::default(),
+        }
+    }
+
+    fn judge_a(
+        rb: &RuleBase,
+        p: &Proposal,
+        ctx: &Context,
+    ) -> (Verdict, Vec<Reason>, Vec<Obligation>) {
+        let j = judge_all(rb, p, ctx)
+            .into_iter()
+            .find(|j| j.authority.id == "a")
+            .map(|j| (j.verdict, j.reasons, j.obligations));
+        j.unwrap_or_else(|| panic!("a is not a candidate"))
+    }
+
+    fn outcome(reasons: &[Reason], rule: &str) -> Outcome {
+        reasons
+            .iter()
+            .find(|r| r.rule == rule)
+            .map_or_else(|| panic!("no rule {rule}"), |r| r.outcome)
+    }
+
+    #[test]
+    fn purposes_match_through_is_a_and_guards_switch_rules_off() {
+        let rb = rb();
+        let (v, reasons, _) = judge_a(
+            &rb,
+            &proposal("Beta", 20_000_000, date(2027, 3, 1)),
+            &Context::default(),
+        );
+        assert_eq!(v, Verdict::Eligible, "{reasons:#?}");
+        let cap = reasons.iter().find(|r| r.rule == "cap").map(|r| r.applies);
+        assert_eq!(cap, Some(false), "cap applies only to equipment");
+    }
+
+    #[test]
+    fn missing_and_pending_facts_are_unknown_never_true_or_false() {
+        let rb = rb();
+        let mut p = proposal("Alpha", 1, date(2023, 3, 1)); // Alpha is in the club on that date
+        let (v, reasons, _) = judge_a(&rb, &p, &Context::default());
+        assert_eq!(v, Verdict::Conditional);
+        assert_eq!(outcome(&reasons, "history"), Outcome::Unknown);
+        p.leahy = Some(LeahyStatus::Pending);
+        let (_, reasons, _) = judge_a(&rb, &p, &Context::default());
+        assert_eq!(outcome(&reasons, "vetted"), Outcome::Unknown);
+        p.leahy = Some(LeahyStatus::Failed);
+        let (v, _, obligations) = judge_a(&rb, &p, &Context::default());
+        assert_eq!(v, Verdict::Ineligible);
+        assert!(
+            obligations.is_empty(),
+            "no duties for an ineligible candidate"
+        );
+        // An unknown partner makes the group guard unknown, and the implication with it.
+        let (_, reasons, _) = judge_a(
+            &rb,
+            &proposal("Gamma", 1, date(2023, 3, 1)),
+            &Context::default(),
+        );
+        let h = reasons
+            .iter()
+            .find(|r| r.rule == "history")
+            .map(|r| (r.outcome, r.missing.clone()));
+        assert_eq!(
+            h,
+            Some((
+                Outcome::Unknown,
+                vec![
+                    "fact.trained_before".to_string(),
+                    "partner.club".to_string()
+                ]
+            ))
+        );
+        // Membership ended on 2024-12-31: the guard is false, the rule passes.
+        let (v, _, _) = judge_a(
+            &rb,
+            &proposal("Alpha", 1, date(2025, 1, 1)),
+            &Context::default(),
+        );
+        assert_eq!(v, Verdict::Eligible);
+    }
+
+    #[test]
+    fn ceilings_add_the_ledger_for_the_same_fiscal_year_only() {
+        let rb = rb();
+        let ledger = Ledger {
+            entries: vec![crate::proposal::LedgerEntry {
+                authority: "a".into(),
+                fiscal_year: 2027,
+                amount_usd: 20_000_000,
+                reference: "x".into(),
+                ceiling: None,
+            }],
+        };
+        let ctx = Context {
+            as_of: None,
+            ledger: Some(&ledger),
+        };
+        // 30 September 2026 is FY2026: the FY2027 ledger does not count.
+        let (v, _, _) = judge_a(&rb, &proposal("Beta", 6_000_000, date(2026, 9, 30)), &ctx);
+        assert_eq!(v, Verdict::Eligible);
+        // 1 October 2026 is FY2027: $20M + $6M > $25M.
+        let (v, reasons, _) = judge_a(&rb, &proposal("Beta", 6_000_000, date(2026, 10, 1)), &ctx);
+        assert_eq!(v, Verdict::Ineligible);
+        let fy = reasons
+            .iter()
+            .find(|r| r.rule == "fy")
+            .map(|r| r.message.clone())
+            .unwrap_or_default();
+        assert!(fy.contains("by $1,000,000"), "{fy}");
+        let (v, _, _) = judge_a(&rb, &proposal("Beta", 5_000_000, date(2026, 10, 1)), &ctx);
+        assert_eq!(v, Verdict::Eligible, "exactly at the ceiling fits");
+        // A sum that overflows u64 fails rather than wrapping.
+        let (v, _, _) = judge_a(&rb, &proposal("Beta", u64::MAX, date(2026, 10, 1)), &ctx);
+        assert_eq!(v, Verdict::Ineligible);
+    }
+
+    #[test]
+    fn deadlines_are_calendar_dates_or_null_for_session_days() {
+        let rb = rb();
+        let (_, _, ob) = judge_a(
+            &rb,
+            &proposal("Beta", 2_000_000, date(2027, 3, 1)),
+            &Context::default(),
+        );
+        let find = |c: &str| {
+            ob.iter()
+                .find(|o| o.citation == c)
+                .cloned()
+                .unwrap_or_else(|| panic!("{c}"))
+        };
+        assert_eq!(find("A § 6").deadline, Some(date(2027, 2, 14)));
+        let s = find("A § 7");
+        assert_eq!(s.deadline, None);
+        assert!(s.note.unwrap_or_default().contains("continuous session"));
+        assert_eq!(find("A § 8").deadline, Some(date(2027, 3, 3)));
+        // The threshold switches the report off below $1M.
+        let (_, _, ob) = judge_a(
+            &rb,
+            &proposal("Beta", 1_000_000, date(2027, 3, 1)),
+            &Context::default(),
+        );
+        assert!(ob.iter().all(|o| o.citation != "A § 8"));
+    }
+
+    #[test]
+    fn the_law_in_force_is_the_law_on_start_or_as_of() {
+        let rb = rb();
+        let before = proposal("Beta", 1, date(2019, 12, 31));
+        let (v, reasons, _) = judge_a(&rb, &before, &Context::default());
+        assert_eq!(
+            (v, outcome(&reasons, "in_force")),
+            (Verdict::Ineligible, Outcome::Fail)
+        );
+        let ctx = Context {
+            as_of: Some(date(2020, 1, 1)),
+            ledger: None,
+        };
+        assert_eq!(judge_a(&rb, &before, &ctx).0, Verdict::Eligible);
+        // `expires` is the last day in force.
+        assert_eq!(
+            judge_a(
+                &rb,
+                &proposal("Beta", 1, date(2030, 12, 31)),
+                &Context::default()
+            )
+            .0,
+            Verdict::Eligible
+        );
+        assert_eq!(
+            judge_a(
+                &rb,
+                &proposal("Beta", 1, date(2031, 1, 1)),
+                &Context::default()
+            )
+            .0,
+            Verdict::Ineligible
+        );
+    }
+
+    #[test]
+    fn funding_and_recipient_are_checked_when_given() {
+        let rb = rb();
+        let mut p = proposal("Beta", 1, date(2027, 3, 1));
+        p.funding = Some(Funding::DoS);
+        assert_eq!(judge_a(&rb, &p, &Context::default()).0, Verdict::Ineligible);
+        p.funding = Some(Funding::DoD);
+        p.recipient = RecipientKind::NonGovernmental;
+        assert_eq!(judge_a(&rb, &p, &Context::default()).0, Verdict::Ineligible);
+    }
+}
