@@ -71,7 +71,9 @@ impl Candidate {
 pub struct MissingFact {
     pub fact: String,
     pub question: String,
+    /// Conditional candidates for which this is the only open fact: answering it decides them.
     pub settles: usize,
+    /// Conditional candidates whose verdict depends on it at all.
     pub candidates: Vec<String>,
 }
 
@@ -267,30 +269,37 @@ pub fn decide(rules: &RuleBase, p: &Proposal, ctx: &Context) -> Decision {
 }
 
 fn missing_facts(rules: &RuleBase, p: &Proposal, candidates: &[Candidate]) -> Vec<MissingFact> {
-    let mut by_fact: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut by_fact: BTreeMap<String, (usize, Vec<String>)> = BTreeMap::new();
     for c in candidates
         .iter()
         .filter(|c| c.verdict == Verdict::Conditional)
     {
-        for r in c.unknown() {
-            for m in &r.missing {
-                let v = by_fact.entry(m.clone()).or_default();
-                if !v.contains(&c.authority) {
-                    v.push(c.authority.clone());
-                }
+        let mut open: Vec<&String> = c.unknown().flat_map(|r| r.missing.iter()).collect();
+        open.sort();
+        open.dedup();
+        for m in &open {
+            let e = by_fact.entry((*m).clone()).or_default();
+            e.1.push(c.authority.clone());
+            if open.len() == 1 {
+                e.0 += 1;
             }
         }
     }
     let mut out: Vec<MissingFact> = by_fact
         .into_iter()
-        .map(|(fact, cands)| MissingFact {
+        .map(|(fact, (settles, cands))| MissingFact {
             question: question(rules, p, &fact),
-            settles: cands.len(),
+            settles,
             candidates: cands,
             fact,
         })
         .collect();
-    out.sort_by(|a, b| b.settles.cmp(&a.settles).then(a.fact.cmp(&b.fact)));
+    out.sort_by(|a, b| {
+        b.settles
+            .cmp(&a.settles)
+            .then(b.candidates.len().cmp(&a.candidates.len()))
+            .then(a.fact.cmp(&b.fact))
+    });
     out
 }
 

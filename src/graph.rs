@@ -231,11 +231,6 @@ impl AuthorityGraph {
             };
             let _ = writeln!(s, "  {prefix}{}{open}\"{}\"{close}", id(n.id()), n.id());
         }
-        for i in self.graph.edge_indices() {
-            if let Some((x, y)) = self.graph.edge_endpoints(i) {
-                let _ = (x, y);
-            }
-        }
         for (a, b, e) in self.sorted_edges_nodes() {
             let pa = prefix(&a);
             let pb = prefix(&b);

@@ -108,7 +108,7 @@ pub fn human(d: &Decision, detail: Detail) -> String {
         for m in &d.missing_facts {
             let _ = writeln!(
                 out,
-                "    - {} (settles {}: {})",
+                "    - {} (decides {} outright; bears on {})",
                 m.question,
                 m.settles,
                 m.candidates.join(", ")
@@ -240,7 +240,13 @@ pub fn markdown(d: &Decision) -> String {
     if !d.missing_facts.is_empty() {
         let _ = writeln!(out, "### Still needed\n");
         for m in &d.missing_facts {
-            let _ = writeln!(out, "- {} (settles {})", md(&m.question), m.settles);
+            let _ = writeln!(
+                out,
+                "- {} (decides {}; bears on {})",
+                md(&m.question),
+                m.settles,
+                m.candidates.join(", ")
+            );
         }
         out.push('\n');
     }
