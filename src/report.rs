@@ -129,26 +129,33 @@ pub fn human(d: &Decision, detail: Detail) -> String {
         let is_rec = d.recommended() == Some(c.authority.as_str());
         if is_rec || detail == Detail::Full {
             candidate_detail(&mut out, c);
-        } else if c.verdict == Verdict::Ineligible {
-            let _ = writeln!(out, "     why not:");
-            for w in &c.why_not {
-                let _ = writeln!(out, "       - {w}");
-            }
-            fix_lines(&mut out, c, "     ");
-        } else {
-            let _ = writeln!(out, "     why not: {}", c.ranking);
-            if c.verdict == Verdict::Conditional {
-                let needs: Vec<&str> = c
-                    .reasons
-                    .iter()
-                    .flat_map(|r| r.missing.iter().map(String::as_str))
-                    .collect();
-                if !needs.is_empty() {
-                    let _ = writeln!(out, "     needs: {}", dedup(needs).join(", "));
-                }
-            }
-            fix_lines(&mut out, c, "     ");
+            continue;
         }
+        // Runners-up: why they lost, then every rule that did not pass, with its citation.
+        let _ = writeln!(out, "     why not: {}", c.ranking);
+        let mut passed = 0;
+        for r in &c.reasons {
+            if r.outcome == Outcome::Pass {
+                passed += 1;
+            } else {
+                let _ = writeln!(
+                    out,
+                    "       [{}] {}: {}  [{}]",
+                    outcome_mark(r.outcome, r.applies),
+                    r.rule,
+                    r.message,
+                    r.citation
+                );
+            }
+        }
+        if passed > 0 {
+            let _ = writeln!(
+                out,
+                "       ({passed} other rule(s) pass; `--full` or `--explain {}` lists them)",
+                c.authority
+            );
+        }
+        fix_lines(&mut out, c, "     ");
     }
     out
 }
@@ -283,12 +290,6 @@ pub fn markdown(d: &Decision) -> String {
         &d.record.input_digest.get(..12).unwrap_or("")
     );
     out
-}
-
-fn dedup(mut v: Vec<&str>) -> Vec<&str> {
-    v.sort_unstable();
-    v.dedup();
-    v
 }
 
 fn outcome_name(o: Outcome) -> &'static str {
