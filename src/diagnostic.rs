@@ -47,6 +47,9 @@ pub struct Diagnostic {
     pub width: usize,
 }
 
+const WINDOW_BEFORE: usize = 60;
+const WINDOW_AFTER: usize = 100;
+
 /// Line and column (both 1-based, column in chars) of a byte offset; offsets past the end or inside
 /// a multi-byte character are clamped, so any offset is safe.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
@@ -163,16 +166,24 @@ impl fmt::Display for Diagnostic {
         if !self.source_line.is_empty() {
             let gutter = self.line.to_string();
             let pad = " ".repeat(gutter.len());
+            // A very long line (minified input, fuzz) is shown as a window around the column.
+            let chars: Vec<char> = self.source_line.chars().collect();
+            let col = self.column.saturating_sub(1).min(chars.len());
+            let from = col.saturating_sub(WINDOW_BEFORE);
+            let to = (col + WINDOW_AFTER).min(chars.len());
+            let shown: String = chars.get(from..to).unwrap_or_default().iter().collect();
+            let lead = if from > 0 { "…" } else { "" };
+            let tail = if to < chars.len() { "…" } else { "" };
             // Tabs are kept in the indent so the caret lines up under them.
-            let indent: String = self
-                .source_line
+            let indent: String = lead
                 .chars()
-                .take(self.column - 1)
+                .chain(chars.get(from..col).unwrap_or_default().iter().copied())
                 .map(|c| if c == '\t' { '\t' } else { ' ' })
                 .collect();
+            let width = self.width.min(to.saturating_sub(col)).max(1);
             writeln!(f, "{pad} |")?;
-            writeln!(f, "{gutter} | {}", self.source_line)?;
-            writeln!(f, "{pad} | {indent}{}", "^".repeat(self.width))?;
+            writeln!(f, "{gutter} | {lead}{shown}{tail}")?;
+            writeln!(f, "{pad} | {indent}{}", "^".repeat(width))?;
         }
         if let Some(help) = &self.help {
             writeln!(f, "  = help: {help}")?;
@@ -247,6 +258,25 @@ mod tests {
             s.contains("2 |     amout_usd: 1,\n  |     ^^^^^^^^^\n"),
             "{s}"
         );
+    }
+
+    #[test]
+    fn long_lines_are_windowed_around_the_caret() {
+        let text = format!("{}X{}", "a".repeat(500), "b".repeat(500));
+        let d = Diagnostic::at(
+            "p.ron",
+            &text,
+            Span::new(500, 501),
+            Severity::Error,
+            "E0001",
+            "here",
+        );
+        let s = d.to_string();
+        let lines: Vec<&str> = s.lines().collect();
+        assert!(lines[2].chars().count() < 200, "{s}");
+        let caret = lines[3].chars().position(|c| c == '^');
+        let x = lines[2].chars().position(|c| c == 'X');
+        assert_eq!(caret, x, "{s}");
     }
 
     #[test]

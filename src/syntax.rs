@@ -24,6 +24,18 @@ const TOP_KEYWORDS: [&str; 7] = [
 pub fn parse_file(file: &str, text: &str) -> (Vec<Item>, Vec<Diagnostic>) {
     let mut items = Vec::new();
     let mut diags = Vec::new();
+    // The parser and checker recurse on nesting; refuse absurd depths before they can exhaust the stack.
+    if let Some(at) = too_deep(text) {
+        let d = Diagnostic::at(
+            file,
+            text,
+            Span::new(at, at + 1),
+            Severity::Error,
+            "E0001",
+            format!("syntax error: nested more than {MAX_DEPTH} levels deep"),
+        );
+        return (items, vec![d]);
+    }
     match parse_chunk(file, text, 0, text) {
         Ok(mut parsed) => items.append(&mut parsed),
         Err(_) => {
@@ -38,6 +50,43 @@ pub fn parse_file(file: &str, text: &str) -> (Vec<Item>, Vec<Diagnostic>) {
         }
     }
     (items, diags)
+}
+
+const MAX_DEPTH: usize = 64;
+
+/// Offset of the first bracket that nests deeper than `MAX_DEPTH`, outside strings and comments.
+fn too_deep(text: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    let (mut in_string, mut in_comment, mut escaped) = (false, false, false);
+    let mut prev = '\0';
+    for (i, c) in text.char_indices() {
+        if in_comment {
+            in_comment = c != '\n';
+        } else if in_string {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_string = false;
+            }
+        } else {
+            match c {
+                '"' => in_string = true,
+                '/' if prev == '/' => in_comment = true,
+                '(' | '[' | '{' => {
+                    depth += 1;
+                    if depth > MAX_DEPTH {
+                        return Some(i);
+                    }
+                }
+                ')' | ']' | '}' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+        prev = c;
+    }
+    None
 }
 
 /// Byte ranges that start at a line beginning (column 1) with a top-level keyword.
@@ -768,6 +817,24 @@ authority a {
         assert_eq!((diags[0].line, diags[0].column), (4, 1));
         assert_eq!(diags[1].line, 6);
         assert_eq!(items.len(), 2);
+    }
+
+    #[test]
+    fn absurd_nesting_is_an_error_not_a_stack_overflow() {
+        let text = format!(
+            "authority a {{ require r: {}emergency{} cite \"c\" }}",
+            "(".repeat(100_000),
+            ")".repeat(100_000)
+        );
+        let (_, diags) = parse_file("r.auth", &text);
+        assert_eq!(diags.len(), 1);
+        assert!(diags[0].message.contains("nested"));
+        // Comments and strings do not count.
+        let (_, diags) = parse_file(
+            "r.auth",
+            &format!("// {}\npurpose a \"{}\"", "(".repeat(200), "[".repeat(200)),
+        );
+        assert!(diags.is_empty(), "{diags:?}");
     }
 
     #[test]
