@@ -75,7 +75,8 @@ enum Command {
         #[arg(long, value_enum, default_value = "human")]
         format: ListFormat,
     },
-    /// Show one authority: purposes, activities, rules, limits, duties, citations, caveats.
+    /// Show one authority (purposes, activities, rules, limits, duties, citations, caveats) or one
+    /// shared restriction.
     Show {
         #[arg(long)]
         rules: Option<PathBuf>,
@@ -215,10 +216,20 @@ fn run(cli: Cli) -> Result<u8> {
             let Some(rb) = rules(dir.as_deref()) else {
                 return Ok(2);
             };
+            if let Some(r) = rb.restrictions.get(&authority) {
+                match format {
+                    ListFormat::Json => outln!("{}", serde_json::to_string_pretty(r)?),
+                    ListFormat::Human => emit(&authsel::report::show_restriction(&rb, r)),
+                }
+                return Ok(0);
+            }
             let Some(a) = rb.authority(&authority) else {
                 let hint = authsel::diagnostic::did_you_mean(
                     &authority,
-                    rb.authorities.iter().map(|a| a.id.as_str()),
+                    rb.authorities
+                        .iter()
+                        .map(|a| a.id.as_str())
+                        .chain(rb.restrictions.keys().map(String::as_str)),
                 )
                 .map(|s| format!(" (did you mean `{s}`?)"))
                 .unwrap_or_default();
@@ -274,9 +285,12 @@ fn eval(
     paths: &[PathBuf],
 ) -> Result<u8> {
     let ctx = Context { as_of, ledger };
-    let mut bad_input = false;
     let mut none_fits = false;
-    for path in paths {
+    // Directories are walked for `*.ron`, like `check`; a missing path is reported, not fatal.
+    let (paths, diags) = authsel::files::collect(paths);
+    print_diags(&diags);
+    let mut bad_input = !diags.is_empty();
+    for path in &paths {
         let name = path.display().to_string();
         let proposal = match read_text(path)
             .map_err(|d| vec![d])

@@ -389,6 +389,9 @@ pub fn show(a: &crate::model::Authority) -> String {
         if let Some(b) = &r.because {
             let _ = writeln!(out, "        because {b}");
         }
+        if let Some(rem) = &r.remedy {
+            let _ = writeln!(out, "        remedy: {rem}");
+        }
         if let Some(u) = &r.unconfirmed {
             let _ = writeln!(out, "        CAVEAT (unconfirmed): {u}");
         }
@@ -415,6 +418,62 @@ pub fn show(a: &crate::model::Authority) -> String {
         }
     }
     for c in &a.caveats {
+        let _ = writeln!(out, "  CAVEAT: {c}");
+    }
+    out
+}
+
+/// `authsel show RESTRICTION`: a shared restriction and the authorities that apply it.
+pub fn show_restriction(rb: &crate::rulebase::RuleBase, r: &crate::model::Restriction) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{} — {} (shared restriction)", r.id, r.name);
+    let _ = writeln!(out, "  citation:   {}", r.citation);
+    let users: Vec<&str> = rb
+        .authorities
+        .iter()
+        .filter(|a| a.applies.contains(&r.id))
+        .map(|a| a.id.as_str())
+        .collect();
+    let _ = writeln!(out, "  applied by: {}", users.join(", "));
+    let _ = writeln!(out, "  rules:");
+    for rule in &r.rules {
+        let what = match &rule.kind {
+            crate::model::RuleKind::Require { condition, .. } => format!("require {condition}"),
+            crate::model::RuleKind::Ceiling { limit, .. } => {
+                format!("ceiling {limit} per fiscal year")
+            }
+        };
+        let when = rule
+            .when
+            .as_ref()
+            .map_or(String::new(), |w| format!(" when {w}"));
+        let _ = writeln!(
+            out,
+            "    - {}: {what}{when}  [{}]",
+            rule.name, rule.citation
+        );
+        if let Some(b) = &rule.because {
+            let _ = writeln!(out, "        because {b}");
+        }
+        if let Some(rem) = &rule.remedy {
+            let _ = writeln!(out, "        remedy: {rem}");
+        }
+    }
+    for d in &r.duties {
+        let when = d
+            .when
+            .as_ref()
+            .map_or(String::new(), |w| format!(" when {w}"));
+        let _ = writeln!(
+            out,
+            "  duty {}: {}, {}{when}  [{}]",
+            d.name,
+            d.kind.name(),
+            d.timing,
+            d.citation
+        );
+    }
+    for c in &r.caveats {
         let _ = writeln!(out, "  CAVEAT: {c}");
     }
     out

@@ -197,3 +197,36 @@ fn examples_all_evaluate_with_exit_0() {
         }
     }
 }
+
+#[test]
+fn show_takes_restrictions_and_eval_takes_directories() {
+    let o = authsel(&["show", "leahy-dod"]);
+    assert_eq!(code(&o), 0);
+    let s = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        s.contains("10 U.S.C. § 362") && s.contains("usc10-333"),
+        "{s}"
+    );
+    let o = authsel(&["eval", "--format", "json", "examples"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let n = std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples"))
+        .expect("examples")
+        .filter(|e| {
+            e.as_ref()
+                .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "ron"))
+        })
+        .count();
+    assert_eq!(String::from_utf8_lossy(&o.stdout).lines().count(), n);
+    let o = authsel(&[
+        "eval",
+        "no-such-file.ron",
+        "examples/01-ct-train-equip-333.ron",
+    ]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("no-such-file.ron:1:1"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(String::from_utf8_lossy(&o.stdout).contains("usc10-333"));
+}
