@@ -140,6 +140,16 @@ fn first_failure(j: &Judgement) -> String {
 
 /// One sentence: why `lower` ranks below `upper`.
 fn why_below(upper: &Judgement, lower: &Judgement) -> String {
+    format!(
+        "{} over {}: {}",
+        upper.authority.id,
+        lower.authority.id,
+        contrast(upper, lower)
+    )
+}
+
+/// The first ranking criterion that separates the two, in words.
+fn contrast(upper: &Judgement, lower: &Judgement) -> String {
     let (u, l) = (&upper.authority.id, &lower.authority.id);
     if lower.verdict == Verdict::Ineligible {
         return first_failure(lower);
