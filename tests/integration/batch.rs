@@ -82,7 +82,12 @@ fn one_percent_malformed_reports_exactly_those_files_and_evaluates_the_rest() {
     };
     let mut sunk = 0;
     let report = batch
-        .run(&[dir.clone()], |_| (), |()| sunk += 1, |_, _| {})
+        .run(
+            std::slice::from_ref(&dir),
+            |_| (),
+            |()| sunk += 1,
+            |_, _| {},
+        )
         .expect("batch runs");
     let expected: BTreeSet<String> = made
         .malformed
