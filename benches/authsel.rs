@@ -14,6 +14,10 @@ use rayon::prelude::*;
 use std::hint::black_box;
 use std::time::Duration;
 
+// The same allocator as the `authsel` binary (see src/main.rs), so the figures are the binary's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const EXAMPLES: [(&str, &str); 4] = [
     (
         "333-train-equip",

@@ -334,7 +334,8 @@ pub fn judge_all<'r>(
 /// Judges one authority against the proposal.
 pub fn judge<'r>(env: &Env, ctx: &Context, a: &'r Authority, link: Link) -> Judgement<'r> {
     let p = env.proposal;
-    let mut reasons = Vec::new();
+    // Five built-in rules at most, then the authority's own: one allocation, no regrowth.
+    let mut reasons = Vec::with_capacity(5 + a.rules.len());
     reasons.push(in_force(env, a));
     reasons.push(purpose_rule(env, a, &link));
     reasons.push(activities_rule(p, a));

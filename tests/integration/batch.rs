@@ -507,3 +507,36 @@ fn gen_is_deterministic_and_quiet() {
     let _ = std::fs::remove_dir_all(&a);
     let _ = std::fs::remove_dir_all(&b);
 }
+
+/// The acceptance run at full size (about 20 s in release on 2 cores, 400 MB of files):
+/// `cargo test --release --test integration -- --ignored hundred_thousand`.
+#[test]
+#[ignore = "100,000 files: run on demand, see docs/performance.md"]
+fn hundred_thousand_files_with_one_percent_malformed() {
+    let dir = scratch("100k");
+    let rules = RuleBase::builtin();
+    let opts = GenOptions {
+        count: 100_000,
+        seed: 1,
+        malformed: 0.01,
+    };
+    let made = gen::write(&rules, &opts, &dir).expect("gen");
+    let batch = Batch {
+        rules: &rules,
+        ledger: None,
+        jobs: Some(2),
+    };
+    let report = batch
+        .run(std::slice::from_ref(&dir), |_| (), |()| {}, |_, _| {})
+        .expect("batch runs");
+    let expected: BTreeSet<String> = made
+        .malformed
+        .iter()
+        .map(|(p, _)| p.display().to_string())
+        .collect();
+    let reported: BTreeSet<String> = report.errors.iter().map(|d| d.file.clone()).collect();
+    assert_eq!(expected.len(), 1000);
+    assert_eq!(reported, expected);
+    assert_eq!(report.summary.proposals, 99_000);
+    let _ = std::fs::remove_dir_all(&dir);
+}
