@@ -216,34 +216,49 @@ pub fn decide(rules: &RuleBase, p: &Proposal, ctx: &Context) -> Decision {
     let verdict = best.map_or("none", |j| j.verdict.as_str()).to_string();
     let top = best.or(judged.first());
 
-    let candidates: Vec<Candidate> = judged
+    // The rankings need every judgement; computed first, the reasons can then be moved, not copied.
+    let rankings: Vec<String> = judged
         .iter()
+        .map(|j| match top {
+            Some(t) if t.authority.id == j.authority.id => {
+                if recommended.is_some() {
+                    "recommended".to_string()
+                } else {
+                    // Nothing fits: the best-ranked one still says why not.
+                    first_failure(j)
+                }
+            }
+            Some(t) => why_below(t, j),
+            None => String::new(),
+        })
+        .collect();
+    // Why-not lines and verified fixes also read the judgements before they are moved.
+    let extras: Vec<(Vec<String>, Option<Fix>)> = judged
+        .iter()
+        .map(|j| {
+            let fix = (j.verdict == Verdict::Ineligible)
+                .then(|| remedy::fix(rules, p, ctx, j.authority, &j.link, &j.reasons))
+                .filter(|f| !f.is_empty());
+            (why_not(j), fix)
+        })
+        .collect();
+    let candidates: Vec<Candidate> = judged
+        .into_iter()
+        .zip(rankings)
+        .zip(extras)
         .enumerate()
-        .map(|(i, j)| Candidate {
+        .map(|(i, ((j, ranking), (why_not, fix)))| Candidate {
             authority: j.authority.id.clone(),
             citation: j.authority.citation.clone(),
             name: j.authority.name.clone(),
             verdict: j.verdict,
             rank: i + 1,
-            ranking: match top {
-                Some(t) if t.authority.id == j.authority.id => {
-                    if recommended.is_some() {
-                        "recommended".to_string()
-                    } else {
-                        // Nothing fits: the best-ranked one still says why not.
-                        first_failure(j)
-                    }
-                }
-                Some(t) => why_below(t, j),
-                None => String::new(),
-            },
-            reasons: j.reasons.clone(),
-            obligations: j.obligations.clone(),
-            paths: j.link.paths.clone(),
-            why_not: why_not(j),
-            fix: (j.verdict == Verdict::Ineligible)
-                .then(|| remedy::fix(rules, p, ctx, j.authority, &j.link, &j.reasons))
-                .filter(|f| !f.is_empty()),
+            ranking,
+            reasons: j.reasons,
+            obligations: j.obligations,
+            paths: j.link.paths,
+            why_not,
+            fix,
             caveats: j.authority.caveats.clone(),
         })
         .collect();
@@ -251,12 +266,7 @@ pub fn decide(rules: &RuleBase, p: &Proposal, ctx: &Context) -> Decision {
     let missing_facts = missing_facts(rules, p, &candidates);
     let law_date = ctx.as_of.unwrap_or(p.start);
     let summary = summary(p, &candidates, recommended.as_deref(), &missing_facts);
-    let input_digest = {
-        let json = serde_json::to_string(p).unwrap_or_default();
-        let mut h = Sha256::new();
-        h.update(json.as_bytes());
-        h.finalize().iter().map(|b| format!("{b:02x}")).collect()
-    };
+    let input_digest = input_digest(p);
     Decision {
         proposal: p.id.clone(),
         title: p.title.clone(),
@@ -276,6 +286,36 @@ pub fn decide(rules: &RuleBase, p: &Proposal, ctx: &Context) -> Decision {
             ledger_entries: ctx.ledger.map_or(0, |l| l.entries.len()),
         },
     }
+}
+
+/// SHA-256 of the proposal's JSON, in hex. The JSON is hashed as it is written, not built first.
+fn input_digest(p: &Proposal) -> String {
+    struct Hasher(Sha256);
+    impl std::io::Write for Hasher {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.update(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut h = Hasher(Sha256::new());
+    // Serializing plain data cannot fail; if it ever did, the digest would be of the empty string,
+    // as before.
+    if serde_json::to_writer(&mut h, p).is_err() {
+        h = Hasher(Sha256::new());
+    }
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(64);
+    for b in h.0.finalize() {
+        for nibble in [b >> 4, b & 0xf] {
+            out.push(char::from(
+                HEX.get(usize::from(nibble)).copied().unwrap_or(b'0'),
+            ));
+        }
+    }
+    out
 }
 
 fn missing_facts(rules: &RuleBase, p: &Proposal, candidates: &[Candidate]) -> Vec<MissingFact> {

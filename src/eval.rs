@@ -8,6 +8,7 @@ use crate::proposal::{Ledger, Proposal};
 use crate::rulebase::RuleBase;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 /// What the evaluation may know besides the proposal.
@@ -143,10 +144,20 @@ impl<'a> Env<'a> {
         }
     }
 
-    /// The value of a term for this proposal, or the name of the missing fact.
-    pub fn value(&self, t: &Term) -> Result<Val, String> {
+    /// The partner's registry name, or the proposal's spelling when the registry does not know it.
+    fn partner_name(&self) -> &str {
+        self.rules
+            .registry
+            .partner(&self.proposal.partner)
+            .map_or(self.proposal.partner.as_str(), |r| r.name.as_str())
+    }
+
+    /// A term's value, or the name of the missing fact; constants are borrowed, not copied (this
+    /// runs for every condition).
+    pub fn value<'t>(&self, t: &'t Term) -> Result<Cow<'t, Val>, String> {
         let p = self.proposal;
         let v = match &t.source {
+            Source::Const(v) if t.offset == 0 => return Ok(Cow::Borrowed(v)),
             Source::Const(v) => v.clone(),
             Source::Field(f) => match f {
                 Field::AmountUsd => Val::Usd(Usd(p.amount_usd)),
@@ -168,12 +179,7 @@ impl<'a> Env<'a> {
                     _ => return Err("leahy".to_string()),
                 },
                 Field::Emergency => Val::Bool(p.emergency.ok_or("emergency")?),
-                Field::Partner => Val::Str(
-                    self.rules
-                        .registry
-                        .partner(&p.partner)
-                        .map_or_else(|| p.partner.clone(), |r| r.name.clone()),
-                ),
+                Field::Partner => Val::Str(self.partner_name().to_string()),
             },
             Source::PartnerGroup(g) => {
                 // A fact of the group's name overrides the registry (what-if).
@@ -193,15 +199,33 @@ impl<'a> Env<'a> {
                 p.fact(decl).ok_or_else(|| format!("fact.{name}"))?
             }
         };
-        Ok(match (v, t.offset) {
+        Ok(Cow::Owned(match (v, t.offset) {
             (Val::Int(i), off) if off != 0 => Val::Int(i.saturating_add(off)),
             (v, _) => v,
-        })
+        }))
+    }
+
+    /// `partner OP "Name"` without copying the partner's name.
+    fn partner_cmp(&self, lhs: &Term, op: CmpOp, rhs: &Term) -> Option<bool> {
+        match (&lhs.source, &rhs.source, lhs.offset, rhs.offset) {
+            (Source::Field(Field::Partner), Source::Const(Val::Str(name)), 0, 0) => {
+                let ours = self.partner_name();
+                Some(match op {
+                    CmpOp::Lt => ours < name.as_str(),
+                    CmpOp::Le => ours <= name.as_str(),
+                    CmpOp::Eq => ours == name,
+                    CmpOp::Ne => ours != name,
+                    CmpOp::Ge => ours >= name.as_str(),
+                    CmpOp::Gt => ours > name.as_str(),
+                })
+            }
+            _ => None,
+        }
     }
 
     /// Does the proposal's purpose `p` fall under `target` (itself or an `is_a` ancestor)?
     fn purpose_under(&self, p: &str, target: &str) -> bool {
-        self.rules.graph.lineage(p).iter().any(|a| a == target)
+        self.rules.graph.lineage_of(p).iter().any(|a| a == target)
     }
 
     pub fn eval(&self, c: &Cond) -> Tri {
@@ -238,25 +262,29 @@ impl<'a> Env<'a> {
             }
             Cond::Not(x) => self.eval(x).not(),
             Cond::Truthy(t) => match self.value(t) {
-                Ok(Val::Bool(b)) => Tri::from_bool(b),
-                Ok(_) => Tri::False,
+                Ok(v) => match v.as_ref() {
+                    Val::Bool(b) => Tri::from_bool(*b),
+                    _ => Tri::False,
+                },
                 Err(m) => Tri::Unknown(BTreeSet::from([m])),
             },
-            Cond::Cmp { lhs, op, rhs } => match (self.value(lhs), self.value(rhs)) {
-                (Ok(l), Ok(r)) => Tri::from_bool(match op {
-                    CmpOp::Lt => l < r,
-                    CmpOp::Le => l <= r,
-                    CmpOp::Eq => l == r,
-                    CmpOp::Ne => l != r,
-                    CmpOp::Ge => l >= r,
-                    CmpOp::Gt => l > r,
-                }),
-                (l, r) => Tri::Unknown(l.err().into_iter().chain(r.err()).collect()),
-            },
-            Cond::In { term, negated, set } => match self.value(term) {
-                Ok(v) => Tri::from_bool(set.contains(&v) != *negated),
-                Err(m) => Tri::Unknown(BTreeSet::from([m])),
-            },
+            Cond::Cmp { lhs, op, rhs } => {
+                if let Some(b) = self.partner_cmp(lhs, *op, rhs) {
+                    return Tri::from_bool(b);
+                }
+                self.cmp(lhs, *op, rhs)
+            }
+            Cond::In { term, negated, set } => {
+                if let (Source::Field(Field::Partner), 0) = (&term.source, term.offset) {
+                    let ours = self.partner_name();
+                    let found = set.iter().any(|v| matches!(v, Val::Str(x) if x == ours));
+                    return Tri::from_bool(found != *negated);
+                }
+                match self.value(term) {
+                    Ok(v) => Tri::from_bool(set.contains(&v) != *negated),
+                    Err(m) => Tri::Unknown(BTreeSet::from([m])),
+                }
+            }
             Cond::Has { field, op, items } => {
                 let p = self.proposal;
                 let holds = |item: &String| match field {
@@ -268,6 +296,20 @@ impl<'a> Env<'a> {
                     HasOp::All => items.iter().all(holds),
                 })
             }
+        }
+    }
+
+    fn cmp(&self, lhs: &Term, op: CmpOp, rhs: &Term) -> Tri {
+        match (self.value(lhs), self.value(rhs)) {
+            (Ok(l), Ok(r)) => Tri::from_bool(match op {
+                CmpOp::Lt => l < r,
+                CmpOp::Le => l <= r,
+                CmpOp::Eq => l == r,
+                CmpOp::Ne => l != r,
+                CmpOp::Ge => l >= r,
+                CmpOp::Gt => l > r,
+            }),
+            (l, r) => Tri::Unknown(l.err().into_iter().chain(r.err()).collect()),
         }
     }
 }
@@ -293,13 +335,13 @@ pub fn judge_all<'r>(
 /// Judges one authority against the proposal.
 pub fn judge<'r>(env: &Env, ctx: &Context, a: &'r Authority, link: Link) -> Judgement<'r> {
     let p = env.proposal;
-    let mut reasons = Vec::new();
+    // Five built-in rules at most, then the authority's own: one allocation, no regrowth.
+    let mut reasons = Vec::with_capacity(5 + a.rules.len());
     reasons.push(in_force(env, a));
     reasons.push(purpose_rule(env, a, &link));
     reasons.push(activities_rule(p, a));
     if let Some(r) = &a.recipients {
         let ok = r.items.contains(&p.recipient);
-        let allowed: Vec<String> = r.items.iter().map(ToString::to_string).collect();
         reasons.push(builtin(
             "recipient",
             ok,
@@ -307,6 +349,7 @@ pub fn judge<'r>(env: &Env, ctx: &Context, a: &'r Authority, link: Link) -> Judg
             if ok {
                 format!("{} is an eligible recipient", p.recipient)
             } else {
+                let allowed: Vec<String> = r.items.iter().map(ToString::to_string).collect();
                 format!(
                     "recipient {} is not eligible; allowed: {}",
                     p.recipient,
@@ -316,22 +359,25 @@ pub fn judge<'r>(env: &Env, ctx: &Context, a: &'r Authority, link: Link) -> Judg
         ));
     }
     if let Some(f) = &a.funding {
-        let names: Vec<String> = f.items.iter().map(ToString::to_string).collect();
+        let names = || {
+            f.items
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(" or ")
+        };
         let (ok, msg) = match p.funding {
             None => (
                 true,
                 format!(
                     "funding not specified; this authority is paid by {}",
-                    names.join(" or ")
+                    names()
                 ),
             ),
             Some(x) if f.items.contains(&x) => (true, format!("funded by {x}")),
             Some(x) => (
                 false,
-                format!(
-                    "funded by {x}, but this authority is paid by {}",
-                    names.join(" or ")
-                ),
+                format!("funded by {x}, but this authority is paid by {}", names()),
             ),
         };
         reasons.push(builtin("funding", ok, &f.citation, msg));

@@ -54,6 +54,13 @@ impl Edge {
 pub struct AuthorityGraph {
     pub graph: DiGraph<Node, Edge>,
     index: HashMap<Node, NodeIndex>,
+    /// Precomputed at build time, because every evaluation walks them: each purpose's lineage
+    /// (itself, then ancestors) ...
+    lineages: HashMap<String, Vec<String>>,
+    /// ... the authorities serving each purpose by name, sorted ...
+    served_by: HashMap<String, Vec<String>>,
+    /// ... and the authorities providing each activity, sorted.
+    provided_by: HashMap<String, Vec<String>>,
 }
 
 /// How an authority is linked to a proposal.
@@ -112,6 +119,16 @@ impl AuthorityGraph {
                 g.edge(me.clone(), Node::Authority(old.clone()), Edge::Supersedes);
             }
         }
+        for p in purposes.keys() {
+            let lineage = g.walk_lineage(p);
+            g.lineages.insert(p.clone(), lineage);
+            let by = g.incoming(&Node::Purpose(p.clone()), Edge::Serves);
+            g.served_by.insert(p.clone(), by);
+        }
+        for a in activities.keys() {
+            let by = g.incoming(&Node::Activity(a.clone()), Edge::Provides);
+            g.provided_by.insert(a.clone(), by);
+        }
         g
     }
 
@@ -132,6 +149,15 @@ impl AuthorityGraph {
 
     /// `purpose` and its ancestors, nearest first.
     pub fn lineage(&self, purpose: &str) -> Vec<String> {
+        self.lineage_of(purpose).to_vec()
+    }
+
+    /// `lineage` without copying (empty for an unknown purpose).
+    pub fn lineage_of(&self, purpose: &str) -> &[String] {
+        self.lineages.get(purpose).map_or(&[], Vec::as_slice)
+    }
+
+    fn walk_lineage(&self, purpose: &str) -> Vec<String> {
         let mut out = Vec::new();
         let mut cur = self.index.get(&Node::Purpose(purpose.to_string())).copied();
         while let Some(i) = cur {
@@ -165,10 +191,16 @@ impl AuthorityGraph {
     /// Every authority linked to at least one of the purposes or activities, with how.
     pub fn candidates(&self, purposes: &[String], activities: &[String]) -> BTreeMap<String, Link> {
         let mut out: BTreeMap<String, Link> = BTreeMap::new();
+        let none: &[String] = &[];
         for p in purposes {
-            for (depth, ancestor) in self.lineage(p).into_iter().enumerate() {
-                for a in self.incoming(&Node::Purpose(ancestor.clone()), Edge::Serves) {
-                    let link = out.entry(a.clone()).or_default();
+            for (depth, ancestor) in self.lineage_of(p).iter().enumerate() {
+                let serving = self.served_by.get(ancestor).map_or(none, Vec::as_slice);
+                for a in serving {
+                    // Look up before inserting: the id is cloned once per authority, not per edge.
+                    if !out.contains_key(a) {
+                        out.insert(a.clone(), Link::default());
+                    }
+                    let Some(link) = out.get_mut(a) else { continue };
                     if depth == 0 {
                         if !link.direct.contains(p) {
                             link.direct.push(p.clone());
@@ -185,8 +217,11 @@ impl AuthorityGraph {
             }
         }
         for act in activities {
-            for a in self.incoming(&Node::Activity(act.clone()), Edge::Provides) {
-                let link = out.entry(a.clone()).or_default();
+            for a in self.provided_by.get(act).map_or(none, Vec::as_slice) {
+                if !out.contains_key(a) {
+                    out.insert(a.clone(), Link::default());
+                }
+                let Some(link) = out.get_mut(a) else { continue };
                 if !link.activities.contains(act) {
                     link.activities.push(act.clone());
                     link.paths.push(format!("{a} -provides-> {act}"));

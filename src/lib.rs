@@ -26,12 +26,14 @@
 )]
 
 pub mod ast;
+pub mod batch;
 pub mod cases;
 pub mod check;
 pub mod decision;
 pub mod diagnostic;
 pub mod eval;
 pub mod files;
+pub mod gen;
 pub mod graph;
 pub mod handbook;
 pub mod model;

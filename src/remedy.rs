@@ -395,7 +395,7 @@ fn editable(f: Field) -> bool {
 }
 
 fn env_value(env: &Env, t: &Term) -> Option<Val> {
-    env.value(t).ok()
+    env.value(t).ok().map(std::borrow::Cow::into_owned)
 }
 
 fn negate(op: CmpOp) -> CmpOp {

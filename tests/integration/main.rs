@@ -1,5 +1,6 @@
 //! One integration-test binary (the 2-core machine links once): each module tests one surface.
 
+mod batch;
 mod cli;
 mod dsl_doc;
 mod explain;

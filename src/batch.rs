@@ -1,0 +1,499 @@
+//! Batch validation (`authsel check`): many proposal files read, checked and evaluated in parallel,
+//! then per-fiscal-year ceilings accumulated across the whole batch (plus a ledger).
+//!
+//! Files are processed in chunks: each chunk is evaluated in parallel, then consumed in sorted path
+//! order, so the output never depends on the number of threads, and only one chunk's texts and
+//! decisions are alive at a time. What is kept per proposal is a compact [`Row`]; full decisions go
+//! to a caller-supplied sink (rendered to JSON in the workers, for example).
+
+pub mod render;
+
+use crate::decision::Decision;
+use crate::diagnostic::{source_line, Diagnostic};
+use crate::eval::{Context, Env, Tri};
+use crate::model::{Authority, RuleKind};
+use crate::proposal::{locate, Ledger};
+use crate::rulebase::RuleBase;
+use jiff::civil::Date;
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Files evaluated per parallel step: large enough to keep every worker busy, small enough that
+/// a step's texts and decisions stay a few megabytes.
+const CHUNK: usize = 2048;
+
+/// Why a batch could not run at all (bad input files never stop it: they are [`Report::errors`]).
+#[derive(Debug, thiserror::Error)]
+pub enum BatchError {
+    #[error("cannot start {jobs} worker thread(s): {source}")]
+    Pool {
+        jobs: usize,
+        source: rayon::ThreadPoolBuildError,
+    },
+}
+
+/// Counts for the whole batch. The first five are the contract's; the rest are extras.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// Valid proposals evaluated.
+    pub proposals: usize,
+    pub eligible: usize,
+    pub conditional: usize,
+    pub no_authority: usize,
+    /// Error diagnostics (a file may have more than one).
+    pub errors: usize,
+    /// `*.ron` files found.
+    pub files: usize,
+    /// Files with at least one error, plus paths that could not be walked.
+    pub invalid_files: usize,
+    /// Ceilings exceeded across the batch.
+    pub ceilings_over: usize,
+}
+
+/// One evaluated proposal, compact: enough for the summary, JUnit and Markdown reports.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Row {
+    pub proposal: String,
+    pub file: String,
+    pub fiscal_year: i16,
+    pub start: Date,
+    pub amount_usd: u64,
+    pub recommended: Option<String>,
+    /// `eligible`, `conditional` or `none`.
+    pub verdict: String,
+    /// When nothing fits: the best-ranked candidate's deciding failure.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub why_none: Option<String>,
+    /// Ceilings this proposal is over (it crosses them or comes after the one that did), as
+    /// `authority ceiling FYyyyy`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub over_ceilings: Vec<String>,
+}
+
+impl Row {
+    /// Did this proposal fail the batch (no authority, or over a ceiling)?
+    pub fn failed(&self) -> bool {
+        self.recommended.is_none() || !self.over_ceilings.is_empty()
+    }
+}
+
+/// The proposal that takes a ceiling over its limit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Crossing {
+    pub proposal: String,
+    pub file: String,
+    /// Running total once this proposal is added; `None` if the sum overflows.
+    pub total_usd: Option<u64>,
+    /// How far over the limit that running total is.
+    pub over_by_usd: Option<u64>,
+}
+
+/// One per-fiscal-year ceiling as used by the batch.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CeilingUse {
+    pub authority: String,
+    pub fiscal_year: i16,
+    /// The ceiling rule's name (`aggregate`, `counternarcotics`, ...).
+    pub ceiling: String,
+    /// The ceiling this one is a sub-cap of.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub within: Option<String>,
+    pub citation: String,
+    pub limit_usd: u64,
+    /// Already committed per the ledger (0 without one); `None` if the ledger's sum overflows.
+    pub committed_usd: Option<u64>,
+    /// Committed plus every counted proposal; `None` if the sum overflows.
+    pub total_usd: Option<u64>,
+    pub over: bool,
+    /// `total_usd - limit_usd` when over.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub over_by_usd: Option<u64>,
+    /// Counted proposals, in the order they are charged: start date, then id.
+    pub proposals: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub crossed_by: Option<Crossing>,
+    /// Proposals whose `when` guard depends on a missing fact: not counted, listed so a planner
+    /// can settle them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unknown_guard: Vec<String>,
+}
+
+impl CeilingUse {
+    pub fn label(&self) -> String {
+        format!("{} {} FY{}", self.authority, self.ceiling, self.fiscal_year)
+    }
+}
+
+/// Everything `check` found, without the full decisions (those went to the sink).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Report {
+    pub summary: Summary,
+    /// Valid proposals in sorted path order.
+    pub rows: Vec<Row>,
+    /// Path problems first (unreadable, empty directory, symlink loop), then file errors in
+    /// sorted path order.
+    pub errors: Vec<Diagnostic>,
+    /// Sorted by authority, fiscal year, ceiling.
+    pub ceilings: Vec<CeilingUse>,
+}
+
+impl Report {
+    /// Exit code per the contract: 2 invalid input, 1 a ceiling exceeded or a proposal with no
+    /// fitting authority, else 0.
+    pub fn exit_code(&self) -> u8 {
+        if self.summary.errors > 0 {
+            2
+        } else if self.summary.ceilings_over > 0 || self.summary.no_authority > 0 {
+            1
+        } else {
+            0
+        }
+    }
+}
+
+/// A batch run's settings.
+#[derive(Debug, Clone, Copy)]
+pub struct Batch<'a> {
+    pub rules: &'a RuleBase,
+    pub ledger: Option<&'a Ledger>,
+    /// Worker threads; `None` uses one per core.
+    pub jobs: Option<usize>,
+}
+
+/// A ceiling rule of a proposal's recommended authority, and whether its guard holds.
+struct Hit<'r> {
+    authority: &'r Authority,
+    rule: usize,
+    /// `Some(true)` counts, `Some(false)` does not apply, `None` unknown.
+    holds: Option<bool>,
+}
+
+/// What a worker makes of one file.
+enum FileResult<'r, T> {
+    Invalid(Vec<Diagnostic>),
+    Evaluated {
+        row: Row,
+        /// Where `id:` is written: (line, column, source line), for a duplicate-id error.
+        id_at: (usize, usize, String),
+        hits: Vec<Hit<'r>>,
+        out: T,
+    },
+}
+
+/// A counted (or unknown-guard) charge against one ceiling.
+struct Charge<'r> {
+    key: (&'r str, i16, &'r str),
+    authority: &'r Authority,
+    rule: usize,
+    row: usize,
+    /// False when the guard is unknown: listed, not counted.
+    counted: bool,
+}
+
+impl<'a> Batch<'a> {
+    pub fn new(rules: &'a RuleBase) -> Batch<'a> {
+        Batch {
+            rules,
+            ledger: None,
+            jobs: None,
+        }
+    }
+
+    /// Checks every `*.ron` file under `paths` and keeps every decision: for libraries and tests
+    /// with modest batches (`run` streams them instead).
+    pub fn check(&self, paths: &[PathBuf]) -> Result<(Report, Vec<Decision>), BatchError> {
+        let mut decisions = Vec::new();
+        let report = self.run(paths, |d| d, |d| decisions.push(d), |_, _| {})?;
+        Ok((report, decisions))
+    }
+
+    /// Checks every `*.ron` file under `paths`. `render` turns each decision into what the caller
+    /// keeps (it runs in the workers, in parallel); `sink` receives those in sorted path order
+    /// (duplicates and invalid files excluded); `progress(done, total)` follows each step.
+    pub fn run<T: Send>(
+        &self,
+        paths: &[PathBuf],
+        render: impl Fn(Decision) -> T + Sync,
+        mut sink: impl FnMut(T),
+        mut progress: impl FnMut(usize, usize),
+    ) -> Result<Report, BatchError> {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(self.jobs.unwrap_or(0))
+            .build()
+            .map_err(|source| BatchError::Pool {
+                jobs: self.jobs.unwrap_or(0),
+                source,
+            })?;
+        let (files, path_errors) = crate::files::collect(paths);
+        let mut report = Report {
+            summary: Summary {
+                files: files.len(),
+                invalid_files: path_errors.len(),
+                ..Summary::default()
+            },
+            errors: path_errors,
+            ..Report::default()
+        };
+        let ctx = Context {
+            as_of: None,
+            ledger: self.ledger,
+        };
+        let mut by_id: HashMap<String, usize> = HashMap::new();
+        let mut charges: Vec<Charge> = Vec::new();
+        let mut done = 0;
+        progress(0, files.len());
+        for chunk in files.chunks(CHUNK) {
+            let results: Vec<FileResult<T>> = pool.install(|| {
+                chunk
+                    .par_iter()
+                    .map(|path| self.one(path, &ctx, &render))
+                    .collect()
+            });
+            for (path, result) in chunk.iter().zip(results) {
+                match result {
+                    FileResult::Invalid(diags) => {
+                        report.summary.invalid_files += 1;
+                        report.errors.extend(diags);
+                    }
+                    FileResult::Evaluated {
+                        row,
+                        id_at,
+                        hits,
+                        out,
+                    } => {
+                        if let Some(first) =
+                            by_id.get(&row.proposal).and_then(|i| report.rows.get(*i))
+                        {
+                            report.summary.invalid_files += 1;
+                            report
+                                .errors
+                                .push(duplicate(path, &row.proposal, &first.file, id_at));
+                            continue;
+                        }
+                        let index = report.rows.len();
+                        by_id.insert(row.proposal.clone(), index);
+                        for h in hits {
+                            let Some(rule) = h.authority.rules.get(h.rule) else {
+                                continue;
+                            };
+                            // A guard that is false switches the ceiling off for this proposal.
+                            if h.holds == Some(false) {
+                                continue;
+                            }
+                            charges.push(Charge {
+                                key: (h.authority.id.as_str(), row.fiscal_year, rule.name.as_str()),
+                                authority: h.authority,
+                                rule: h.rule,
+                                row: index,
+                                counted: h.holds == Some(true),
+                            });
+                        }
+                        report.rows.push(row);
+                        sink(out);
+                    }
+                }
+            }
+            done += chunk.len();
+            progress(done, files.len());
+        }
+        report.ceilings = self.ceilings(charges, &mut report.rows);
+        let s = &mut report.summary;
+        s.proposals = report.rows.len();
+        for r in &report.rows {
+            match r.verdict.as_str() {
+                "eligible" => s.eligible += 1,
+                "conditional" => s.conditional += 1,
+                _ => s.no_authority += 1,
+            }
+        }
+        s.errors = report.errors.iter().filter(|d| d.is_error()).count();
+        s.ceilings_over = report.ceilings.iter().filter(|c| c.over).count();
+        Ok(report)
+    }
+
+    /// Reads, checks and evaluates one file; its text is dropped before this returns.
+    fn one<T>(
+        &self,
+        path: &Path,
+        ctx: &Context,
+        render: &(impl Fn(Decision) -> T + Sync),
+    ) -> FileResult<'a, T> {
+        let name = path.display().to_string();
+        let text = match crate::files::read_text(path) {
+            Ok(t) => t,
+            Err(d) => return FileResult::Invalid(vec![d]),
+        };
+        let p = match self.rules.read_proposal(&name, &text) {
+            Ok(p) => p,
+            Err(diags) => return FileResult::Invalid(diags),
+        };
+        let id_at = {
+            let at = locate(&text, "id", Some(&p.id));
+            (at.line, at.column, source_line(&text, at.line))
+        };
+        drop(text);
+        let d = self.rules.evaluate_with(&p, ctx);
+        let mut hits = Vec::new();
+        if let Some(a) = d.recommended().and_then(|id| self.rules.authority(id)) {
+            let env = Env::new(self.rules, &p, ctx);
+            for (i, rule) in a.rules.iter().enumerate() {
+                if let RuleKind::Ceiling { .. } = rule.kind {
+                    let holds = match rule.guard.as_ref().map_or(Tri::True, |g| env.eval(g)) {
+                        Tri::True => Some(true),
+                        Tri::False => Some(false),
+                        Tri::Unknown(_) => None,
+                    };
+                    hits.push(Hit {
+                        authority: a,
+                        rule: i,
+                        holds,
+                    });
+                }
+            }
+        }
+        let why_none = match d.recommended {
+            Some(_) => None,
+            None => d.candidates.first().map(|c| c.ranking.clone()),
+        };
+        let row = Row {
+            proposal: p.id.clone(),
+            file: name,
+            fiscal_year: d.fiscal_year,
+            start: p.start,
+            amount_usd: p.amount_usd,
+            recommended: d.recommended.clone(),
+            verdict: d.verdict.clone(),
+            why_none,
+            over_ceilings: Vec::new(),
+        };
+        FileResult::Evaluated {
+            row,
+            id_at,
+            hits,
+            out: render(d),
+        }
+    }
+
+    /// Charges each ceiling in start-date order (ties: proposal id), from the ledger's committed
+    /// amount, with checked sums; marks the rows that are over.
+    fn ceilings(&self, mut charges: Vec<Charge>, rows: &mut [Row]) -> Vec<CeilingUse> {
+        let order = |c: &Charge| rows.get(c.row).map(|r| (r.start, r.proposal.clone()));
+        charges.sort_by_cached_key(|c| (c.key, order(c)));
+        let mut groups: BTreeMap<(&str, i16, &str), Vec<&Charge>> = BTreeMap::new();
+        for c in &charges {
+            groups.entry(c.key).or_default().push(c);
+        }
+        let mut out = Vec::new();
+        for ((authority, fy, name), group) in groups {
+            let Some(first) = group.first() else { continue };
+            let Some(rule) = first.authority.rules.get(first.rule) else {
+                continue;
+            };
+            let RuleKind::Ceiling { limit, within } = &rule.kind else {
+                continue;
+            };
+            let sub = within.as_ref().map(|_| name);
+            let committed = self
+                .ledger
+                .map_or(Some(0), |l| l.committed(authority, fy, sub).map(|u| u.0));
+            let mut use_ = CeilingUse {
+                authority: authority.to_string(),
+                fiscal_year: fy,
+                ceiling: name.to_string(),
+                within: within.clone(),
+                citation: rule.citation.clone(),
+                limit_usd: limit.0,
+                committed_usd: committed,
+                total_usd: committed,
+                over: false,
+                over_by_usd: None,
+                proposals: Vec::new(),
+                crossed_by: None,
+                unknown_guard: Vec::new(),
+            };
+            if committed.is_none() {
+                use_.over = true; // an overflowing ledger cannot be within any limit
+            }
+            let mut over_rows = Vec::new();
+            for c in group {
+                let Some(row) = rows.get(c.row) else { continue };
+                if !c.counted {
+                    use_.unknown_guard.push(row.proposal.clone());
+                    continue;
+                }
+                use_.proposals.push(row.proposal.clone());
+                let was_over = use_.over;
+                use_.total_usd = use_.total_usd.and_then(|t| t.checked_add(row.amount_usd));
+                use_.over = use_.total_usd.is_none_or(|t| t > limit.0);
+                if use_.over && !was_over {
+                    use_.crossed_by = Some(Crossing {
+                        proposal: row.proposal.clone(),
+                        file: row.file.clone(),
+                        total_usd: use_.total_usd,
+                        over_by_usd: use_.total_usd.and_then(|t| t.checked_sub(limit.0)),
+                    });
+                }
+                if use_.over {
+                    over_rows.push(c.row);
+                }
+            }
+            if use_.over {
+                use_.over_by_usd = use_.total_usd.and_then(|t| t.checked_sub(limit.0));
+                let label = use_.label();
+                for i in over_rows {
+                    if let Some(r) = rows.get_mut(i) {
+                        r.over_ceilings.push(label.clone());
+                    }
+                }
+            }
+            out.push(use_);
+        }
+        out
+    }
+}
+
+/// The later of two files with the same proposal id is the error; it names the earlier one.
+fn duplicate(path: &Path, id: &str, first: &str, at: (usize, usize, String)) -> Diagnostic {
+    let (line, column, text) = at;
+    let mut d = Diagnostic::whole_file(
+        &path.display().to_string(),
+        "E0206",
+        format!("duplicate proposal id `{id}`: also in {first}"),
+    );
+    d.line = line;
+    d.column = column;
+    d.source_line = text;
+    d.with_help("proposal ids must be unique within a batch; this file was not evaluated")
+}
+
+/// Writes a file atomically: a temporary file in the same directory, flushed and synced, then
+/// renamed over `path`, so a reader never sees a half-written report.
+pub fn write_atomically(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let file_name = path.file_name().map_or_else(
+        || "report".to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let tmp = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let file = std::fs::File::create(&tmp)?;
+        let mut w = std::io::BufWriter::new(file);
+        write(&mut w)?;
+        let file = w.into_inner().map_err(|e| e.into_error())?;
+        file.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
