@@ -4,7 +4,7 @@
 //! editing the input: for those the remedy is what the law provides (an exception, a waiver).
 
 use crate::ast::{CmpOp, HasOp, SetField};
-use crate::eval::{judge, Context, Env, Outcome, Tri, Verdict};
+use crate::eval::{verdict_of, Context, Env, Outcome, Tri, Verdict};
 use crate::graph::Link;
 use crate::model::*;
 use crate::proposal::{FactValue, Proposal};
@@ -186,18 +186,10 @@ pub fn fix(
     let changes: Vec<Change> = steps.iter().map(|s| s.change.clone()).collect();
     let q = apply(p, &changes);
     let env2 = Env::new(rules, &q, ctx);
-    let again = judge(
-        &env2,
-        ctx,
-        a,
-        rules
-            .graph
-            .candidates(&q.purposes, &q.activities)
-            .remove(&a.id)
-            .unwrap_or_else(|| link.clone()),
-    );
-    if again.verdict != Verdict::Ineligible {
-        out.then = Some(again.verdict);
+    // Changes never touch purposes, so the graph link (which purposes it serves) is unchanged.
+    let again = verdict_of(&env2, ctx, a, link);
+    if again != Verdict::Ineligible {
+        out.then = Some(again);
         out.steps = steps.into_iter().map(|s| s.text).collect();
         out.changes = changes;
     }
