@@ -202,6 +202,11 @@ fn contrast(upper: &Judgement, lower: &Judgement) -> String {
     format!("{u} and {l} tie on every criterion; {u} comes first in the catalogue")
 }
 
+/// Does a verified change to the proposal make the candidate fit?
+fn curable(fix: &Option<Fix>) -> bool {
+    fix.as_ref().is_some_and(|f| !f.changes.is_empty())
+}
+
 fn dedup(mut v: Vec<String>) -> Vec<String> {
     v.sort();
     v.dedup();
@@ -209,8 +214,24 @@ fn dedup(mut v: Vec<String>) -> Vec<String> {
 }
 
 pub fn decide(rules: &RuleBase, p: &Proposal, ctx: &Context) -> Decision {
-    let mut judged = judge_all(rules, p, ctx);
-    judged.sort_by(rank_cmp);
+    // Verified fixes first: among ineligible candidates, one that a change to the proposal would make
+    // fit is closer than one that nothing cures, so the fix takes part in the ranking.
+    let mut judged: Vec<(Judgement, Option<Fix>)> = judge_all(rules, p, ctx)
+        .into_iter()
+        .map(|j| {
+            let fix = (j.verdict == Verdict::Ineligible)
+                .then(|| remedy::fix(rules, p, ctx, j.authority, &j.link, &j.reasons))
+                .filter(|f| !f.is_empty());
+            (j, fix)
+        })
+        .collect();
+    judged.sort_by(|(a, fa), (b, fb)| {
+        a.verdict
+            .cmp(&b.verdict)
+            .then(curable(fb).cmp(&curable(fa)))
+            .then(rank_cmp(a, b))
+    });
+    let (judged, fixes): (Vec<Judgement>, Vec<Option<Fix>>) = judged.into_iter().unzip();
     let best = judged.iter().find(|j| j.verdict != Verdict::Ineligible);
     let recommended = best.map(|j| j.authority.id.clone());
     let verdict = best.map_or("none", |j| j.verdict.as_str()).to_string();
@@ -232,16 +253,8 @@ pub fn decide(rules: &RuleBase, p: &Proposal, ctx: &Context) -> Decision {
             None => String::new(),
         })
         .collect();
-    // Why-not lines and verified fixes also read the judgements before they are moved.
-    let extras: Vec<(Vec<String>, Option<Fix>)> = judged
-        .iter()
-        .map(|j| {
-            let fix = (j.verdict == Verdict::Ineligible)
-                .then(|| remedy::fix(rules, p, ctx, j.authority, &j.link, &j.reasons))
-                .filter(|f| !f.is_empty());
-            (why_not(j), fix)
-        })
-        .collect();
+    // Why-not lines also read the judgements before they are moved.
+    let extras: Vec<(Vec<String>, Option<Fix>)> = judged.iter().map(why_not).zip(fixes).collect();
     let candidates: Vec<Candidate> = judged
         .into_iter()
         .zip(rankings)
@@ -429,7 +442,11 @@ fn summary(
                 c.verdict.as_str()
             );
             if c.verdict == Verdict::Conditional {
-                let qs: Vec<&str> = missing.iter().filter(|m| m.candidates.iter().any(|x| x == r_id(c))).map(|m| m.fact.as_str()).collect();
+                let qs: Vec<&str> = missing
+                    .iter()
+                    .filter(|m| m.candidates.iter().any(|x| x == r_id(c)))
+                    .map(|m| m.fact.as_str())
+                    .collect();
                 s.push_str(&format!(" Still needed: {}.", qs.join(", ")));
             }
             if !duties.is_empty() {
@@ -437,14 +454,33 @@ fn summary(
             }
             let others = cands.iter().filter(|x| x.authority != c.authority).count();
             if others > 0 {
-                s.push_str(&format!(" {others} other candidate(s) considered; see why not below."));
+                s.push_str(&format!(
+                    " {others} other candidate(s) considered; see why not below."
+                ));
             }
             s
         }
-        None => format!(
-            "{head}: no authority fits. {} candidate(s) considered, all ineligible; see the failed rules below.",
-            cands.len()
-        ),
+        None => {
+            let mut s = format!(
+                "{head}: no authority fits. {} candidate(s) considered, all ineligible; see the failed rules below.",
+                cands.len()
+            );
+            // Name the closest authority when a verified change would make it fit.
+            if let Some((c, f)) = cands.first().and_then(|c| {
+                c.fix
+                    .as_ref()
+                    .filter(|f| !f.changes.is_empty())
+                    .map(|f| (c, f))
+            }) {
+                s.push_str(&format!(
+                    " Closest: {} ({}), which would fit if you {}.",
+                    c.authority,
+                    c.citation,
+                    f.steps.join("; and ")
+                ));
+            }
+            s
+        }
     }
 }
 
