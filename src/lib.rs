@@ -32,6 +32,7 @@ pub mod decision;
 pub mod diagnostic;
 pub mod eval;
 pub mod files;
+pub mod format;
 pub mod graph;
 pub mod model;
 pub mod proposal;

@@ -93,6 +93,14 @@ enum Command {
         /// Case files or directories (default: the built-in cases, or DIR/cases with --rules).
         paths: Vec<PathBuf>,
     },
+    /// Format rule files in the canonical layout, keeping comments (docs/dsl.md, src/format.rs).
+    Fmt {
+        /// Do not write; list the files that are not formatted and exit 1 if any.
+        #[arg(long)]
+        check: bool,
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
     /// The authority/purpose/activity graph.
     Graph {
         #[arg(long)]
@@ -236,6 +244,7 @@ fn run(cli: Cli) -> Result<u8> {
             };
             Ok(test_cases(&rb, dir.as_deref(), &paths, verbose))
         }
+        Command::Fmt { check, files } => Ok(fmt_files(&files, check)),
         Command::Graph { rules: dir, format } => {
             let Some(rb) = rules(dir.as_deref()) else {
                 return Ok(2);
@@ -390,6 +399,49 @@ fn test_cases(rb: &RuleBase, dir: Option<&Path>, paths: &[PathBuf], verbose: boo
     if bad {
         2
     } else if failed > 0 {
+        1
+    } else {
+        0
+    }
+}
+
+fn fmt_files(files: &[PathBuf], check: bool) -> u8 {
+    let (mut bad, mut unformatted) = (false, 0);
+    for path in files {
+        let name = path.display().to_string();
+        let text = match read_text(path) {
+            Ok(t) => t,
+            Err(d) => {
+                print_diags(&[d]);
+                bad = true;
+                continue;
+            }
+        };
+        let out = match authsel::format::format_source(&name, &text) {
+            Ok(o) => o,
+            Err(d) => {
+                print_diags(&d);
+                bad = true;
+                continue;
+            }
+        };
+        if out == text {
+            continue;
+        }
+        if check {
+            unformatted += 1;
+            eprint!("{}", authsel::format::unformatted(&name, &text, &out));
+            outln!("{name}");
+        } else if let Err(e) = std::fs::write(path, &out) {
+            eprintln!("authsel: cannot write {name}: {e}");
+            bad = true;
+        } else {
+            outln!("formatted {name}");
+        }
+    }
+    if bad {
+        2
+    } else if unformatted > 0 {
         1
     } else {
         0
