@@ -34,6 +34,7 @@ pub mod eval;
 pub mod files;
 pub mod format;
 pub mod graph;
+pub mod lint;
 pub mod model;
 pub mod proposal;
 pub mod report;

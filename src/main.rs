@@ -1,6 +1,7 @@
 //! The `authsel` command line. The only place `anyhow` lives; everything else is the library.
 
 use anyhow::Result;
+use authsel::diagnostic::Severity;
 use authsel::report::{self, Detail};
 use authsel::{Context, Diagnostic, Ledger, LoadError, RuleBase};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -42,6 +43,11 @@ enum GraphFormat {
     Dot,
     Mermaid,
     Json,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum Deny {
+    Warnings,
 }
 
 #[derive(Subcommand)]
@@ -92,6 +98,17 @@ enum Command {
         verbose: bool,
         /// Case files or directories (default: the built-in cases, or DIR/cases with --rules).
         paths: Vec<PathBuf>,
+    },
+    /// Static checks of a rule base: contradictions, shadowed rules, unreachable authorities,
+    /// unread facts, and a summary of unconfirmed values (docs/diagnostics.md).
+    Lint {
+        #[arg(long)]
+        rules: Option<PathBuf>,
+        /// `--deny warnings`: warnings fail too (exit 1).
+        #[arg(long, value_enum)]
+        deny: Option<Deny>,
+        #[arg(long, value_enum, default_value = "human")]
+        format: ListFormat,
     },
     /// Format rule files in the canonical layout, keeping comments (docs/dsl.md, src/format.rs).
     Fmt {
@@ -245,6 +262,27 @@ fn run(cli: Cli) -> Result<u8> {
             Ok(test_cases(&rb, dir.as_deref(), &paths, verbose))
         }
         Command::Fmt { check, files } => Ok(fmt_files(&files, check)),
+        Command::Lint {
+            rules: dir,
+            deny,
+            format,
+        } => {
+            let files = match dir {
+                Some(d) => match RuleBase::load_files(&d) {
+                    Ok(f) => f,
+                    Err(e) => {
+                        eprintln!("authsel: {e}");
+                        return Ok(2);
+                    }
+                },
+                None => RuleBase::builtin_files(),
+            };
+            let report = authsel::lint::lint(&files);
+            lint_output(&report, format)?;
+            let errors = report.count(Severity::Error);
+            let warnings = report.count(Severity::Warning);
+            Ok(u8::from(errors > 0 || (deny.is_some() && warnings > 0)))
+        }
         Command::Graph { rules: dir, format } => {
             let Some(rb) = rules(dir.as_deref()) else {
                 return Ok(2);
@@ -403,6 +441,41 @@ fn test_cases(rb: &RuleBase, dir: Option<&Path>, paths: &[PathBuf], verbose: boo
     } else {
         0
     }
+}
+
+fn lint_output(report: &authsel::lint::LintReport, format: ListFormat) -> Result<()> {
+    let (e, w, i) = (
+        report.count(Severity::Error),
+        report.count(Severity::Warning),
+        report.count(Severity::Info),
+    );
+    match format {
+        ListFormat::Json => outln!(
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({
+                "diagnostics": report.diagnostics,
+                "summary": {"errors": e, "warnings": w, "notes": i},
+            }))?
+        ),
+        ListFormat::Human => {
+            for d in &report.diagnostics {
+                if d.severity == Severity::Info {
+                    outln!(
+                        "{}:{}:{}: info[{}]: {}",
+                        d.file,
+                        d.line,
+                        d.column,
+                        d.code,
+                        d.message
+                    );
+                } else {
+                    emit(&d.to_string());
+                }
+            }
+            outln!("lint: {e} error(s), {w} warning(s), {i} note(s)");
+        }
+    }
+    Ok(())
 }
 
 fn fmt_files(files: &[PathBuf], check: bool) -> u8 {
