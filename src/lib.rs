@@ -28,6 +28,7 @@
 pub mod ast;
 pub mod cases;
 pub mod check;
+pub mod coverage;
 pub mod decision;
 pub mod diagnostic;
 pub mod eval;

@@ -96,6 +96,12 @@ enum Command {
         /// Show every case, not only failures.
         #[arg(long, short)]
         verbose: bool,
+        /// Report which rules, and which outcomes of each, the cases exercise.
+        #[arg(long)]
+        coverage: bool,
+        /// Fail (exit 1) when fewer than N percent of the rules are exercised (implies --coverage).
+        #[arg(long, value_name = "N")]
+        threshold: Option<f64>,
         /// Case files or directories (default: the built-in cases, or DIR/cases with --rules).
         paths: Vec<PathBuf>,
     },
@@ -254,12 +260,15 @@ fn run(cli: Cli) -> Result<u8> {
         Command::Test {
             rules: dir,
             verbose,
+            coverage,
+            threshold,
             paths,
         } => {
             let Some(rb) = rules(dir.as_deref()) else {
                 return Ok(2);
             };
-            Ok(test_cases(&rb, dir.as_deref(), &paths, verbose))
+            let cov = (coverage || threshold.is_some()).then_some(threshold);
+            Ok(test_cases(&rb, dir.as_deref(), &paths, verbose, cov))
         }
         Command::Fmt { check, files } => Ok(fmt_files(&files, check)),
         Command::Lint {
@@ -390,7 +399,14 @@ fn authorities(rb: &RuleBase, format: ListFormat) {
     }
 }
 
-fn test_cases(rb: &RuleBase, dir: Option<&Path>, paths: &[PathBuf], verbose: bool) -> u8 {
+/// `coverage`: `None` for no coverage report, `Some(threshold)` for one.
+fn test_cases(
+    rb: &RuleBase,
+    dir: Option<&Path>,
+    paths: &[PathBuf],
+    verbose: bool,
+    coverage: Option<Option<f64>>,
+) -> u8 {
     let mut inputs: Vec<(String, String)> = Vec::new();
     let mut bad = false;
     let paths: Vec<PathBuf> = match (paths.is_empty(), dir) {
@@ -418,6 +434,7 @@ fn test_cases(rb: &RuleBase, dir: Option<&Path>, paths: &[PathBuf], verbose: boo
         }
     }
     let (mut passed, mut failed) = (0, 0);
+    let mut results = Vec::new();
     for (name, text) in &inputs {
         let r = authsel::cases::run_case(rb, name, text);
         if r.passed() {
@@ -432,11 +449,23 @@ fn test_cases(rb: &RuleBase, dir: Option<&Path>, paths: &[PathBuf], verbose: boo
                 outln!("    {}", f.trim_end().replace('\n', "\n    "));
             }
         }
+        results.push(r);
+    }
+    let mut below = false;
+    if let Some(threshold) = coverage {
+        let cov = authsel::coverage::coverage(rb, &results);
+        emit(&cov.render());
+        if let Some(t) = threshold {
+            below = cov.percent() < t;
+            if below {
+                outln!("coverage {:.1}% is below the threshold {t}%", cov.percent());
+            }
+        }
     }
     outln!("cases: {passed} passed, {failed} failed");
     if bad {
         2
-    } else if failed > 0 {
+    } else if failed > 0 || below {
         1
     } else {
         0
