@@ -31,6 +31,7 @@ pub mod check;
 pub mod coverage;
 pub mod decision;
 pub mod diagnostic;
+pub mod diff;
 pub mod eval;
 pub mod files;
 pub mod format;

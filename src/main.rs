@@ -116,6 +116,25 @@ enum Command {
         #[arg(long, value_enum, default_value = "human")]
         format: ListFormat,
     },
+    /// Which decisions change between two rule directories, over proposals (files or directories,
+    /// recursively `*.ron`) and optionally N generated ones.
+    Diff {
+        old_rules: PathBuf,
+        new_rules: PathBuf,
+        paths: Vec<PathBuf>,
+        /// Also compare N generated proposals.
+        #[arg(long, value_name = "N", default_value_t = 0)]
+        generate: usize,
+        /// Seed of the generator.
+        #[arg(long, value_name = "S", default_value_t = 1)]
+        seed: u64,
+        #[arg(long)]
+        ledger: Option<PathBuf>,
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<jiff::civil::Date>,
+        #[arg(long, value_enum, default_value = "human")]
+        format: ListFormat,
+    },
     /// Format rule files in the canonical layout, keeping comments (docs/dsl.md, src/format.rs).
     Fmt {
         /// Do not write; list the files that are not formatted and exit 1 if any.
@@ -271,6 +290,50 @@ fn run(cli: Cli) -> Result<u8> {
             Ok(test_cases(&rb, dir.as_deref(), &paths, verbose, cov))
         }
         Command::Fmt { check, files } => Ok(fmt_files(&files, check)),
+        Command::Diff {
+            old_rules,
+            new_rules,
+            paths,
+            generate,
+            seed,
+            ledger,
+            as_of,
+            format,
+        } => {
+            let (Some(old), Some(new)) = (rules(Some(&old_rules)), rules(Some(&new_rules))) else {
+                return Ok(2);
+            };
+            if paths.is_empty() && generate == 0 {
+                eprintln!("authsel: diff needs proposal paths or --generate N");
+                return Ok(2);
+            }
+            let ledger = match ledger {
+                None => None,
+                Some(path) => {
+                    let name = path.display().to_string();
+                    match read_text(&path)
+                        .map_err(|d| vec![d])
+                        .and_then(|t| old.read_ledger(&name, &t))
+                    {
+                        Ok(l) => Some(l),
+                        Err(d) => {
+                            print_diags(&d);
+                            return Ok(2);
+                        }
+                    }
+                }
+            };
+            diff(
+                &old,
+                &new,
+                &paths,
+                generate,
+                seed,
+                ledger.as_ref(),
+                as_of,
+                format,
+            )
+        }
         Command::Lint {
             rules: dir,
             deny,
@@ -470,6 +533,96 @@ fn test_cases(
     } else {
         0
     }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn diff(
+    old: &RuleBase,
+    new: &RuleBase,
+    paths: &[PathBuf],
+    generate: usize,
+    seed: u64,
+    ledger: Option<&Ledger>,
+    as_of: Option<jiff::civil::Date>,
+    format: ListFormat,
+) -> Result<u8> {
+    use authsel::diff;
+    let ctx = Context { as_of, ledger };
+    let mut bad = false;
+    let mut changes = Vec::new();
+    let mut read_errors: Vec<String> = Vec::new();
+    let mut total = 0;
+    let (files, diags) = if paths.is_empty() {
+        (Vec::new(), Vec::new())
+    } else {
+        authsel::files::collect(paths)
+    };
+    print_diags(&diags);
+    bad |= !diags.is_empty();
+    for f in &files {
+        let name = f.display().to_string();
+        let text = match read_text(f) {
+            Ok(t) => t,
+            Err(d) => {
+                print_diags(&[d]);
+                bad = true;
+                continue;
+            }
+        };
+        total += 1;
+        match (
+            old.read_proposal(&name, &text),
+            new.read_proposal(&name, &text),
+        ) {
+            (Ok(p), Ok(_)) => changes.extend(diff::compare(old, new, &name, &p, &ctx)),
+            (Err(d), Err(_)) => {
+                print_diags(&d);
+                bad = true;
+            }
+            // Readable under one base only (an id was added or removed): that is a change.
+            (Ok(_), Err(d)) | (Err(d), Ok(_)) => {
+                let which = if old.read_proposal(&name, &text).is_ok() {
+                    "the new rules reject it"
+                } else {
+                    "the old rules rejected it"
+                };
+                let first = d.first().map(|d| d.message.clone()).unwrap_or_default();
+                read_errors.push(format!("{name}: {which}: {first}"));
+            }
+        }
+    }
+    for (i, p) in diff::generate(old, new, generate, seed).iter().enumerate() {
+        total += 1;
+        changes.extend(diff::compare(old, new, &format!("generated #{i}"), p, &ctx));
+    }
+    let changed_rules = diff::changed_rules(old, new);
+    let flipped = changes.len() + read_errors.len();
+    match format {
+        ListFormat::Json => outln!(
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({
+                "changed_rules": changed_rules.iter().map(|(a, r, o, n)| serde_json::json!({
+                    "authority": a, "rule": r, "old": o, "new": n,
+                })).collect::<Vec<_>>(),
+                "changes": changes,
+                "unreadable": read_errors,
+                "summary": {"proposals": total, "changed": flipped},
+            }))?
+        ),
+        ListFormat::Human => {
+            for (a, r, o, n) in &changed_rules {
+                outln!("rule {a}.{r} changed");
+                outln!("    was: {}", o.as_deref().unwrap_or("(absent)"));
+                outln!("    now: {}", n.as_deref().unwrap_or("(absent)"));
+            }
+            emit(&diff::render(&changes));
+            for e in &read_errors {
+                outln!("{e}");
+            }
+            outln!("diff: {flipped} of {total} decisions change");
+        }
+    }
+    Ok(if bad { 2 } else { u8::from(flipped > 0) })
 }
 
 fn lint_output(report: &authsel::lint::LintReport, format: ListFormat) -> Result<()> {
