@@ -374,7 +374,7 @@ pub fn generate(old_rb: &RuleBase, new_rb: &RuleBase, n: usize, seed: u64) -> Ve
             duration_months: (rng.below(2) == 0).then(|| 1 + rng.below(72) as u32),
             funding,
             leahy,
-            major_defense_equipment_usd: (rng.below(3) == 0).then(|| amount / 2),
+            major_defense_equipment_usd: (rng.below(3) == 0).then_some(amount / 2),
             emergency: match rng.below(4) {
                 0 => None,
                 1 => Some(false),
