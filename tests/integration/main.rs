@@ -2,5 +2,8 @@
 
 mod cli;
 mod dsl_doc;
+mod fmt_props;
+mod maint;
 mod never_panics;
+mod props;
 mod regression;
