@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 secs=${1:-600}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(rules proposal)
+[ ${#targets[@]} -eq 0 ] && targets=(rules proposal fmt)
 for t in "${targets[@]}"; do
     case $t in
         rules) seeds=(rules) ;;
@@ -16,5 +16,5 @@ for t in "${targets[@]}"; do
     esac
     mkdir -p "fuzz/corpus/$t"
     echo "== $t: ${secs}s, started $(date -u +%FT%TZ)"
-    cargo +nightly fuzz run "$t" "fuzz/corpus/$t" "${seeds[@]}" -- -max_total_time="$secs" -timeout=10
+    cargo +nightly fuzz run "$t" "fuzz/corpus/$t" "${seeds[@]}" -- -max_total_time="$secs" -timeout=10 -max_len=8192
 done
