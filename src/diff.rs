@@ -224,16 +224,21 @@ pub fn changed_rules(
 pub fn render(changes: &[Change]) -> String {
     let mut s = String::new();
     let opt = |o: &Option<String>| o.clone().unwrap_or_else(|| "none".to_string());
+    let arrow = |a: String, b: String| {
+        if a == b {
+            format!("{a} (unchanged)")
+        } else {
+            format!("{a} -> {b}")
+        }
+    };
     for c in changes {
         let _ = writeln!(
             s,
-            "{} ({}): recommended {} -> {}, verdict {} -> {}",
+            "{} ({}): recommended {}, verdict {}",
             c.proposal,
             c.source,
-            opt(&c.old.recommended),
-            opt(&c.new.recommended),
-            c.old.verdict,
-            c.new.verdict
+            arrow(opt(&c.old.recommended), opt(&c.new.recommended)),
+            arrow(c.old.verdict.clone(), c.new.verdict.clone())
         );
         for cc in &c.candidates {
             let v = |v: Option<Verdict>| v.map_or("not a candidate", Verdict::as_str);
