@@ -23,6 +23,8 @@ impl Span {
 pub enum Severity {
     Error,
     Warning,
+    /// A note for the maintainer (`lint`'s summary of unconfirmed values); never a failure.
+    Info,
 }
 
 /// One finding about one input file.
@@ -157,6 +159,7 @@ impl fmt::Display for Diagnostic {
         let sev = match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Info => "info",
         };
         writeln!(
             f,

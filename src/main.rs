@@ -1,6 +1,7 @@
 //! The `authsel` command line. The only place `anyhow` lives; everything else is the library.
 
 use anyhow::Result;
+use authsel::diagnostic::Severity;
 use authsel::report::{self, Detail};
 use authsel::{Context, Diagnostic, Ledger, LoadError, RuleBase};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -51,6 +52,11 @@ enum GraphFormat {
     Json,
 }
 
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum Deny {
+    Warnings,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Recommend the authority that fits each proposal and explain why.
@@ -98,6 +104,12 @@ enum Command {
         /// Show every case, not only failures.
         #[arg(long, short)]
         verbose: bool,
+        /// Report which rules, and which outcomes of each, the cases exercise.
+        #[arg(long)]
+        coverage: bool,
+        /// Fail (exit 1) when fewer than N percent of the rules are exercised (implies --coverage).
+        #[arg(long, value_name = "N")]
+        threshold: Option<f64>,
         /// Case files or directories (default: the built-in cases, or DIR/cases with --rules).
         paths: Vec<PathBuf>,
     },
@@ -136,6 +148,44 @@ enum Command {
         #[arg(long, value_name = "FRACTION", default_value_t = 0.0)]
         malformed: f64,
         dir: PathBuf,
+    },
+    /// Static checks of a rule base: contradictions, shadowed rules, unreachable authorities,
+    /// unread facts, and a summary of unconfirmed values (docs/diagnostics.md).
+    Lint {
+        #[arg(long)]
+        rules: Option<PathBuf>,
+        /// `--deny warnings`: warnings fail too (exit 1).
+        #[arg(long, value_enum)]
+        deny: Option<Deny>,
+        #[arg(long, value_enum, default_value = "human")]
+        format: ListFormat,
+    },
+    /// Which decisions change between two rule directories, over proposals (files or directories,
+    /// recursively `*.ron`) and optionally N generated ones.
+    Diff {
+        old_rules: PathBuf,
+        new_rules: PathBuf,
+        paths: Vec<PathBuf>,
+        /// Also compare N generated proposals.
+        #[arg(long, value_name = "N", default_value_t = 0)]
+        generate: usize,
+        /// Seed of the generator.
+        #[arg(long, value_name = "S", default_value_t = 1)]
+        seed: u64,
+        #[arg(long)]
+        ledger: Option<PathBuf>,
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<jiff::civil::Date>,
+        #[arg(long, value_enum, default_value = "human")]
+        format: ListFormat,
+    },
+    /// Format rule files in the canonical layout, keeping comments (docs/dsl.md, src/format.rs).
+    Fmt {
+        /// Do not write; list the files that are not formatted and exit 1 if any.
+        #[arg(long)]
+        check: bool,
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
     },
     /// The authority/purpose/activity graph.
     Graph {
@@ -283,12 +333,81 @@ fn run(cli: Cli) -> Result<u8> {
         Command::Test {
             rules: dir,
             verbose,
+            coverage,
+            threshold,
             paths,
         } => {
             let Some(rb) = rules(dir.as_deref()) else {
                 return Ok(2);
             };
-            Ok(test_cases(&rb, dir.as_deref(), &paths, verbose))
+            let cov = (coverage || threshold.is_some()).then_some(threshold);
+            Ok(test_cases(&rb, dir.as_deref(), &paths, verbose, cov))
+        }
+        Command::Fmt { check, files } => Ok(fmt_files(&files, check)),
+        Command::Diff {
+            old_rules,
+            new_rules,
+            paths,
+            generate,
+            seed,
+            ledger,
+            as_of,
+            format,
+        } => {
+            let (Some(old), Some(new)) = (rules(Some(&old_rules)), rules(Some(&new_rules))) else {
+                return Ok(2);
+            };
+            if paths.is_empty() && generate == 0 {
+                eprintln!("authsel: diff needs proposal paths or --generate N");
+                return Ok(2);
+            }
+            let ledger = match ledger {
+                None => None,
+                Some(path) => {
+                    let name = path.display().to_string();
+                    match read_text(&path)
+                        .map_err(|d| vec![d])
+                        .and_then(|t| old.read_ledger(&name, &t))
+                    {
+                        Ok(l) => Some(l),
+                        Err(d) => {
+                            print_diags(&d);
+                            return Ok(2);
+                        }
+                    }
+                }
+            };
+            diff(
+                &old,
+                &new,
+                &paths,
+                generate,
+                seed,
+                ledger.as_ref(),
+                as_of,
+                format,
+            )
+        }
+        Command::Lint {
+            rules: dir,
+            deny,
+            format,
+        } => {
+            let files = match dir {
+                Some(d) => match RuleBase::load_files(&d) {
+                    Ok(f) => f,
+                    Err(e) => {
+                        eprintln!("authsel: {e}");
+                        return Ok(2);
+                    }
+                },
+                None => RuleBase::builtin_files(),
+            };
+            let report = authsel::lint::lint(&files);
+            lint_output(&report, format)?;
+            let errors = report.count(Severity::Error);
+            let warnings = report.count(Severity::Warning);
+            Ok(u8::from(errors > 0 || (deny.is_some() && warnings > 0)))
         }
         Command::Docs { rules: dir } => {
             let Some(rb) = rules(dir.as_deref()) else {
@@ -453,7 +572,14 @@ fn authorities(rb: &RuleBase, format: ListFormat) {
     }
 }
 
-fn test_cases(rb: &RuleBase, dir: Option<&Path>, paths: &[PathBuf], verbose: bool) -> u8 {
+/// `coverage`: `None` for no coverage report, `Some(threshold)` for one.
+fn test_cases(
+    rb: &RuleBase,
+    dir: Option<&Path>,
+    paths: &[PathBuf],
+    verbose: bool,
+    coverage: Option<Option<f64>>,
+) -> u8 {
     let mut inputs: Vec<(String, String)> = Vec::new();
     let mut bad = false;
     let paths: Vec<PathBuf> = match (paths.is_empty(), dir) {
@@ -481,6 +607,7 @@ fn test_cases(rb: &RuleBase, dir: Option<&Path>, paths: &[PathBuf], verbose: boo
         }
     }
     let (mut passed, mut failed) = (0, 0);
+    let mut results = Vec::new();
     for (name, text) in &inputs {
         let r = authsel::cases::run_case(rb, name, text);
         if r.passed() {
@@ -495,11 +622,191 @@ fn test_cases(rb: &RuleBase, dir: Option<&Path>, paths: &[PathBuf], verbose: boo
                 outln!("    {}", f.trim_end().replace('\n', "\n    "));
             }
         }
+        results.push(r);
+    }
+    let mut below = false;
+    if let Some(threshold) = coverage {
+        let cov = authsel::coverage::coverage(rb, &results);
+        emit(&cov.render());
+        if let Some(t) = threshold {
+            below = cov.percent() < t;
+            if below {
+                outln!("coverage {:.1}% is below the threshold {t}%", cov.percent());
+            }
+        }
     }
     outln!("cases: {passed} passed, {failed} failed");
     if bad {
         2
-    } else if failed > 0 {
+    } else if failed > 0 || below {
+        1
+    } else {
+        0
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn diff(
+    old: &RuleBase,
+    new: &RuleBase,
+    paths: &[PathBuf],
+    generate: usize,
+    seed: u64,
+    ledger: Option<&Ledger>,
+    as_of: Option<jiff::civil::Date>,
+    format: ListFormat,
+) -> Result<u8> {
+    use authsel::diff;
+    let ctx = Context { as_of, ledger };
+    let mut bad = false;
+    let mut changes = Vec::new();
+    let mut read_errors: Vec<String> = Vec::new();
+    let mut total = 0;
+    let (files, diags) = if paths.is_empty() {
+        (Vec::new(), Vec::new())
+    } else {
+        authsel::files::collect(paths)
+    };
+    print_diags(&diags);
+    bad |= !diags.is_empty();
+    for f in &files {
+        let name = f.display().to_string();
+        let text = match read_text(f) {
+            Ok(t) => t,
+            Err(d) => {
+                print_diags(&[d]);
+                bad = true;
+                continue;
+            }
+        };
+        total += 1;
+        match (
+            old.read_proposal(&name, &text),
+            new.read_proposal(&name, &text),
+        ) {
+            (Ok(p), Ok(_)) => changes.extend(diff::compare(old, new, &name, &p, &ctx)),
+            (Err(d), Err(_)) => {
+                print_diags(&d);
+                bad = true;
+            }
+            // Readable under one base only (an id was added or removed): that is a change.
+            (Ok(_), Err(d)) | (Err(d), Ok(_)) => {
+                let which = if old.read_proposal(&name, &text).is_ok() {
+                    "the new rules reject it"
+                } else {
+                    "the old rules rejected it"
+                };
+                let first = d.first().map(|d| d.message.clone()).unwrap_or_default();
+                read_errors.push(format!("{name}: {which}: {first}"));
+            }
+        }
+    }
+    for (i, p) in diff::generate(old, new, generate, seed).iter().enumerate() {
+        total += 1;
+        changes.extend(diff::compare(old, new, &format!("generated #{i}"), p, &ctx));
+    }
+    let changed_rules = diff::changed_rules(old, new);
+    let flipped = changes.len() + read_errors.len();
+    match format {
+        ListFormat::Json => outln!(
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({
+                "changed_rules": changed_rules.iter().map(|(a, r, o, n)| serde_json::json!({
+                    "authority": a, "rule": r, "old": o, "new": n,
+                })).collect::<Vec<_>>(),
+                "changes": changes,
+                "unreadable": read_errors,
+                "summary": {"proposals": total, "changed": flipped},
+            }))?
+        ),
+        ListFormat::Human => {
+            for (a, r, o, n) in &changed_rules {
+                outln!("rule {a}.{r} changed");
+                outln!("    was: {}", o.as_deref().unwrap_or("(absent)"));
+                outln!("    now: {}", n.as_deref().unwrap_or("(absent)"));
+            }
+            emit(&diff::render(&changes));
+            for e in &read_errors {
+                outln!("{e}");
+            }
+            outln!("diff: {flipped} of {total} decisions change");
+        }
+    }
+    Ok(if bad { 2 } else { u8::from(flipped > 0) })
+}
+
+fn lint_output(report: &authsel::lint::LintReport, format: ListFormat) -> Result<()> {
+    let (e, w, i) = (
+        report.count(Severity::Error),
+        report.count(Severity::Warning),
+        report.count(Severity::Info),
+    );
+    match format {
+        ListFormat::Json => outln!(
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({
+                "diagnostics": report.diagnostics,
+                "summary": {"errors": e, "warnings": w, "notes": i},
+            }))?
+        ),
+        ListFormat::Human => {
+            for d in &report.diagnostics {
+                if d.severity == Severity::Info {
+                    outln!(
+                        "{}:{}:{}: info[{}]: {}",
+                        d.file,
+                        d.line,
+                        d.column,
+                        d.code,
+                        d.message
+                    );
+                } else {
+                    emit(&d.to_string());
+                }
+            }
+            outln!("lint: {e} error(s), {w} warning(s), {i} note(s)");
+        }
+    }
+    Ok(())
+}
+
+fn fmt_files(files: &[PathBuf], check: bool) -> u8 {
+    let (mut bad, mut unformatted) = (false, 0);
+    for path in files {
+        let name = path.display().to_string();
+        let text = match read_text(path) {
+            Ok(t) => t,
+            Err(d) => {
+                print_diags(&[d]);
+                bad = true;
+                continue;
+            }
+        };
+        let out = match authsel::format::format_source(&name, &text) {
+            Ok(o) => o,
+            Err(d) => {
+                print_diags(&d);
+                bad = true;
+                continue;
+            }
+        };
+        if out == text {
+            continue;
+        }
+        if check {
+            unformatted += 1;
+            eprint!("{}", authsel::format::unformatted(&name, &text, &out));
+            outln!("{name}");
+        } else if let Err(e) = std::fs::write(path, &out) {
+            eprintln!("authsel: cannot write {name}: {e}");
+            bad = true;
+        } else {
+            outln!("formatted {name}");
+        }
+    }
+    if bad {
+        2
+    } else if unformatted > 0 {
         1
     } else {
         0

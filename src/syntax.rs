@@ -20,6 +20,11 @@ const TOP_KEYWORDS: [&str; 7] = [
     "restriction",
 ];
 
+/// The raw parse tree of a whole file, for tools that need every clause's span (`format`).
+pub(crate) fn parse_tree(text: &str) -> Result<pest::iterators::Pairs<'_, Rule>, ()> {
+    RuleParser::parse(Rule::file, text).map_err(|_| ())
+}
+
 /// Parses one rule file. Returns the items that parsed and a diagnostic for every error.
 pub fn parse_file(file: &str, text: &str) -> (Vec<Item>, Vec<Diagnostic>) {
     let mut items = Vec::new();

@@ -1,0 +1,481 @@
+//! `authsel diff`: every decision that changes between two rule bases, over a corpus of proposals
+//! (and optionally generated ones), with the rules whose outcome changed and, when a rule's
+//! definition differs between the bases, the old and new text.
+//!
+//! A decision changes when its recommended authority, its verdict, or any candidate's verdict (or
+//! candidacy) differs. For each candidate whose verdict changed, the rules are compared by name.
+
+use crate::decision::Decision;
+use crate::eval::{Context, Outcome, Verdict};
+use crate::model::{Authority, Funding, LeahyStatus, RecipientKind, Rule, RuleKind};
+use crate::proposal::Proposal;
+use crate::rulebase::RuleBase;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write;
+
+/// One proposal whose decision differs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Change {
+    /// File name, or `generated #N`.
+    pub source: String,
+    pub proposal: String,
+    pub old: Summary,
+    pub new: Summary,
+    pub candidates: Vec<CandidateChange>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub recommended: Option<String>,
+    pub verdict: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CandidateChange {
+    pub authority: String,
+    /// `None`: not a candidate under that rule base.
+    pub old: Option<Verdict>,
+    pub new: Option<Verdict>,
+    pub rules: Vec<RuleChange>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RuleChange {
+    pub rule: String,
+    pub old: Option<Outcome>,
+    pub new: Option<Outcome>,
+    pub citation: String,
+    /// The rule's definition in each base, when they differ.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub definition: Option<Definition>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Definition {
+    pub old: Option<String>,
+    pub new: Option<String>,
+}
+
+/// Compares the decisions of one proposal; `None` when nothing changed.
+pub fn compare(
+    old_rb: &RuleBase,
+    new_rb: &RuleBase,
+    source: &str,
+    p: &Proposal,
+    ctx: &Context,
+) -> Option<Change> {
+    let old = old_rb.evaluate_with(p, ctx);
+    let new = new_rb.evaluate_with(p, ctx);
+    let mut candidates = Vec::new();
+    let ids: BTreeSet<&str> = old
+        .candidates
+        .iter()
+        .chain(&new.candidates)
+        .map(|c| c.authority.as_str())
+        .collect();
+    // Catalogue order of the new base, then any the new base lacks.
+    let mut ids: Vec<&str> = ids.into_iter().collect();
+    ids.sort_by_key(|id| {
+        new_rb
+            .authority(id)
+            .or_else(|| old_rb.authority(id))
+            .map_or(usize::MAX, |a| a.order)
+    });
+    for id in ids {
+        let (o, n) = (old.candidate(id), new.candidate(id));
+        let (ov, nv) = (o.map(|c| c.verdict), n.map(|c| c.verdict));
+        if ov == nv {
+            continue;
+        }
+        let outcome =
+            |d: Option<&crate::decision::Candidate>| -> BTreeMap<String, (Outcome, String)> {
+                d.map(|c| {
+                    c.reasons
+                        .iter()
+                        .filter(|r| r.applies)
+                        .map(|r| (r.rule.clone(), (r.outcome, r.citation.clone())))
+                        .collect()
+                })
+                .unwrap_or_default()
+            };
+        let (or, nr) = (outcome(o), outcome(n));
+        let names: BTreeSet<&String> = or.keys().chain(nr.keys()).collect();
+        let mut rules = Vec::new();
+        for name in names {
+            let (a, b) = (or.get(name), nr.get(name));
+            if a.map(|x| x.0) == b.map(|x| x.0) {
+                continue;
+            }
+            let (od, nd) = (
+                definition(old_rb.authority(id), name),
+                definition(new_rb.authority(id), name),
+            );
+            rules.push(RuleChange {
+                rule: name.clone(),
+                old: a.map(|x| x.0),
+                new: b.map(|x| x.0),
+                citation: b.or(a).map(|x| x.1.clone()).unwrap_or_default(),
+                definition: (od != nd).then_some(Definition { old: od, new: nd }),
+            });
+        }
+        candidates.push(CandidateChange {
+            authority: id.to_string(),
+            old: ov,
+            new: nv,
+            rules,
+        });
+    }
+    let summary = |d: &Decision| Summary {
+        recommended: d.recommended.clone(),
+        verdict: d.verdict.clone(),
+    };
+    let (os, ns) = (summary(&old), summary(&new));
+    if os == ns && candidates.is_empty() {
+        return None;
+    }
+    Some(Change {
+        source: source.to_string(),
+        proposal: p.id.clone(),
+        old: os,
+        new: ns,
+        candidates,
+    })
+}
+
+/// A rule's definition as text (its own rule, or a built-in one from the authority's attributes).
+pub fn definition(a: Option<&Authority>, rule: &str) -> Option<String> {
+    let a = a?;
+    let json = |v: serde_json::Value| Some(v.to_string());
+    match rule {
+        "in_force" => json(serde_json::json!({
+            "effective": a.effective, "expires": a.expires, "repealed": a.repealed,
+            "superseded_by": a.superseded_by,
+        })),
+        "purpose" => json(serde_json::json!({"serves": a.serves})),
+        "activities" => json(serde_json::json!({"provides": a.provides})),
+        "recipient" => json(serde_json::json!({"recipients": a.recipients})),
+        "funding" => json(serde_json::json!({"funding": a.funding})),
+        _ => a.rules.iter().find(|r| r.name == rule).map(rule_text),
+    }
+}
+
+/// A rule as one line in the language (values normalised: `$100,000,000`).
+pub fn rule_text(r: &Rule) -> String {
+    let mut s = match &r.kind {
+        RuleKind::Require { condition, .. } => format!("require {}: {condition}", r.name),
+        RuleKind::Ceiling { limit, within } => {
+            let w = within
+                .as_ref()
+                .map(|w| format!(" within {w}"))
+                .unwrap_or_default();
+            format!("ceiling {}: {limit} per fiscal_year{w}", r.name)
+        }
+    };
+    if let Some(w) = &r.when {
+        let _ = write!(s, " when {w}");
+    }
+    if let Some(b) = &r.because {
+        let _ = write!(s, " because {b:?}");
+    }
+    let _ = write!(s, " cite {:?}", r.citation);
+    if let Some(u) = &r.unconfirmed {
+        let _ = write!(s, " unconfirmed {u:?}");
+    }
+    s
+}
+
+/// Every rule whose definition differs between the bases: (authority, rule, old, new).
+pub fn changed_rules(
+    old_rb: &RuleBase,
+    new_rb: &RuleBase,
+) -> Vec<(String, String, Option<String>, Option<String>)> {
+    let mut ids: Vec<&str> = new_rb.authorities.iter().map(|a| a.id.as_str()).collect();
+    for a in &old_rb.authorities {
+        if new_rb.authority(&a.id).is_none() {
+            ids.push(&a.id);
+        }
+    }
+    let mut out = Vec::new();
+    for id in ids {
+        let (oa, na) = (old_rb.authority(id), new_rb.authority(id));
+        let mut names: Vec<String> = ["in_force", "purpose", "activities", "recipient", "funding"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        for a in oa.iter().chain(na.iter()) {
+            for r in &a.rules {
+                if !names.contains(&r.name) {
+                    names.push(r.name.clone());
+                }
+            }
+        }
+        for n in names {
+            let (o, nw) = (definition(oa, &n), definition(na, &n));
+            if o != nw {
+                out.push((id.to_string(), n, o, nw));
+            }
+        }
+    }
+    out
+}
+
+/// Renders changes for people.
+pub fn render(changes: &[Change]) -> String {
+    let mut s = String::new();
+    let opt = |o: &Option<String>| o.clone().unwrap_or_else(|| "none".to_string());
+    let arrow = |a: String, b: String| {
+        if a == b {
+            format!("{a} (unchanged)")
+        } else {
+            format!("{a} -> {b}")
+        }
+    };
+    for c in changes {
+        let _ = writeln!(
+            s,
+            "{} ({}): recommended {}, verdict {}",
+            c.proposal,
+            c.source,
+            arrow(opt(&c.old.recommended), opt(&c.new.recommended)),
+            arrow(c.old.verdict.clone(), c.new.verdict.clone())
+        );
+        for cc in &c.candidates {
+            let v = |v: Option<Verdict>| v.map_or("not a candidate", Verdict::as_str);
+            let _ = writeln!(s, "    {}: {} -> {}", cc.authority, v(cc.old), v(cc.new));
+            for r in &cc.rules {
+                let o = |o: Option<Outcome>| match o {
+                    Some(Outcome::Pass) => "pass",
+                    Some(Outcome::Fail) => "fail",
+                    Some(Outcome::Unknown) => "unknown",
+                    None => "absent",
+                };
+                let _ = writeln!(
+                    s,
+                    "        rule {}: {} -> {} [{}]",
+                    r.rule,
+                    o(r.old),
+                    o(r.new),
+                    r.citation
+                );
+                if let Some(d) = &r.definition {
+                    let _ = writeln!(s, "            was: {}", opt(&d.old));
+                    let _ = writeln!(s, "            now: {}", opt(&d.new));
+                }
+            }
+        }
+    }
+    s
+}
+
+/// A small deterministic proposal generator (splitmix64). Each proposal is aimed at one authority
+/// of the old base (its purposes, activities, recipients, funding), with amounts drawn around every
+/// ceiling of both bases, so that threshold changes show.
+pub fn generate(old_rb: &RuleBase, new_rb: &RuleBase, n: usize, seed: u64) -> Vec<Proposal> {
+    let mut rng = Rng(seed);
+    let purposes: Vec<&String> = old_rb.purposes.keys().collect();
+    let partners: Vec<&str> = old_rb
+        .registry
+        .partners
+        .iter()
+        .map(|p| p.name.as_str())
+        .chain(["Kenya", "Lebanon", "Ukraine", "Taiwan"])
+        .collect();
+    let mut amounts: BTreeSet<u64> = [0, 1_000_000, 10_000_000].into();
+    for rb in [old_rb, new_rb] {
+        for a in &rb.authorities {
+            for r in &a.rules {
+                if let RuleKind::Ceiling { limit, .. } = r.kind {
+                    amounts.extend([
+                        limit.0.saturating_sub(1),
+                        limit.0,
+                        limit.0.saturating_add(1),
+                    ]);
+                    amounts.insert(limit.0 / 2 + limit.0 / 4);
+                }
+            }
+        }
+    }
+    let amounts: Vec<u64> = amounts.into_iter().collect();
+    let mut out = Vec::with_capacity(n);
+    for i in 0..n {
+        let Some(target) = old_rb.authorities.get(rng.below(old_rb.authorities.len())) else {
+            break;
+        };
+        let mut ps: Vec<String> = target
+            .serves
+            .items
+            .get(rng.below(target.serves.items.len()))
+            .cloned()
+            .into_iter()
+            .collect();
+        if rng.below(4) == 0 || ps.is_empty() {
+            if let Some(p) = purposes.get(rng.below(purposes.len())) {
+                if !ps.contains(*p) {
+                    ps.push((*p).clone());
+                }
+            }
+        }
+        let mut acts: Vec<String> = Vec::new();
+        for _ in 0..=rng.below(2) {
+            if let Some(a) = target
+                .provides
+                .items
+                .get(rng.below(target.provides.items.len()))
+            {
+                if !acts.contains(a) {
+                    acts.push(a.clone());
+                }
+            }
+        }
+        if acts.is_empty() {
+            if let Some(a) = old_rb
+                .activities
+                .keys()
+                .nth(rng.below(old_rb.activities.len()))
+            {
+                acts.push(a.clone());
+            }
+        }
+        let amount = if rng.below(4) == 0 {
+            rng.below(500_000_000) as u64
+        } else {
+            amounts.get(rng.below(amounts.len())).copied().unwrap_or(0)
+        };
+        let recipient = match &target.recipients {
+            Some(r) if rng.below(4) != 0 => r.items.get(rng.below(r.items.len())).copied(),
+            _ => RecipientKind::ALL
+                .get(rng.below(RecipientKind::ALL.len()))
+                .copied(),
+        };
+        let funding = match (&target.funding, rng.below(4)) {
+            (_, 0) => None,
+            (Some(f), 1 | 2) => f.items.get(rng.below(f.items.len())).copied(),
+            _ => Funding::ALL.get(rng.below(Funding::ALL.len())).copied(),
+        };
+        let year = 2024 + i16::try_from(rng.below(5)).unwrap_or(0);
+        let month = 1 + i8::try_from(rng.below(12)).unwrap_or(0);
+        let day = 1 + i8::try_from(rng.below(28)).unwrap_or(0);
+        let start = jiff::civil::Date::new(year, month, day)
+            .unwrap_or(jiff::civil::Date::constant(2027, 3, 1));
+        let leahy = match rng.below(4) {
+            0 => None,
+            1 => LeahyStatus::ALL
+                .get(rng.below(LeahyStatus::ALL.len()))
+                .copied(),
+            _ => Some(LeahyStatus::Passed),
+        };
+        out.push(Proposal {
+            id: format!("GEN-{seed}-{i}"),
+            title: format!("generated for {}", target.id),
+            partner: partners
+                .get(rng.below(partners.len()))
+                .map_or("Kenya".to_string(), |s| s.to_string()),
+            recipient: recipient.unwrap_or(RecipientKind::NationalMilitary),
+            purposes: ps,
+            activities: acts,
+            amount_usd: amount,
+            start,
+            duration_months: (rng.below(2) == 0).then(|| 1 + rng.below(72) as u32),
+            funding,
+            leahy,
+            major_defense_equipment_usd: (rng.below(3) == 0).then_some(amount / 2),
+            emergency: match rng.below(4) {
+                0 => None,
+                1 => Some(false),
+                _ => Some(true),
+            },
+            facts: BTreeMap::new(),
+        });
+    }
+    out
+}
+
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    /// Uniform enough in `0..k` (0 when `k` is 0).
+    fn below(&mut self, k: usize) -> usize {
+        if k == 0 {
+            0
+        } else {
+            (self.next() % k as u64) as usize
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_506a1_cap(cap: &str) -> RuleBase {
+        let files: Vec<_> = RuleBase::builtin_files()
+            .into_iter()
+            .map(|mut f| {
+                if f.name.ends_with("title22-drawdowns.auth") {
+                    f.text = f.text.replacen(
+                        "ceiling aggregate: $100M per fiscal_year",
+                        &format!("ceiling aggregate: {cap} per fiscal_year"),
+                        1,
+                    );
+                }
+                f
+            })
+            .collect();
+        RuleBase::from_files(&files).expect("checks")
+    }
+
+    #[test]
+    fn same_rules_change_nothing_and_a_lower_cap_flips_the_middle() {
+        let rb = RuleBase::builtin();
+        let low = with_506a1_cap("$50M");
+        let p = |amount: u64| {
+            let mut p = Proposal::from_ron(include_str!(
+                "../rules/cases/domain/08-drawdown-506a1-150m.ron"
+            ))
+            .expect("case");
+            p.amount_usd = amount;
+            p
+        };
+        let ctx = Context::default();
+        assert_eq!(compare(&rb, &rb, "x", &p(60_000_000), &ctx), None);
+        assert_eq!(compare(&rb, &low, "x", &p(50_000_000), &ctx), None);
+        assert_eq!(compare(&rb, &low, "x", &p(150_000_000), &ctx), None);
+        let c = compare(&rb, &low, "x", &p(60_000_000), &ctx).expect("a change");
+        let cc = c
+            .candidates
+            .iter()
+            .find(|c| c.authority == "faa-506a1")
+            .expect("506a1");
+        assert_eq!(
+            (cc.old, cc.new),
+            (Some(Verdict::Eligible), Some(Verdict::Ineligible))
+        );
+        let r = &cc.rules[0];
+        assert_eq!(r.rule, "aggregate");
+        let d = r.definition.as_ref().expect("definition changed");
+        assert!(
+            d.new.as_deref().unwrap_or("").contains("$50,000,000"),
+            "{d:?}"
+        );
+        assert_eq!(changed_rules(&rb, &low).len(), 1);
+    }
+
+    #[test]
+    fn generator_is_deterministic() {
+        let rb = RuleBase::builtin();
+        let a = generate(&rb, &rb, 20, 7);
+        assert_eq!(a, generate(&rb, &rb, 20, 7));
+        assert_ne!(a, generate(&rb, &rb, 20, 8));
+        assert!(a
+            .iter()
+            .all(|p| !p.purposes.is_empty() && !p.activities.is_empty()));
+    }
+}
