@@ -395,10 +395,9 @@ impl<'a> Batch<'a> {
             let RuleKind::Ceiling { limit, within } = &rule.kind else {
                 continue;
             };
-            let sub = within.as_ref().map(|_| name);
-            let committed = self
-                .ledger
-                .map_or(Some(0), |l| l.committed(authority, fy, sub).map(|u| u.0));
+            let committed = self.ledger.map_or(Some(0), |l| {
+                l.committed_against(first.authority, fy, name).map(|u| u.0)
+            });
             let mut use_ = CeilingUse {
                 authority: authority.to_string(),
                 fiscal_year: fy,

@@ -207,6 +207,10 @@ fn curable(fix: &Option<Fix>) -> bool {
     fix.as_ref().is_some_and(|f| !f.changes.is_empty())
 }
 
+fn fix_cost(fix: &Option<Fix>) -> usize {
+    fix.as_ref().map_or(0, Fix::cost)
+}
+
 fn dedup(mut v: Vec<String>) -> Vec<String> {
     v.sort();
     v.dedup();
@@ -229,6 +233,7 @@ pub fn decide(rules: &RuleBase, p: &Proposal, ctx: &Context) -> Decision {
         a.verdict
             .cmp(&b.verdict)
             .then(curable(fb).cmp(&curable(fa)))
+            .then(fix_cost(fa).cmp(&fix_cost(fb)))
             .then(rank_cmp(a, b))
     });
     let (judged, fixes): (Vec<Judgement>, Vec<Option<Fix>>) = judged.into_iter().unzip();
@@ -473,7 +478,7 @@ fn summary(
                     .map(|f| (c, f))
             }) {
                 s.push_str(&format!(
-                    " Closest: {} ({}), which would fit if you {}.",
+                    " Closest: {} ({}), which would fit if you: {}.",
                     c.authority,
                     c.citation,
                     f.steps.join("; and ")

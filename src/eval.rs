@@ -449,12 +449,11 @@ fn rule_outcome(env: &Env, ctx: &Context, a: &Authority, rule: &Rule) -> Outcome
             (Tri::False, Tri::True) => Outcome::Fail,
             _ => Outcome::Unknown,
         },
-        RuleKind::Ceiling { limit, within } => {
+        RuleKind::Ceiling { limit, .. } => {
             let fy = env.proposal.fiscal_year();
-            let sub = within.as_ref().map(|_| rule.name.as_str());
             let committed = ctx
                 .ledger
-                .map_or(Some(Usd(0)), |l| l.committed(&a.id, fy, sub));
+                .map_or(Some(Usd(0)), |l| l.committed_against(a, fy, &rule.name));
             match committed.and_then(|c| c.0.checked_add(env.proposal.amount_usd)) {
                 Some(t) if t <= limit.0 => Outcome::Pass,
                 Some(_) if guard != Tri::True => Outcome::Unknown,
@@ -636,10 +635,9 @@ fn eval_rule(env: &Env, ctx: &Context, a: &Authority, rule: &Rule) -> Reason {
         }
         RuleKind::Ceiling { limit, within } => {
             let fy = env.proposal.fiscal_year();
-            let sub = within.as_ref().map(|_| rule.name.as_str());
             let committed = ctx
                 .ledger
-                .map_or(Some(Usd(0)), |l| l.committed(&a.id, fy, sub));
+                .map_or(Some(Usd(0)), |l| l.committed_against(a, fy, &rule.name));
             let amount = env.proposal.amount();
             let total = committed.and_then(|c| c.0.checked_add(amount.0)).map(Usd);
             let scope = if within.is_some() {

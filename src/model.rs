@@ -502,6 +502,40 @@ impl Authority {
             && self.repealed.as_ref().is_none_or(|r| date < r.date)
     }
 
+    /// Does a ledger entry naming `entry_ceiling` count against this authority's ceiling `ceiling`?
+    /// An entry that names no ceiling counts against every top-level ceiling; one that names a
+    /// ceiling counts against it and every ceiling it is `within`, and nothing else, so separate caps
+    /// (NATO and non-NATO, general and Taiwan) stay apart when the ledger says which it used.
+    pub fn ceiling_counts(&self, ceiling: &str, entry_ceiling: Option<&str>) -> bool {
+        let within = |name: &str| {
+            self.rules
+                .iter()
+                .find(|r| r.name == name)
+                .and_then(|r| match &r.kind {
+                    RuleKind::Ceiling { within, .. } => Some(within.clone()),
+                    RuleKind::Require { .. } => None,
+                })
+        };
+        match entry_ceiling {
+            None => within(ceiling).is_some_and(|w| w.is_none()),
+            Some(named) => {
+                let mut cur = Some(named.to_string());
+                let mut steps = 0;
+                while let Some(c) = cur {
+                    if c == ceiling {
+                        return true;
+                    }
+                    steps += 1;
+                    if steps > self.rules.len() {
+                        return false; // a `within` cycle; lint reports it
+                    }
+                    cur = within(&c).flatten();
+                }
+                false
+            }
+        }
+    }
+
     /// How broad the authority is: purposes plus activities (fewer = more specific).
     pub fn breadth(&self) -> usize {
         self.serves.items.len() + self.provides.items.len()

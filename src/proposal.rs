@@ -178,12 +178,20 @@ impl Proposal {
         fiscal_year(self.start)
     }
 
-    /// Start plus the duration, if the duration is given.
+    /// The last day of the activity (start + duration - 1 day), if the duration is given.
     pub fn end(&self) -> Option<Date> {
+        // The last day of the activity: a 36-month program from 1 October 2026 ends 30 September
+        // 2029, not 1 October (which would put it in the next fiscal year).
         let months = i64::from(self.duration_months?);
-        self.start
+        let after = self
+            .start
             .checked_add(jiff::Span::new().try_months(months).ok()?)
-            .ok()
+            .ok()?;
+        if months == 0 {
+            Some(self.start)
+        } else {
+            after.yesterday().ok()
+        }
     }
 
     pub fn amount(&self) -> Usd {
@@ -303,13 +311,20 @@ impl Ledger {
         })
     }
 
-    /// Dollars committed to `authority` in `fy`; with `ceiling`, only entries naming that sub-cap.
-    /// `None` on overflow.
-    pub fn committed(&self, authority: &str, fy: i16, ceiling: Option<&str>) -> Option<Usd> {
+    /// Dollars committed against one ceiling of an authority in `fy` (see
+    /// `Authority::ceiling_counts` for which entries count). `None` on overflow.
+    pub fn committed_against(
+        &self,
+        a: &crate::model::Authority,
+        fy: i16,
+        ceiling: &str,
+    ) -> Option<Usd> {
         let mut total = 0u64;
         for e in &self.entries {
-            let sub_ok = ceiling.is_none_or(|c| e.ceiling.as_deref() == Some(c));
-            if e.authority == authority && e.fiscal_year == fy && sub_ok {
+            if e.authority == a.id
+                && e.fiscal_year == fy
+                && a.ceiling_counts(ceiling, e.ceiling.as_deref())
+            {
                 total = total.checked_add(e.amount_usd)?;
             }
         }
@@ -344,7 +359,13 @@ mod tests {
         assert_eq!(p.amount_usd, 30_000_000);
         assert_eq!(p.duration_months, Some(24));
         assert_eq!(p.fiscal_year(), 2027);
-        assert_eq!(p.end(), Some(jiff::civil::date(2029, 3, 1)));
+        assert_eq!(p.end(), Some(jiff::civil::date(2029, 2, 28)));
+        let fy_start = Proposal {
+            start: jiff::civil::date(2026, 10, 1),
+            duration_months: Some(36),
+            ..p.clone()
+        };
+        assert_eq!(fy_start.end(), Some(jiff::civil::date(2029, 9, 30)));
         assert_eq!(
             p.facts.get("original_acquisition_cost_usd"),
             Some(&FactValue::Int(7_000_000))
@@ -379,20 +400,34 @@ mod tests {
     }
 
     #[test]
-    fn ledger_sums_by_authority_year_and_subcap() {
+    fn ledger_sums_by_authority_year_and_ceiling() {
+        let rules = crate::rulebase::RuleBase::from_files(&[crate::rulebase::SourceFile {
+            name: "r.auth".into(),
+            text: r#"purpose p "p"
+activity x "x"
+authority d { name "D" citation "D"
+    ceiling total: $200M per fiscal_year cite "D"
+    ceiling cn: $75M per fiscal_year within total cite "D"
+    ceiling other: $25M per fiscal_year cite "D" }"#
+                .into(),
+        }])
+        .expect("rules");
+        let a = rules.authority("d").expect("d");
         let l = Ledger::from_ron(
             r#"Ledger(entries: [
-                (authority: "faa-506a2", fiscal_year: 2027, amount_usd: 50, reference: "a", ceiling: "counternarcotics"),
-                (authority: "faa-506a2", fiscal_year: 2027, amount_usd: 7, reference: "b"),
-                (authority: "faa-506a2", fiscal_year: 2026, amount_usd: 1000, reference: "c"),
+                (authority: "d", fiscal_year: 2027, amount_usd: 50, reference: "a", ceiling: "cn"),
+                (authority: "d", fiscal_year: 2027, amount_usd: 7, reference: "b"),
+                (authority: "d", fiscal_year: 2027, amount_usd: 3, reference: "c", ceiling: "other"),
+                (authority: "d", fiscal_year: 2026, amount_usd: 1000, reference: "d"),
+                (authority: "e", fiscal_year: 2027, amount_usd: 1000, reference: "e"),
             ])"#,
         )
         .expect("ledger");
-        assert_eq!(l.committed("faa-506a2", 2027, None), Some(Usd(57)));
-        assert_eq!(
-            l.committed("faa-506a2", 2027, Some("counternarcotics")),
-            Some(Usd(50))
-        );
-        assert_eq!(l.committed("faa-506a1", 2027, None), Some(Usd(0)));
+        // The sub-cap's entry counts against its parent too; the named separate cap only against itself.
+        assert_eq!(l.committed_against(a, 2027, "total"), Some(Usd(57)));
+        assert_eq!(l.committed_against(a, 2027, "cn"), Some(Usd(50)));
+        // An entry naming no ceiling counts against every top-level one.
+        assert_eq!(l.committed_against(a, 2027, "other"), Some(Usd(10)));
+        assert_eq!(l.committed_against(a, 2028, "total"), Some(Usd(0)));
     }
 }

@@ -62,6 +62,21 @@ pub struct Fix {
 }
 
 impl Fix {
+    /// How disruptive the changes are: adjusting an amount, a duration, a date or confirming a fact
+    /// costs 1; changing who receives it, who pays, or splitting off an activity costs 3. Ranking
+    /// prefers the candidate with the cheapest verified fix.
+    pub fn cost(&self) -> usize {
+        self.changes
+            .iter()
+            .map(|c| match c {
+                Change::Recipient { .. }
+                | Change::Funding { .. }
+                | Change::RemoveActivity { .. } => 3,
+                _ => 1,
+            })
+            .sum()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.changes.is_empty() && self.legal.is_empty() && self.steps.is_empty()
     }
@@ -142,7 +157,10 @@ pub fn fix(
                         .collect();
                     steps.push(Step {
                         change: Change::Recipient { to: *k },
-                        text: format!("recipient must be one of {}", all.join(", ")),
+                        text: format!(
+                            "change recipient to {k} (this authority serves {})",
+                            all.join(", ")
+                        ),
                     })
                 }
                 None => hopeless = true,
@@ -156,7 +174,10 @@ pub fn fix(
                         .collect();
                     steps.push(Step {
                         change: Change::Funding { to: *fd },
-                        text: format!("funding must be {}", all.join(" or ")),
+                        text: format!(
+                            "pay with {fd} funds (this authority is paid by {})",
+                            all.join(" or ")
+                        ),
                     })
                 }
                 None => hopeless = true,
@@ -224,13 +245,12 @@ fn rule_fix(env: &Env, ctx: &Context, a: &Authority, rule: &Rule) -> Result<Vec<
         }
     };
     match &rule.kind {
-        RuleKind::Ceiling { limit, within } => {
+        RuleKind::Ceiling { limit, .. } => {
             let p = env.proposal;
             let fy = p.fiscal_year();
-            let sub = within.as_ref().map(|_| rule.name.as_str());
             let committed = ctx
                 .ledger
-                .map_or(Some(Usd(0)), |l| l.committed(&a.id, fy, sub))
+                .map_or(Some(Usd(0)), |l| l.committed_against(a, fy, &rule.name))
                 .unwrap_or(Usd(u64::MAX));
             let room = limit.0.saturating_sub(committed.0);
             if room > 0 {
@@ -308,14 +328,14 @@ fn solve(env: &Env, c: &Cond, want: bool) -> Option<Vec<Step>> {
                 Source::Field(Field::Recipient) if inside => set.iter().find_map(|v| match v {
                     Val::Recipient(k) => Some(vec![Step {
                         change: Change::Recipient { to: *k },
-                        text: format!("recipient must be one of {}", list(set)),
+                        text: format!("change recipient to {k} (allowed: {})", list(set)),
                     }]),
                     _ => None,
                 }),
                 Source::Field(Field::Funding) if inside => set.iter().find_map(|v| match v {
                     Val::Funding(k) => Some(vec![Step {
                         change: Change::Funding { to: *k },
-                        text: format!("funding must be one of {}", list(set)),
+                        text: format!("pay with {k} funds (allowed: {})", list(set)),
                     }]),
                     _ => None,
                 }),
@@ -325,7 +345,7 @@ fn solve(env: &Env, c: &Cond, want: bool) -> Option<Vec<Step>> {
                     .map(|k| {
                         vec![Step {
                             change: Change::Recipient { to: k },
-                            text: format!("recipient must not be {}", list(set)),
+                            text: format!("change recipient to {k} (not {})", list(set)),
                         }]
                     }),
                 _ => None,
@@ -508,21 +528,22 @@ fn int_bound(v: u64, op: CmpOp) -> Option<u64> {
     }
 }
 
-/// Whole months from `start` such that start + months <= last.
+/// The most whole months from `start` such that the last day (start + months - 1 day) is <= last.
 fn months_until(start: Date, last: Date) -> Option<u32> {
     if last < start {
         return None;
     }
+    let limit = last.tomorrow().ok()?;
     let mut months = u32::try_from(
-        (i32::from(last.year()) - i32::from(start.year())) * 12 + i32::from(last.month())
+        (i32::from(limit.year()) - i32::from(start.year())) * 12 + i32::from(limit.month())
             - i32::from(start.month()),
     )
     .ok()?;
     loop {
-        let end = start
+        let after = start
             .checked_add(jiff::Span::new().try_months(i64::from(months)).ok()?)
             .ok()?;
-        if end <= last {
+        if after <= limit {
             return Some(months);
         }
         months = months.checked_sub(1)?;
