@@ -257,21 +257,10 @@ fn run(cli: Cli) -> Result<u8> {
             let Some(rb) = rules(dir.as_deref()) else {
                 return Ok(2);
             };
-            let ledger = match ledger {
+            let ledger = match ledger.map(|p| read_ledger(&rb, &p)) {
                 None => None,
-                Some(path) => {
-                    let name = path.display().to_string();
-                    match read_text(&path)
-                        .map_err(|d| vec![d])
-                        .and_then(|t| rb.read_ledger(&name, &t))
-                    {
-                        Ok(l) => Some(l),
-                        Err(d) => {
-                            print_diags(&d);
-                            return Ok(2);
-                        }
-                    }
-                }
+                Some(Ok(l)) => Some(l),
+                Some(Err(())) => return Ok(2),
             };
             if let Some(id) = &explain {
                 if rb.authority(id).is_none() {
@@ -361,21 +350,10 @@ fn run(cli: Cli) -> Result<u8> {
                 eprintln!("authsel: diff needs proposal paths or --generate N");
                 return Ok(2);
             }
-            let ledger = match ledger {
+            let ledger = match ledger.map(|p| read_ledger(&old, &p)) {
                 None => None,
-                Some(path) => {
-                    let name = path.display().to_string();
-                    match read_text(&path)
-                        .map_err(|d| vec![d])
-                        .and_then(|t| old.read_ledger(&name, &t))
-                    {
-                        Ok(l) => Some(l),
-                        Err(d) => {
-                            print_diags(&d);
-                            return Ok(2);
-                        }
-                    }
-                }
+                Some(Ok(l)) => Some(l),
+                Some(Err(())) => return Ok(2),
             };
             diff(
                 &old,

@@ -1,24 +1,13 @@
 //! `authsel check` and `authsel gen`: bad files never hide good ones, output independent of
 //! threads, portfolio ceilings across a batch, and well-formed reports.
 
+use crate::common::{authsel, code};
 use authsel::batch::Batch;
 use authsel::gen::{self, GenOptions};
 use authsel::RuleBase;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn authsel(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_authsel"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("run authsel")
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().unwrap_or(-1)
-}
+use std::process::Output;
 
 fn json(o: &Output) -> serde_json::Value {
     serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {

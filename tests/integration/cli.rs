@@ -1,23 +1,7 @@
 //! The binary through its contract (`../shared/spec/cli.md`): exit codes, positions, JSON shape.
 
+use crate::common::{authsel, code, stderr};
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn authsel(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_authsel"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("run authsel")
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().unwrap_or(-1)
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 fn tmp(name: &str, text: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("authsel-cli-{}", std::process::id()));

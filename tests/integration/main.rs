@@ -2,6 +2,7 @@
 
 mod batch;
 mod cli;
+mod common;
 mod dsl_doc;
 mod explain;
 mod fmt_props;

@@ -1,19 +1,8 @@
 //! Maintainer commands through the binary: `lint`, `fmt`, `test --coverage`, `diff`.
 
+use crate::common::{authsel, code};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn authsel(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_authsel"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("run authsel")
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().unwrap_or(-1)
-}
+use std::process::Output;
 
 fn out(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr)
