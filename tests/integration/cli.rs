@@ -214,3 +214,61 @@ fn show_takes_restrictions_and_eval_takes_directories() {
     );
     assert!(String::from_utf8_lossy(&o.stdout).contains("usc10-333"));
 }
+
+#[test]
+fn ledger_and_as_of_change_the_answer() {
+    let ledger = tmp("ledger.ron", "Ledger(entries: [\n    (authority: \"faa-506a1\", fiscal_year: 2027, amount_usd: 80000000, reference: \"PDA 27-03\"),\n])\n");
+    let pda = tmp(
+        "pda.ron",
+        &include_str!("../../rules/cases/domain/08-drawdown-506a1-150m.ron")
+            .replace("150000000", "30000000"),
+    );
+    let run = |extra: &[&str]| {
+        let mut args = vec!["eval", "--format", "json"];
+        args.extend_from_slice(extra);
+        args.push(pda.to_str().unwrap_or(""));
+        let o = authsel(&args);
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+        let c = v["candidates"]
+            .as_array()
+            .expect("c")
+            .iter()
+            .find(|c| c["authority"] == "faa-506a1")
+            .cloned();
+        c.map(|c| c["verdict"].as_str().unwrap_or("").to_string())
+            .unwrap_or_default()
+    };
+    assert_eq!(run(&[]), "eligible");
+    assert_eq!(
+        run(&["--ledger", ledger.to_str().unwrap_or("")]),
+        "ineligible"
+    );
+    // Judged by the law of 2015, the FY2027 proposal still meets 506(a)(1), which has no dates.
+    let o = authsel(&[
+        "eval",
+        "--format",
+        "json",
+        "--as-of",
+        "2015-01-01",
+        "examples/01-ct-train-equip-333.ron",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(v["recommended"], "usc10-2282");
+    assert_eq!(v["as_of"], "2015-01-01");
+    let bad = tmp(
+        "badledger.ron",
+        "Ledger(entries: [(authority: \"faa-506a9\", fiscal_year: 2027, amount_usd: 1)])",
+    );
+    let o = authsel(&[
+        "eval",
+        "--ledger",
+        bad.to_str().unwrap_or(""),
+        "examples/01-ct-train-equip-333.ron",
+    ]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("did you mean `faa-506a1`"),
+        "{}",
+        stderr(&o)
+    );
+}
