@@ -243,7 +243,7 @@ fn ledger_and_as_of_change_the_answer() {
         run(&["--ledger", ledger.to_str().unwrap_or("")]),
         "ineligible"
     );
-    // Judged by the law of 2015, the FY2027 proposal still meets 506(a)(1), which has no dates.
+    // Judged by the law of 2015, § 2282 (then in force) is the answer, not § 333 (enacted 2016).
     let o = authsel(&[
         "eval",
         "--format",
