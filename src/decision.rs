@@ -5,6 +5,7 @@ use crate::eval::{judge_all, Context, Judgement, Obligation, Outcome, Reason, Ve
 use crate::proposal::Proposal;
 use crate::remedy::{self, Fix};
 use crate::rulebase::RuleBase;
+use crate::text::{Message, Text};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -32,27 +33,27 @@ pub struct Decision {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Candidate {
-    pub authority: String,
-    pub citation: String,
-    pub name: String,
+    pub authority: Text,
+    pub citation: Text,
+    pub name: Text,
     pub verdict: Verdict,
     /// 1 = best.
     pub rank: usize,
     /// Why this candidate stands where it does, against the recommended one.
-    pub ranking: String,
+    pub ranking: Message,
     pub reasons: Vec<Reason>,
     pub obligations: Vec<Obligation>,
     /// How the graph links it to the proposal.
     pub paths: Vec<String>,
     /// Why not: each failed rule (ineligible) or open question (conditional), with its citation.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub why_not: Vec<String>,
+    pub why_not: Vec<Message>,
     /// For an ineligible candidate: the smallest verified change that would make it fit, and the
     /// legal remedies where no change to the proposal can.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fix: Option<Fix>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub caveats: Vec<String>,
+    pub caveats: Vec<Text>,
 }
 
 impl Candidate {
@@ -238,7 +239,7 @@ pub fn decide(rules: &RuleBase, p: &Proposal, ctx: &Context) -> Decision {
     });
     let (judged, fixes): (Vec<Judgement>, Vec<Option<Fix>>) = judged.into_iter().unzip();
     let best = judged.iter().find(|j| j.verdict != Verdict::Ineligible);
-    let recommended = best.map(|j| j.authority.id.clone());
+    let recommended = best.map(|j| j.authority.id.to_string());
     let verdict = best.map_or("none", |j| j.verdict.as_str()).to_string();
     let top = best.or(judged.first());
 
@@ -271,11 +272,11 @@ pub fn decide(rules: &RuleBase, p: &Proposal, ctx: &Context) -> Decision {
             name: j.authority.name.clone(),
             verdict: j.verdict,
             rank: i + 1,
-            ranking,
+            ranking: ranking.into(),
             reasons: j.reasons,
             obligations: j.obligations,
             paths: j.link.paths,
-            why_not,
+            why_not: why_not.into_iter().map(Message::from).collect(),
             fix,
             caveats: j.authority.caveats.clone(),
         })
@@ -347,7 +348,7 @@ fn missing_facts(rules: &RuleBase, p: &Proposal, candidates: &[Candidate]) -> Ve
         open.dedup();
         for m in &open {
             let e = by_fact.entry((*m).clone()).or_default();
-            e.1.push(c.authority.clone());
+            e.1.push(c.authority.to_string());
             if open.len() == 1 {
                 e.0 += 1;
             }
