@@ -116,7 +116,7 @@ fn rank_cmp(a: &Judgement, b: &Judgement) -> Ordering {
 }
 
 /// The failed rules (ineligible) or open questions (conditional), one line each with the citation.
-fn why_not(j: &Judgement) -> Vec<String> {
+fn why_not(j: &Judgement) -> Vec<Message> {
     let want = match j.verdict {
         Verdict::Eligible => return Vec::new(),
         Verdict::Conditional => Outcome::Unknown,
@@ -125,39 +125,47 @@ fn why_not(j: &Judgement) -> Vec<String> {
     j.reasons
         .iter()
         .filter(|r| r.outcome == want)
-        .map(|r| format!("{}: {} [{}]", r.rule, r.message, r.citation))
+        .map(|r| Message::WhyNot {
+            rule: r.rule.clone(),
+            message: Box::new(r.message.clone()),
+            citation: r.citation.clone(),
+        })
         .collect()
 }
 
-fn first_failure(j: &Judgement) -> String {
-    match j.reasons.iter().find(|r| r.outcome == Outcome::Fail) {
-        Some(r) => format!(
-            "{} is ineligible: {} [{}]",
-            j.authority.id, r.message, r.citation
-        ),
-        None => format!("{} is ineligible", j.authority.id),
+fn first_failure(j: &Judgement) -> Message {
+    Message::Ineligible {
+        authority: j.authority.id.clone(),
+        failure: j
+            .reasons
+            .iter()
+            .find(|r| r.outcome == Outcome::Fail)
+            .map(|r| Box::new((r.message.clone(), r.citation.clone()))),
     }
 }
 
 /// One sentence: why `lower` ranks below `upper`.
-fn why_below(upper: &Judgement, lower: &Judgement) -> String {
-    format!(
-        "{} over {}: {}",
-        upper.authority.id,
-        lower.authority.id,
-        contrast(upper, lower)
-    )
+fn why_below(upper: &Judgement, lower: &Judgement) -> Message {
+    Message::Over {
+        upper: upper.authority.id.clone(),
+        lower: lower.authority.id.clone(),
+        why: Box::new(contrast(upper, lower)),
+    }
 }
 
 /// The first ranking criterion that separates the two, in words.
-fn contrast(upper: &Judgement, lower: &Judgement) -> String {
+fn contrast(upper: &Judgement, lower: &Judgement) -> Message {
     let (u, l) = (&upper.authority.id, &lower.authority.id);
     if lower.verdict == Verdict::Ineligible {
         return first_failure(lower);
     }
+    Message::Owned(contrast_text(upper, lower, u, l))
+}
+
+fn contrast_text(upper: &Judgement, lower: &Judgement, u: &Text, l: &Text) -> String {
     if lower.verdict != upper.verdict {
         return match lower.verdict {
-            Verdict::Ineligible => first_failure(lower),
+            Verdict::Ineligible => first_failure(lower).to_string(),
             _ => {
                 let needs: Vec<String> = lower
                     .reasons
@@ -244,23 +252,23 @@ pub fn decide(rules: &RuleBase, p: &Proposal, ctx: &Context) -> Decision {
     let top = best.or(judged.first());
 
     // The rankings need every judgement; computed first, the reasons can then be moved, not copied.
-    let rankings: Vec<String> = judged
+    let rankings: Vec<Message> = judged
         .iter()
         .map(|j| match top {
             Some(t) if t.authority.id == j.authority.id => {
                 if recommended.is_some() {
-                    "recommended".to_string()
+                    Message::Shared(Text::from_static("recommended"))
                 } else {
                     // Nothing fits: the best-ranked one still says why not.
                     first_failure(j)
                 }
             }
             Some(t) => why_below(t, j),
-            None => String::new(),
+            None => Message::default(),
         })
         .collect();
     // Why-not lines also read the judgements before they are moved.
-    let extras: Vec<(Vec<String>, Option<Fix>)> = judged.iter().map(why_not).zip(fixes).collect();
+    let extras: Vec<(Vec<Message>, Option<Fix>)> = judged.iter().map(why_not).zip(fixes).collect();
     let candidates: Vec<Candidate> = judged
         .into_iter()
         .zip(rankings)
@@ -272,11 +280,11 @@ pub fn decide(rules: &RuleBase, p: &Proposal, ctx: &Context) -> Decision {
             name: j.authority.name.clone(),
             verdict: j.verdict,
             rank: i + 1,
-            ranking: ranking.into(),
+            ranking,
             reasons: j.reasons,
             obligations: j.obligations,
             paths: j.link.paths,
-            why_not: why_not.into_iter().map(Message::from).collect(),
+            why_not,
             fix,
             caveats: j.authority.caveats.clone(),
         })

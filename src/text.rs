@@ -205,6 +205,23 @@ pub enum Message {
         limit: Usd,
         sub: Option<Text>,
     },
+    /// A why-not line: `RULE: MESSAGE [CITATION]`.
+    WhyNot {
+        rule: Text,
+        message: Box<Message>,
+        citation: Text,
+    },
+    /// `AUTHORITY is ineligible`, with the first failed rule's `: MESSAGE [CITATION]`.
+    Ineligible {
+        authority: Text,
+        failure: Option<Box<(Message, Text)>>,
+    },
+    /// A ranking sentence: `UPPER over LOWER: WHY`.
+    Over {
+        upper: Text,
+        lower: Text,
+        why: Box<Message>,
+    },
 }
 
 /// `NAME sub-ceiling` or `ceiling`.
@@ -261,6 +278,28 @@ impl Message {
                 Scope(sub),
                 Usd(limit.0.saturating_sub(total.0))
             ),
+            Message::WhyNot {
+                rule,
+                message,
+                citation,
+            } => {
+                write!(f, "{rule}: ")?;
+                message.write(f)?;
+                write!(f, " [{citation}]")
+            }
+            Message::Ineligible { authority, failure } => {
+                write!(f, "{authority} is ineligible")?;
+                if let Some(b) = failure {
+                    f.write_str(": ")?;
+                    b.0.write(f)?;
+                    write!(f, " [{}]", b.1)?;
+                }
+                Ok(())
+            }
+            Message::Over { upper, lower, why } => {
+                write!(f, "{upper} over {lower}: ")?;
+                why.write(f)
+            }
         }
     }
 
