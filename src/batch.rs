@@ -356,7 +356,7 @@ impl<'a> Batch<'a> {
         }
         let why_none = match d.recommended {
             Some(_) => None,
-            None => d.candidates.first().map(|c| c.ranking.clone()),
+            None => d.candidates.first().map(|c| c.ranking.to_string()),
         };
         let row = Row {
             proposal: p.id.clone(),
@@ -403,7 +403,7 @@ impl<'a> Batch<'a> {
                 fiscal_year: fy,
                 ceiling: name.to_string(),
                 within: within.clone(),
-                citation: rule.citation.clone(),
+                citation: rule.citation.to_string(),
                 limit_usd: limit.0,
                 committed_usd: committed,
                 total_usd: committed,

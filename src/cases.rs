@@ -199,7 +199,7 @@ pub fn run_case(rules: &RuleBase, name: &str, text: &str) -> CaseResult {
             c.reasons
                 .iter()
                 .filter(|r| r.applies)
-                .map(|r| (c.authority.clone(), r.rule.clone(), r.outcome))
+                .map(|r| (c.authority.to_string(), r.rule.to_string(), r.outcome))
         })
         .collect();
     CaseResult {

@@ -9,6 +9,7 @@ use crate::graph::AuthorityGraph;
 use crate::model::*;
 use crate::rulebase::{RuleBase, SourceFile};
 use crate::syntax;
+use crate::text::Text;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -334,11 +335,11 @@ impl<'a> Checker<'a> {
         let mut by: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for a in &authorities {
             for old in &a.supersedes {
-                by.entry(old.clone()).or_default().push(a.id.clone());
+                by.entry(old.clone()).or_default().push(a.id.to_string());
             }
         }
         for a in &mut authorities {
-            a.superseded_by = by.remove(&a.id).unwrap_or_default();
+            a.superseded_by = by.remove(a.id.as_str()).unwrap_or_default();
         }
         let sup: HashMap<&str, &Vec<String>> = authorities
             .iter()
@@ -460,9 +461,9 @@ impl<'a> Checker<'a> {
         order: usize,
     ) -> Authority {
         let mut a = Authority {
-            id: b.id.name.clone(),
-            name: String::new(),
-            citation: String::new(),
+            id: Text::from(&b.id.name),
+            name: Text::default(),
+            citation: Text::default(),
             title: None,
             administered_by: None,
             executed_by: None,
@@ -474,11 +475,11 @@ impl<'a> Checker<'a> {
             caveats: Vec::new(),
             serves: Cited {
                 items: Vec::new(),
-                citation: String::new(),
+                citation: Text::default(),
             },
             provides: Cited {
                 items: Vec::new(),
-                citation: String::new(),
+                citation: Text::default(),
             },
             recipients: None,
             funding: None,
@@ -493,14 +494,14 @@ impl<'a> Checker<'a> {
         let mut funding: Option<(Vec<Funding>, Option<String>)> = None;
         let dated = |d: &ast::DateLit, c: &Option<ast::Str>| Dated {
             date: d.date,
-            citation: c.as_ref().map(|c| c.value.clone()),
+            citation: c.as_ref().map(|c| Text::from(&c.value)),
         };
         for m in &b.members {
             match m {
-                AstMember::Name(s) => a.name = s.value.clone(),
+                AstMember::Name(s) => a.name = Text::from(&s.value),
                 AstMember::Citation(s) => {
                     self.citation(file, s);
-                    a.citation = s.value.clone()
+                    a.citation = Text::from(&s.value)
                 }
                 AstMember::Title(t, span) => {
                     if *t != 10 && *t != 22 {
@@ -532,7 +533,7 @@ impl<'a> Checker<'a> {
                         }
                     }
                 }
-                AstMember::Caveat(s) => a.caveats.push(s.value.clone()),
+                AstMember::Caveat(s) => a.caveats.push(Text::from(&s.value)),
                 AstMember::Serves(ids, c) => {
                     for i in ids {
                         if scope.purposes.contains_key(&i.name) {
@@ -604,22 +605,22 @@ impl<'a> Checker<'a> {
         }
         self.required(file, b, &a.name, &a.citation);
         let default_cite = a.citation.clone();
-        a.serves.citation = serves_cite.unwrap_or_else(|| default_cite.clone());
-        a.provides.citation = provides_cite.unwrap_or_else(|| default_cite.clone());
+        a.serves.citation = serves_cite.map_or_else(|| default_cite.clone(), Text::from);
+        a.provides.citation = provides_cite.map_or_else(|| default_cite.clone(), Text::from);
         a.recipients = recipients.map(|(items, c)| Cited {
             items,
-            citation: c.unwrap_or_else(|| default_cite.clone()),
+            citation: c.map_or_else(|| default_cite.clone(), Text::from),
         });
         a.funding = funding.map(|(items, c)| Cited {
             items,
-            citation: c.unwrap_or_else(|| default_cite.clone()),
+            citation: c.map_or_else(|| default_cite.clone(), Text::from),
         });
         // Applied restrictions: their rules and duties join ours under `restriction.rule` names.
         for rid in &a.applies {
             if let Some(r) = restrictions.get(rid) {
                 for rule in &r.rules {
                     let mut rule = rule.clone();
-                    rule.name = format!("{rid}.{}", rule.name);
+                    rule.name = format!("{rid}.{}", rule.name).into();
                     a.rules.push(rule);
                 }
                 for duty in &r.duties {
@@ -696,20 +697,20 @@ impl<'a> Checker<'a> {
         };
         self.citation(file, &head.cite);
         let guard = head.when.as_ref().and_then(|e| self.cond(file, e, scope));
-        let when = head.when.as_ref().map(src);
-        let because = head.because.as_ref().map(|b| b.value.clone());
+        let when = head.when.as_ref().map(|e| Text::from(src(e)));
+        let because = head.because.as_ref().map(|b| Text::from(&b.value));
         let remedy = head.remedy.as_ref().map(|b| b.value.clone());
-        let citation = head.cite.value.clone();
-        let unconfirmed = head.unconfirmed.as_ref().map(|u| u.value.clone());
+        let citation = Text::from(&head.cite.value);
+        let unconfirmed = head.unconfirmed.as_ref().map(|u| Text::from(&u.value));
         let restriction = restriction.cloned();
         match m {
             AstMember::Require(_, e) => {
                 if let Some(cond) = self.cond(file, e, scope) {
                     rules.push(Rule {
-                        name: head.name.name.clone(),
+                        name: Text::from(&head.name.name),
                         kind: RuleKind::Require {
                             cond,
-                            condition: src(e),
+                            condition: src(e).into(),
                         },
                         guard,
                         when,
@@ -732,7 +733,7 @@ impl<'a> Checker<'a> {
                     return;
                 };
                 rules.push(Rule {
-                    name: head.name.name.clone(),
+                    name: Text::from(&head.name.name),
                     kind: RuleKind::Ceiling {
                         limit: Usd(limit),
                         within: within.as_ref().map(|w| w.name.clone()),
@@ -778,10 +779,10 @@ impl<'a> Checker<'a> {
                         format!("two duties named `{}`", head.name.name),
                     );
                 }
-                duties.push(Duty {
+                let mut duty = Duty {
                     name: head.name.name.clone(),
                     kind: k,
-                    to: to.as_ref().map(|t| t.value.clone()),
+                    to: to.as_ref().map(|t| Text::from(&t.value)),
                     timing,
                     guard,
                     when,
@@ -789,7 +790,10 @@ impl<'a> Checker<'a> {
                     citation,
                     unconfirmed,
                     restriction,
-                });
+                    message: Text::default(),
+                };
+                duty.message = duty.render_message();
+                duties.push(duty);
             }
             _ => {}
         }

@@ -92,7 +92,7 @@ pub fn coverage(rules: &RuleBase, results: &[CaseResult]) -> Coverage {
     };
     for a in &rules.authorities {
         let mut ac = AuthorityCoverage {
-            authority: a.id.clone(),
+            authority: a.id.to_string(),
             rules: Vec::new(),
         };
         for rule in &a.rules {
@@ -103,7 +103,7 @@ pub fn coverage(rules: &RuleBase, results: &[CaseResult]) -> Coverage {
             out.rules += 1;
             out.exercised += usize::from(!outcomes.is_empty());
             ac.rules.push(RuleCoverage {
-                rule: rule.name.clone(),
+                rule: rule.name.to_string(),
                 outcomes,
             });
         }

@@ -5,6 +5,7 @@ use crate::eval::{judge_all, Context, Judgement, Obligation, Outcome, Reason, Ve
 use crate::proposal::Proposal;
 use crate::remedy::{self, Fix};
 use crate::rulebase::RuleBase;
+use crate::text::{Message, Text};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -32,27 +33,27 @@ pub struct Decision {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Candidate {
-    pub authority: String,
-    pub citation: String,
-    pub name: String,
+    pub authority: Text,
+    pub citation: Text,
+    pub name: Text,
     pub verdict: Verdict,
     /// 1 = best.
     pub rank: usize,
     /// Why this candidate stands where it does, against the recommended one.
-    pub ranking: String,
+    pub ranking: Message,
     pub reasons: Vec<Reason>,
     pub obligations: Vec<Obligation>,
     /// How the graph links it to the proposal.
     pub paths: Vec<String>,
     /// Why not: each failed rule (ineligible) or open question (conditional), with its citation.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub why_not: Vec<String>,
+    pub why_not: Vec<Message>,
     /// For an ineligible candidate: the smallest verified change that would make it fit, and the
     /// legal remedies where no change to the proposal can.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fix: Option<Fix>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub caveats: Vec<String>,
+    pub caveats: Vec<Text>,
 }
 
 impl Candidate {
@@ -115,7 +116,7 @@ fn rank_cmp(a: &Judgement, b: &Judgement) -> Ordering {
 }
 
 /// The failed rules (ineligible) or open questions (conditional), one line each with the citation.
-fn why_not(j: &Judgement) -> Vec<String> {
+fn why_not(j: &Judgement) -> Vec<Message> {
     let want = match j.verdict {
         Verdict::Eligible => return Vec::new(),
         Verdict::Conditional => Outcome::Unknown,
@@ -124,39 +125,47 @@ fn why_not(j: &Judgement) -> Vec<String> {
     j.reasons
         .iter()
         .filter(|r| r.outcome == want)
-        .map(|r| format!("{}: {} [{}]", r.rule, r.message, r.citation))
+        .map(|r| Message::WhyNot {
+            rule: r.rule.clone(),
+            message: Box::new(r.message.clone()),
+            citation: r.citation.clone(),
+        })
         .collect()
 }
 
-fn first_failure(j: &Judgement) -> String {
-    match j.reasons.iter().find(|r| r.outcome == Outcome::Fail) {
-        Some(r) => format!(
-            "{} is ineligible: {} [{}]",
-            j.authority.id, r.message, r.citation
-        ),
-        None => format!("{} is ineligible", j.authority.id),
+fn first_failure(j: &Judgement) -> Message {
+    Message::Ineligible {
+        authority: j.authority.id.clone(),
+        failure: j
+            .reasons
+            .iter()
+            .find(|r| r.outcome == Outcome::Fail)
+            .map(|r| Box::new((r.message.clone(), r.citation.clone()))),
     }
 }
 
 /// One sentence: why `lower` ranks below `upper`.
-fn why_below(upper: &Judgement, lower: &Judgement) -> String {
-    format!(
-        "{} over {}: {}",
-        upper.authority.id,
-        lower.authority.id,
-        contrast(upper, lower)
-    )
+fn why_below(upper: &Judgement, lower: &Judgement) -> Message {
+    Message::Over {
+        upper: upper.authority.id.clone(),
+        lower: lower.authority.id.clone(),
+        why: Box::new(contrast(upper, lower)),
+    }
 }
 
 /// The first ranking criterion that separates the two, in words.
-fn contrast(upper: &Judgement, lower: &Judgement) -> String {
+fn contrast(upper: &Judgement, lower: &Judgement) -> Message {
     let (u, l) = (&upper.authority.id, &lower.authority.id);
     if lower.verdict == Verdict::Ineligible {
         return first_failure(lower);
     }
+    Message::Owned(contrast_text(upper, lower, u, l))
+}
+
+fn contrast_text(upper: &Judgement, lower: &Judgement, u: &Text, l: &Text) -> String {
     if lower.verdict != upper.verdict {
         return match lower.verdict {
-            Verdict::Ineligible => first_failure(lower),
+            Verdict::Ineligible => first_failure(lower).to_string(),
             _ => {
                 let needs: Vec<String> = lower
                     .reasons
@@ -238,28 +247,28 @@ pub fn decide(rules: &RuleBase, p: &Proposal, ctx: &Context) -> Decision {
     });
     let (judged, fixes): (Vec<Judgement>, Vec<Option<Fix>>) = judged.into_iter().unzip();
     let best = judged.iter().find(|j| j.verdict != Verdict::Ineligible);
-    let recommended = best.map(|j| j.authority.id.clone());
+    let recommended = best.map(|j| j.authority.id.to_string());
     let verdict = best.map_or("none", |j| j.verdict.as_str()).to_string();
     let top = best.or(judged.first());
 
     // The rankings need every judgement; computed first, the reasons can then be moved, not copied.
-    let rankings: Vec<String> = judged
+    let rankings: Vec<Message> = judged
         .iter()
         .map(|j| match top {
             Some(t) if t.authority.id == j.authority.id => {
                 if recommended.is_some() {
-                    "recommended".to_string()
+                    Message::Shared(Text::from_static("recommended"))
                 } else {
                     // Nothing fits: the best-ranked one still says why not.
                     first_failure(j)
                 }
             }
             Some(t) => why_below(t, j),
-            None => String::new(),
+            None => Message::default(),
         })
         .collect();
     // Why-not lines also read the judgements before they are moved.
-    let extras: Vec<(Vec<String>, Option<Fix>)> = judged.iter().map(why_not).zip(fixes).collect();
+    let extras: Vec<(Vec<Message>, Option<Fix>)> = judged.iter().map(why_not).zip(fixes).collect();
     let candidates: Vec<Candidate> = judged
         .into_iter()
         .zip(rankings)
@@ -347,7 +356,7 @@ fn missing_facts(rules: &RuleBase, p: &Proposal, candidates: &[Candidate]) -> Ve
         open.dedup();
         for m in &open {
             let e = by_fact.entry((*m).clone()).or_default();
-            e.1.push(c.authority.clone());
+            e.1.push(c.authority.to_string());
             if open.len() == 1 {
                 e.0 += 1;
             }

@@ -94,7 +94,7 @@ pub fn compare(
                     c.reasons
                         .iter()
                         .filter(|r| r.applies)
-                        .map(|r| (r.rule.clone(), (r.outcome, r.citation.clone())))
+                        .map(|r| (r.rule.to_string(), (r.outcome, r.citation.to_string())))
                         .collect()
                 })
                 .unwrap_or_default()
@@ -205,8 +205,8 @@ pub fn changed_rules(
             .collect();
         for a in oa.iter().chain(na.iter()) {
             for r in &a.rules {
-                if !names.contains(&r.name) {
-                    names.push(r.name.clone());
+                if !names.iter().any(|n| *n == r.name) {
+                    names.push(r.name.to_string());
                 }
             }
         }

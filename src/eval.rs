@@ -6,6 +6,7 @@ use crate::graph::Link;
 use crate::model::*;
 use crate::proposal::{Ledger, Proposal};
 use crate::rulebase::RuleBase;
+use crate::text::{Message, Text};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
@@ -49,10 +50,10 @@ impl Verdict {
 /// One rule's outcome for one candidate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Reason {
-    pub rule: String,
+    pub rule: Text,
     pub outcome: Outcome,
-    pub citation: String,
-    pub message: String,
+    pub citation: Text,
+    pub message: Message,
     /// Facts whose absence made the outcome unknown (`leahy`, `fact.excess_articles`, ...).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub missing: Vec<String>,
@@ -60,7 +61,7 @@ pub struct Reason {
     #[serde(default = "yes", skip_serializing_if = "is_true")]
     pub applies: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub unconfirmed: Option<String>,
+    pub unconfirmed: Option<Text>,
 }
 
 fn yes() -> bool {
@@ -73,15 +74,15 @@ fn is_true(b: &bool) -> bool {
 /// A duty that follows from using a candidate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Obligation {
-    pub kind: String,
+    pub kind: Text,
     /// ISO date, or null when the period cannot be computed from the calendar.
     pub deadline: Option<Date>,
-    pub citation: String,
-    pub message: String,
+    pub citation: Text,
+    pub message: Message,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub to: Option<String>,
+    pub to: Option<Text>,
     /// `required`, or `possible` when the threshold that switches it on depends on a missing fact.
-    pub status: String,
+    pub status: Text,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
@@ -347,7 +348,7 @@ pub fn judge<'r>(env: &Env, ctx: &Context, a: &'r Authority, link: Link) -> Judg
             ok,
             &r.citation,
             if ok {
-                format!("{} is an eligible recipient", p.recipient)
+                Message::EligibleRecipient(p.recipient)
             } else {
                 let allowed: Vec<String> = r.items.iter().map(ToString::to_string).collect();
                 format!(
@@ -355,6 +356,7 @@ pub fn judge<'r>(env: &Env, ctx: &Context, a: &'r Authority, link: Link) -> Judg
                     p.recipient,
                     allowed.join(", ")
                 )
+                .into()
             },
         ));
     }
@@ -369,15 +371,15 @@ pub fn judge<'r>(env: &Env, ctx: &Context, a: &'r Authority, link: Link) -> Judg
         let (ok, msg) = match p.funding {
             None => (
                 true,
-                format!(
+                Message::from(format!(
                     "funding not specified; this authority is paid by {}",
                     names()
-                ),
+                )),
             ),
-            Some(x) if f.items.contains(&x) => (true, format!("funded by {x}")),
+            Some(x) if f.items.contains(&x) => (true, Message::FundedBy(x)),
             Some(x) => (
                 false,
-                format!("funded by {x}, but this authority is paid by {}", names()),
+                format!("funded by {x}, but this authority is paid by {}", names()).into(),
             ),
         };
         reasons.push(builtin("funding", ok, &f.citation, msg));
@@ -463,11 +465,11 @@ fn rule_outcome(env: &Env, ctx: &Context, a: &Authority, rule: &Rule) -> Outcome
     }
 }
 
-fn builtin(rule: &str, ok: bool, citation: &str, message: String) -> Reason {
+fn builtin(rule: &'static str, ok: bool, citation: &Text, message: Message) -> Reason {
     Reason {
-        rule: rule.to_string(),
+        rule: Text::from_static(rule),
         outcome: if ok { Outcome::Pass } else { Outcome::Fail },
-        citation: citation.to_string(),
+        citation: citation.clone(),
         message,
         missing: Vec::new(),
         applies: true,
@@ -492,7 +494,7 @@ fn in_force(env: &Env, a: &Authority) -> Reason {
             "in_force",
             false,
             &cite(&a.effective),
-            format!("not yet in force on {d}: effective {}", e.date),
+            format!("not yet in force on {d}: effective {}", e.date).into(),
         );
     }
     if let Some(r) = a.repealed.as_ref().filter(|r| d >= r.date) {
@@ -500,7 +502,7 @@ fn in_force(env: &Env, a: &Authority) -> Reason {
             "in_force",
             false,
             &cite(&a.repealed),
-            format!("repealed effective {}{successors}", r.date),
+            format!("repealed effective {}{successors}", r.date).into(),
         );
     }
     if let Some(x) = a.expires.as_ref().filter(|x| d > x.date) {
@@ -508,10 +510,10 @@ fn in_force(env: &Env, a: &Authority) -> Reason {
             "in_force",
             false,
             &cite(&a.expires),
-            format!("expired after {}{successors}", x.date),
+            format!("expired after {}{successors}", x.date).into(),
         );
     }
-    builtin("in_force", true, &a.citation, format!("in force on {d}"))
+    builtin("in_force", true, &a.citation, Message::InForce(d))
 }
 
 fn purpose_rule(env: &Env, a: &Authority, link: &Link) -> Reason {
@@ -527,7 +529,7 @@ fn purpose_rule(env: &Env, a: &Authority, link: &Link) -> Reason {
             "purpose",
             true,
             &a.serves.citation,
-            format!("serves {}", parts.join(", ")),
+            format!("serves {}", parts.join(", ")).into(),
         )
     } else {
         builtin(
@@ -538,7 +540,8 @@ fn purpose_rule(env: &Env, a: &Authority, link: &Link) -> Reason {
                 "serves none of the proposal's purposes ({}); it serves {}",
                 p.purposes.join(", "),
                 a.serves.items.join(", ")
-            ),
+            )
+            .into(),
         )
     }
 }
@@ -555,7 +558,7 @@ fn activities_rule(p: &Proposal, a: &Authority) -> Reason {
             "activities",
             true,
             &a.provides.citation,
-            format!("provides {}", p.activities.join(", ")),
+            format!("provides {}", p.activities.join(", ")).into(),
         )
     } else {
         builtin(
@@ -566,7 +569,8 @@ fn activities_rule(p: &Proposal, a: &Authority) -> Reason {
                 "does not provide {}; it provides {}",
                 lacking.join(", "),
                 a.provides.items.join(", ")
-            ),
+            )
+            .into(),
         )
     }
 }
@@ -581,20 +585,16 @@ fn eval_rule(env: &Env, ctx: &Context, a: &Authority, rule: &Rule) -> Reason {
         rule: rule.name.clone(),
         outcome: Outcome::Pass,
         citation: rule.citation.clone(),
-        message: String::new(),
+        message: Message::default(),
         missing: Vec::new(),
         applies: true,
         unconfirmed: rule.unconfirmed.clone(),
     };
     if guard == Tri::False {
         r.applies = false;
-        r.message = format!(
-            "does not apply: not ({})",
-            rule.when.as_deref().unwrap_or("")
-        );
+        r.message = Message::DoesNotApply(rule.when.clone());
         return r;
     }
-    let because = rule.because.as_deref();
     match &rule.kind {
         RuleKind::Require { cond, condition } => {
             let result = env.eval(cond);
@@ -611,16 +611,16 @@ fn eval_rule(env: &Env, ctx: &Context, a: &Authority, rule: &Rule) -> Reason {
             };
             match result {
                 Tri::True => {
-                    r.message = because.map_or_else(
-                        || format!("holds: {condition}"),
-                        |b| format!("holds: {condition} ({b})"),
-                    )
+                    r.message = Message::Holds {
+                        condition: condition.clone(),
+                        because: rule.because.clone(),
+                    }
                 }
                 Tri::False => {
                     r.outcome = Outcome::Fail;
-                    r.message = match because {
-                        Some(b) => format!("fails: requires {condition}: {b}"),
-                        None => format!("fails: requires {condition}"),
+                    r.message = Message::Fails {
+                        condition: condition.clone(),
+                        because: rule.because.clone(),
                     };
                 }
                 Tri::Unknown(m) => {
@@ -628,7 +628,8 @@ fn eval_rule(env: &Env, ctx: &Context, a: &Authority, rule: &Rule) -> Reason {
                     r.message = format!(
                         "unknown until {} is known: requires {condition}",
                         missing_text(&m)
-                    );
+                    )
+                    .into();
                     r.missing = m.into_iter().collect();
                 }
             }
@@ -640,18 +641,18 @@ fn eval_rule(env: &Env, ctx: &Context, a: &Authority, rule: &Rule) -> Reason {
                 .map_or(Some(Usd(0)), |l| l.committed_against(a, fy, &rule.name));
             let amount = env.proposal.amount();
             let total = committed.and_then(|c| c.0.checked_add(amount.0)).map(Usd);
-            let scope = if within.is_some() {
-                format!("{} sub-ceiling", rule.name)
-            } else {
-                "ceiling".to_string()
-            };
+            let sub = within.as_ref().map(|_| rule.name.clone());
+            let scope = crate::text::Scope(&sub);
             match total {
                 Some(t) if t <= *limit => {
-                    let left = Usd(limit.0 - t.0);
-                    r.message = format!(
-                        "FY{fy} total {t} (committed {} + this {amount}) is within the {limit} {scope}; {left} left",
-                        committed.unwrap_or_default()
-                    );
+                    r.message = Message::WithinCeiling {
+                        fy,
+                        total: t,
+                        committed: committed.unwrap_or_default(),
+                        amount,
+                        limit: *limit,
+                        sub,
+                    };
                 }
                 Some(t) => {
                     if let Tri::Unknown(m) = guard {
@@ -659,7 +660,8 @@ fn eval_rule(env: &Env, ctx: &Context, a: &Authority, rule: &Rule) -> Reason {
                         r.message = format!(
                             "FY{fy} total {t} would exceed the {limit} {scope} if it applies; unknown until {} is known",
                             missing_text(&m)
-                        );
+                        )
+                        .into();
                         r.missing = m.into_iter().collect();
                     } else {
                         r.outcome = Outcome::Fail;
@@ -667,13 +669,15 @@ fn eval_rule(env: &Env, ctx: &Context, a: &Authority, rule: &Rule) -> Reason {
                             "FY{fy} total {t} (committed {} + this {amount}) exceeds the {limit} per-fiscal-year {scope} by {}",
                             committed.unwrap_or_default(),
                             Usd(t.0 - limit.0)
-                        );
+                        )
+                        .into();
                     }
                 }
                 None => {
                     r.outcome = Outcome::Fail;
-                    r.message = "the fiscal-year total overflows: the amounts are not plausible"
-                        .to_string();
+                    r.message = Message::Shared(Text::from_static(
+                        "the fiscal-year total overflows: the amounts are not plausible",
+                    ));
                 }
             }
         }
@@ -716,21 +720,13 @@ fn obligation(env: &Env, d: &Duty) -> Option<Obligation> {
         }
         Timing::Periodic { .. } => None,
     };
-    let mut message = d
-        .because
-        .clone()
-        .unwrap_or_else(|| d.kind.name().replace('_', " "));
-    if let Some(to) = &d.to {
-        message = format!("{message} (to {to})");
-    }
-    message = format!("{message}: {}", d.timing);
     Some(Obligation {
-        kind: d.kind.name().to_string(),
+        kind: Text::from_static(d.kind.name()),
         deadline,
         citation: d.citation.clone(),
-        message,
+        message: Message::Shared(d.message.clone()),
         to: d.to.clone(),
-        status: status.to_string(),
+        status: Text::from_static(status),
         note,
     })
 }
@@ -900,7 +896,7 @@ authority a {
         let fy = reasons
             .iter()
             .find(|r| r.rule == "fy")
-            .map(|r| r.message.clone())
+            .map(|r| r.message.to_string())
             .unwrap_or_default();
         assert!(fy.contains("by $1,000,000"), "{fy}");
         let (v, _, _) = judge_a(&rb, &proposal("Beta", 5_000_000, date(2026, 10, 1)), &ctx);

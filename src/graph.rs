@@ -96,7 +96,7 @@ impl AuthorityGraph {
             g.node(Node::Activity(a.clone()));
         }
         for a in authorities {
-            g.node(Node::Authority(a.id.clone()));
+            g.node(Node::Authority(a.id.to_string()));
         }
         for p in purposes.values() {
             if let Some(parent) = &p.parent {
@@ -108,7 +108,7 @@ impl AuthorityGraph {
             }
         }
         for a in authorities {
-            let me = Node::Authority(a.id.clone());
+            let me = Node::Authority(a.id.to_string());
             for p in &a.serves.items {
                 g.edge(me.clone(), Node::Purpose(p.clone()), Edge::Serves);
             }

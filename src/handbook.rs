@@ -23,7 +23,11 @@ fn rule_line(r: &Rule) -> String {
     if let Some(w) = &r.when {
         let _ = write!(s, " when `{w}`");
     }
-    let mut note = r.because.clone().unwrap_or_default();
+    let mut note = r
+        .because
+        .as_ref()
+        .map(ToString::to_string)
+        .unwrap_or_default();
     if let Some(rem) = &r.remedy {
         let _ = write!(
             note,

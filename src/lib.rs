@@ -46,6 +46,7 @@ pub mod remedy;
 pub mod report;
 pub mod rulebase;
 pub mod syntax;
+pub mod text;
 
 pub use decision::{Candidate, Decision};
 pub use diagnostic::Diagnostic;
@@ -53,3 +54,4 @@ pub use eval::{Context, Obligation, Outcome, Reason, Verdict};
 pub use model::{Authority, Usd};
 pub use proposal::{InputError, Ledger, Proposal};
 pub use rulebase::{LoadError, RuleBase, SourceFile};
+pub use text::Text;

@@ -1,6 +1,7 @@
 //! The checked rule base: authorities, rules, limits, obligations and the partner registry. Every
 //! name in here has been resolved and every condition type-checked by `check`.
 
+use crate::text::Text;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -316,7 +317,7 @@ pub enum RuleKind {
     Require {
         #[serde(skip)]
         cond: Cond,
-        condition: String,
+        condition: Text,
     },
     /// `ceiling`: a per-fiscal-year cumulative dollar limit.
     Ceiling { limit: Usd, within: Option<String> },
@@ -325,21 +326,21 @@ pub enum RuleKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Rule {
     /// Unique within its authority; applied restriction rules are `restriction.rule`.
-    pub name: String,
+    pub name: Text,
     #[serde(flatten)]
     pub kind: RuleKind,
     #[serde(skip)]
     pub guard: Option<Cond>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub when: Option<String>,
+    pub when: Option<Text>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub because: Option<String>,
+    pub because: Option<Text>,
     /// The exception or waiver the law provides when the rule fails on a legal finding.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub remedy: Option<String>,
-    pub citation: String,
+    pub citation: Text,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub unconfirmed: Option<String>,
+    pub unconfirmed: Option<Text>,
     /// The shared restriction this rule comes from, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub restriction: Option<String>,
@@ -425,41 +426,45 @@ pub struct Duty {
     pub name: String,
     pub kind: ObligationKind,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub to: Option<String>,
+    pub to: Option<Text>,
     pub timing: Timing,
     #[serde(skip)]
     pub guard: Option<Cond>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub when: Option<String>,
+    pub when: Option<Text>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub because: Option<String>,
-    pub citation: String,
+    pub because: Option<Text>,
+    pub citation: Text,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub unconfirmed: Option<String>,
+    pub unconfirmed: Option<Text>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub restriction: Option<String>,
+    /// The obligation's sentence (`because`, or the kind in words; the addressee; the timing),
+    /// rendered once when the rule base is built and shared by every decision.
+    #[serde(skip)]
+    pub message: Text,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Dated {
     pub date: Date,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub citation: Option<String>,
+    pub citation: Option<Text>,
 }
 
 /// A list declaration (`serves`, `provides`, `recipients`, `funding`) with its citation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Cited<T> {
     pub items: Vec<T>,
-    pub citation: String,
+    pub citation: Text,
 }
 
 /// One legal authority.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Authority {
-    pub id: String,
-    pub name: String,
-    pub citation: String,
+    pub id: Text,
+    pub name: Text,
+    pub citation: Text,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -477,7 +482,7 @@ pub struct Authority {
     pub supersedes: Vec<String>,
     /// Filled in by `check` from the other authorities' `supersedes`.
     pub superseded_by: Vec<String>,
-    pub caveats: Vec<String>,
+    pub caveats: Vec<Text>,
     pub serves: Cited<String>,
     pub provides: Cited<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -492,6 +497,20 @@ pub struct Authority {
     /// Order of declaration across the sorted rule files (a stable tie-breaker).
     #[serde(skip)]
     pub order: usize,
+}
+
+impl Duty {
+    /// The sentence of an obligation that follows from this duty.
+    pub fn render_message(&self) -> Text {
+        let mut message = self
+            .because
+            .as_ref()
+            .map_or_else(|| self.kind.name().replace('_', " "), ToString::to_string);
+        if let Some(to) = &self.to {
+            message = format!("{message} (to {to})");
+        }
+        format!("{message}: {}", self.timing).into()
+    }
 }
 
 impl Authority {

@@ -285,7 +285,7 @@ fn rule_fix(env: &Env, ctx: &Context, a: &Authority, rule: &Rule) -> Result<Vec<
 
 fn rule_condition(rule: &Rule) -> String {
     match &rule.kind {
-        RuleKind::Require { condition, .. } => condition.clone(),
+        RuleKind::Require { condition, .. } => condition.to_string(),
         RuleKind::Ceiling { limit, .. } => format!("at most {limit} per fiscal year"),
     }
 }

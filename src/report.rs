@@ -226,7 +226,7 @@ pub fn markdown(d: &Decision) -> String {
                         " (possible)"
                     },
                     o.citation,
-                    md(&o.message)
+                    md(&o.message.text())
                 );
             }
             out.push('\n');
@@ -238,7 +238,7 @@ pub fn markdown(d: &Decision) -> String {
                 "- **{}** ({}): {} — *{}*",
                 r.rule,
                 outcome_name(r.outcome),
-                md(&r.message),
+                md(&r.message.text()),
                 r.citation
             );
         }
@@ -268,7 +268,7 @@ pub fn markdown(d: &Decision) -> String {
             "### Why not the others\n\n| authority | verdict | reason |\n|---|---|---|"
         );
         for c in others {
-            let mut reason = md(&c.ranking);
+            let mut reason = md(&c.ranking.text());
             if let Some(f) = c.fix.as_ref().filter(|f| !f.steps.is_empty()) {
                 reason.push_str(&format!("<br>*would fit if:* {}", md(&f.steps.join("; "))));
             }

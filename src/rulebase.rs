@@ -65,7 +65,7 @@ impl RuleBase {
         let index = authorities
             .iter()
             .enumerate()
-            .map(|(i, a)| (a.id.clone(), i))
+            .map(|(i, a)| (a.id.to_string(), i))
             .collect();
         RuleBase {
             purposes,

@@ -44,7 +44,7 @@ fn a_seven_year_lease_says_at_most_60_months() {
         "{steps:?}"
     );
     assert!(
-        c.why_not.iter().any(|w| w.contains("AECA § 61(b)")),
+        c.why_not.iter().any(|w| w.text().contains("AECA § 61(b)")),
         "{:?}",
         c.why_not
     );
