@@ -3,6 +3,7 @@
 
 use crate::decision::{Candidate, Decision};
 use crate::eval::{Outcome, Verdict};
+use crate::model::RuleKind;
 use std::fmt::Write;
 
 /// How much of each candidate to show.
@@ -313,7 +314,6 @@ pub fn found(d: &Decision) -> bool {
 
 /// `authsel show`: one authority in full.
 pub fn show(a: &crate::model::Authority) -> String {
-    use crate::model::RuleKind;
     let mut out = String::new();
     let _ = writeln!(out, "{} — {}", a.id, a.name);
     let _ = writeln!(out, "  citation:   {}", a.citation);
@@ -370,8 +370,39 @@ pub fn show(a: &crate::model::Authority) -> String {
     if !a.applies.is_empty() {
         let _ = writeln!(out, "  restrictions applied: {}", a.applies.join(", "));
     }
+    rule_lines(&mut out, &a.rules);
+    duty_lines(&mut out, &a.duties);
+    for c in &a.caveats {
+        let _ = writeln!(out, "  CAVEAT: {c}");
+    }
+    out
+}
+
+/// `authsel show RESTRICTION`: a shared restriction and the authorities that apply it.
+pub fn show_restriction(rb: &crate::rulebase::RuleBase, r: &crate::model::Restriction) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{} — {} (shared restriction)", r.id, r.name);
+    let _ = writeln!(out, "  citation:   {}", r.citation);
+    let users: Vec<&str> = rb
+        .authorities
+        .iter()
+        .filter(|a| a.applies.contains(&r.id))
+        .map(|a| a.id.as_str())
+        .collect();
+    let _ = writeln!(out, "  applied by: {}", users.join(", "));
+    rule_lines(&mut out, &r.rules);
+    duty_lines(&mut out, &r.duties);
+    for c in &r.caveats {
+        let _ = writeln!(out, "  CAVEAT: {c}");
+    }
+    out
+}
+
+/// The rules of an authority or restriction, one per line with its citation, reason, remedy and
+/// caveat (for `show`).
+fn rule_lines(out: &mut String, rules: &[crate::model::Rule]) {
     let _ = writeln!(out, "  rules:");
-    for r in &a.rules {
+    for r in rules {
         let what = match &r.kind {
             RuleKind::Require { condition, .. } => format!("require {condition}"),
             RuleKind::Ceiling { limit, within } => format!(
@@ -396,85 +427,30 @@ pub fn show(a: &crate::model::Authority) -> String {
             let _ = writeln!(out, "        CAVEAT (unconfirmed): {u}");
         }
     }
-    if !a.duties.is_empty() {
-        let _ = writeln!(out, "  duties:");
-        for d in &a.duties {
-            let to = d.to.as_ref().map_or(String::new(), |t| format!(" to {t}"));
-            let when = d
-                .when
-                .as_ref()
-                .map_or(String::new(), |w| format!(" when {w}"));
-            let _ = writeln!(
-                out,
-                "    - {}: {}{to}, {}{when}  [{}]",
-                d.name,
-                d.kind.name(),
-                d.timing,
-                d.citation
-            );
-            if let Some(u) = &d.unconfirmed {
-                let _ = writeln!(out, "        CAVEAT (unconfirmed): {u}");
-            }
-        }
-    }
-    for c in &a.caveats {
-        let _ = writeln!(out, "  CAVEAT: {c}");
-    }
-    out
 }
 
-/// `authsel show RESTRICTION`: a shared restriction and the authorities that apply it.
-pub fn show_restriction(rb: &crate::rulebase::RuleBase, r: &crate::model::Restriction) -> String {
-    let mut out = String::new();
-    let _ = writeln!(out, "{} — {} (shared restriction)", r.id, r.name);
-    let _ = writeln!(out, "  citation:   {}", r.citation);
-    let users: Vec<&str> = rb
-        .authorities
-        .iter()
-        .filter(|a| a.applies.contains(&r.id))
-        .map(|a| a.id.as_str())
-        .collect();
-    let _ = writeln!(out, "  applied by: {}", users.join(", "));
-    let _ = writeln!(out, "  rules:");
-    for rule in &r.rules {
-        let what = match &rule.kind {
-            crate::model::RuleKind::Require { condition, .. } => format!("require {condition}"),
-            crate::model::RuleKind::Ceiling { limit, .. } => {
-                format!("ceiling {limit} per fiscal year")
-            }
-        };
-        let when = rule
-            .when
-            .as_ref()
-            .map_or(String::new(), |w| format!(" when {w}"));
-        let _ = writeln!(
-            out,
-            "    - {}: {what}{when}  [{}]",
-            rule.name, rule.citation
-        );
-        if let Some(b) = &rule.because {
-            let _ = writeln!(out, "        because {b}");
-        }
-        if let Some(rem) = &rule.remedy {
-            let _ = writeln!(out, "        remedy: {rem}");
-        }
+/// The duties of an authority or restriction (for `show`).
+fn duty_lines(out: &mut String, duties: &[crate::model::Duty]) {
+    if duties.is_empty() {
+        return;
     }
-    for d in &r.duties {
+    let _ = writeln!(out, "  duties:");
+    for d in duties {
+        let to = d.to.as_ref().map_or(String::new(), |t| format!(" to {t}"));
         let when = d
             .when
             .as_ref()
             .map_or(String::new(), |w| format!(" when {w}"));
         let _ = writeln!(
             out,
-            "  duty {}: {}, {}{when}  [{}]",
+            "    - {}: {}{to}, {}{when}  [{}]",
             d.name,
             d.kind.name(),
             d.timing,
             d.citation
         );
+        if let Some(u) = &d.unconfirmed {
+            let _ = writeln!(out, "        CAVEAT (unconfirmed): {u}");
+        }
     }
-    for c in &r.caveats {
-        let _ = writeln!(out, "  CAVEAT: {c}");
-    }
-    out
 }
