@@ -391,7 +391,7 @@ fn batch(c: &mut Criterion) {
                 texts
                     .par_iter()
                     .filter_map(|t| rules.read_proposal("g.ron", t).ok())
-                    .map(|p| usize::from(rules.evaluate(&p).recommended.is_some()))
+                    .map(|p| usize::from(rules.evaluate(&p).recommended().is_some()))
                     .sum::<usize>()
             },
             BatchSize::SmallInput,

@@ -354,18 +354,22 @@ impl<'a> Batch<'a> {
                 }
             }
         }
-        let why_none = match d.recommended {
+        let why_none = match d.recommended() {
             Some(_) => None,
-            None => d.candidates.first().map(|c| c.ranking.to_string()),
+            None => d
+                .explain()
+                .candidates
+                .first()
+                .map(|c| c.ranking.to_string()),
         };
         let row = Row {
             proposal: p.id.clone(),
             file: name,
-            fiscal_year: d.fiscal_year,
+            fiscal_year: p.fiscal_year(),
             start: p.start,
             amount_usd: p.amount_usd,
-            recommended: d.recommended.clone(),
-            verdict: d.verdict.clone(),
+            recommended: d.recommended().map(String::from),
+            verdict: d.verdict().to_string(),
             why_none,
             over_ceilings: Vec::new(),
         };

@@ -15,7 +15,7 @@
 //! //! expect not-candidate: fms
 //! ```
 
-use crate::decision::Decision;
+use crate::decision::Explanation;
 use crate::eval::{Context, Outcome, Verdict};
 use crate::proposal::{Ledger, LedgerEntry};
 use crate::rulebase::RuleBase;
@@ -186,7 +186,7 @@ pub fn run_case(rules: &RuleBase, name: &str, text: &str) -> CaseResult {
         as_of: case.as_of,
         ledger: Some(&case.ledger),
     };
-    let d = rules.evaluate_with(&proposal, &ctx);
+    let d = rules.evaluate_with(&proposal, &ctx).into_explanation();
     let failures = case
         .expects
         .iter()
@@ -209,7 +209,7 @@ pub fn run_case(rules: &RuleBase, name: &str, text: &str) -> CaseResult {
     }
 }
 
-fn check_expect(d: &Decision, e: &Expect) -> Option<String> {
+fn check_expect(d: &Explanation, e: &Expect) -> Option<String> {
     match e {
         Expect::Recommended(want) => (d.recommended.as_ref() != want.as_ref()).then(|| {
             format!(

@@ -49,7 +49,7 @@ fn run_into(
         let mut failed: Option<std::io::Error> = None;
         let report = batch.run(
             paths,
-            |d| authsel::report::json_line(&d),
+            |d| authsel::report::json_line(d.explain()),
             |json| {
                 if failed.is_none() {
                     if let Err(e) = stream.decision(&json) {

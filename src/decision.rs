@@ -1,20 +1,134 @@
-//! Verdicts to a `Decision`: the ranking and why, each candidate's reasons and duties, the facts
-//! still needed, and a record that lets anyone reproduce the decision.
+//! Assessments to a `Decision`: the candidates ranked, each with its findings, duties and verified
+//! cure. `Decision::explain` renders it as an `Explanation`: the ranking and why, each candidate's
+//! reasons in words, the facts still needed, and a record that lets anyone reproduce the decision.
 
-use crate::eval::{judge_all, Context, Judgement, Obligation, Outcome, Reason, Verdict};
+use crate::eval::{
+    assess_all, render, Assessment, Context, Env, Finding, Judgement, Obligation, Outcome, Reason,
+    Verdict,
+};
+use crate::graph::Reach;
 use crate::proposal::Proposal;
-use crate::remedy::{self, Fix};
+use crate::remedy::{self, Cure, Fix};
 use crate::rulebase::RuleBase;
 use crate::text::{Message, Text};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use std::cmp::Ordering;
+use std::cmp::Reverse;
 use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::OnceLock;
 
-/// The answer for one proposal; serializes to the JSON of `../shared/spec/cli.md` (plus extras).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// The decision for one proposal: every candidate authority ranked, best first, with the findings
+/// behind its verdict, the duties that follow and, for an ineligible one, the verified change that
+/// would cure it. Built without any explanation text; `explain` renders that on first use, and
+/// serializing a decision writes its explanation (the JSON of `../shared/spec/cli.md`).
+#[derive(Clone)]
 pub struct Decision {
+    rules: RuleBase,
+    proposal: Proposal,
+    as_of: Option<Date>,
+    ledger_entries: usize,
+    ranked: Vec<Considered>,
+    explained: OnceLock<Explanation>,
+}
+
+/// One candidate of a decision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Considered {
+    pub reach: Reach,
+    pub verdict: Verdict,
+    pub findings: Vec<Finding>,
+    pub obligations: Vec<Obligation>,
+    /// For an ineligible candidate: the verified change that would make it fit, if any.
+    pub cure: Option<Cure>,
+}
+
+impl fmt::Debug for Decision {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Decision")
+            .field("proposal", &self.proposal.id)
+            .field("recommended", &self.recommended())
+            .field("ranked", &self.ranked)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PartialEq for Decision {
+    /// Two decisions are equal when they say the same: same rule base, proposal, law date and
+    /// ranked candidates.
+    fn eq(&self, other: &Decision) -> bool {
+        self.rules.digest == other.rules.digest
+            && self.proposal == other.proposal
+            && self.as_of == other.as_of
+            && self.ledger_entries == other.ledger_entries
+            && self.ranked == other.ranked
+    }
+}
+
+impl Eq for Decision {}
+
+impl Serialize for Decision {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.explain().serialize(s)
+    }
+}
+
+impl Decision {
+    /// The best candidate that is eligible or conditional.
+    pub fn recommended(&self) -> Option<&str> {
+        self.best().map(|(a, _)| a.id.as_str())
+    }
+
+    /// `eligible`, `conditional` or `none`.
+    pub fn verdict(&self) -> &'static str {
+        self.best().map_or("none", |(_, c)| c.verdict.as_str())
+    }
+
+    fn best(&self) -> Option<(&crate::model::Authority, &Considered)> {
+        self.ranked()
+            .find(|(_, c)| c.verdict != Verdict::Ineligible)
+    }
+
+    /// The candidates, best first, with their authorities.
+    pub fn ranked(&self) -> impl Iterator<Item = (&crate::model::Authority, &Considered)> {
+        self.ranked.iter().filter_map(|c| {
+            self.rules
+                .authorities
+                .get(c.reach.authority)
+                .map(|a| (a, c))
+        })
+    }
+
+    pub fn proposal(&self) -> &Proposal {
+        &self.proposal
+    }
+
+    /// The date whose law was applied (`--as-of`, else the proposal's start).
+    pub fn law_date(&self) -> Date {
+        self.as_of.unwrap_or(self.proposal.start)
+    }
+
+    /// The decision in words, rendered on first use and kept.
+    pub fn explain(&self) -> &Explanation {
+        self.explained.get_or_init(|| explain(self))
+    }
+
+    /// The explanation, rendered if it was not yet.
+    pub fn into_explanation(self) -> Explanation {
+        match self.explained.into_inner() {
+            Some(e) => e,
+            None => explain(&Decision {
+                explained: OnceLock::new(),
+                ..self
+            }),
+        }
+    }
+}
+
+/// A decision in words; serializes to the JSON of `../shared/spec/cli.md` (plus extras).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Explanation {
     pub proposal: String,
     pub title: String,
     pub partner: String,
@@ -88,7 +202,7 @@ pub struct Record {
     pub ledger_entries: usize,
 }
 
-impl Decision {
+impl Explanation {
     pub fn recommended(&self) -> Option<&str> {
         self.recommended.as_deref()
     }
@@ -98,21 +212,34 @@ impl Decision {
     }
 }
 
-/// The ordering key: verdict, failed rules (fewer = closer to fitting), purposes served by name,
-/// purposes served at all, open questions, specificity (lex specialis: the narrower authority
-/// governs), catalogue order.
-fn rank_cmp(a: &Judgement, b: &Judgement) -> Ordering {
-    a.verdict
-        .cmp(&b.verdict)
-        .then(a.count(Outcome::Fail).cmp(&b.count(Outcome::Fail)))
-        .then(b.link.direct.len().cmp(&a.link.direct.len()))
-        .then(
-            (b.link.direct.len() + b.link.inherited.len())
-                .cmp(&(a.link.direct.len() + a.link.inherited.len())),
-        )
-        .then(a.count(Outcome::Unknown).cmp(&b.count(Outcome::Unknown)))
-        .then(a.authority.breadth().cmp(&b.authority.breadth()))
-        .then(a.authority.order.cmp(&b.authority.order))
+/// The ordering key: verdict; among ineligible candidates, one a verified change would cure before
+/// one nothing cures, and the cheaper change first; then failed rules (fewer = closer to fitting),
+/// purposes served by name, purposes served at all, open questions, specificity (lex specialis: the
+/// narrower authority governs), catalogue order (which makes the order total).
+type RankKey = (
+    Verdict,
+    bool,
+    usize,
+    usize,
+    Reverse<usize>,
+    Reverse<usize>,
+    usize,
+    usize,
+    usize,
+);
+
+fn rank_key(a: &Assessment, cure: Option<&Cure>) -> RankKey {
+    (
+        a.verdict,
+        cure.is_none(),
+        cure.map_or(0, Cure::cost),
+        a.count(Outcome::Fail),
+        Reverse(a.reach.direct),
+        Reverse(a.reach.direct + a.reach.inherited),
+        a.count(Outcome::Unknown),
+        a.authority.breadth(),
+        a.authority.order,
+    )
 }
 
 /// The failed rules (ineligible) or open questions (conditional), one line each with the citation.
@@ -211,40 +338,78 @@ fn contrast_text(upper: &Judgement, lower: &Judgement, u: &Text, l: &Text) -> St
     format!("{u} and {l} tie on every criterion; {u} comes first in the catalogue")
 }
 
-/// Does a verified change to the proposal make the candidate fit?
-fn curable(fix: &Option<Fix>) -> bool {
-    fix.as_ref().is_some_and(|f| !f.changes.is_empty())
-}
-
-fn fix_cost(fix: &Option<Fix>) -> usize {
-    fix.as_ref().map_or(0, Fix::cost)
-}
-
 fn dedup(mut v: Vec<String>) -> Vec<String> {
     v.sort();
     v.dedup();
     v
 }
 
+/// Decides: assesses every candidate, plans and verifies a cure for each ineligible one, and ranks
+/// them. No explanation text is built here.
 pub fn decide(rules: &RuleBase, p: &Proposal, ctx: &Context) -> Decision {
-    // Verified fixes first: among ineligible candidates, one that a change to the proposal would make
-    // fit is closer than one that nothing cures, so the fix takes part in the ranking.
-    let mut judged: Vec<(Judgement, Option<Fix>)> = judge_all(rules, p, ctx)
+    let env = Env::new(rules, p, ctx);
+    let mut ranked: Vec<(RankKey, Considered)> = assess_all(rules, p, ctx)
         .into_iter()
-        .map(|j| {
-            let fix = (j.verdict == Verdict::Ineligible)
-                .then(|| remedy::fix(rules, p, ctx, j.authority, &j.link, &j.reasons))
-                .filter(|f| !f.is_empty());
-            (j, fix)
+        .map(|a| {
+            // Verified cures first: among ineligible candidates, one that a change to the proposal
+            // would make fit is closer than one that nothing cures, so the cure takes part in the
+            // ranking.
+            let cure = if a.verdict == Verdict::Ineligible {
+                remedy::cure(&env, ctx, a.authority, &a.reach, &a.findings)
+            } else {
+                None
+            };
+            let key = rank_key(&a, cure.as_ref());
+            (
+                key,
+                Considered {
+                    reach: a.reach,
+                    verdict: a.verdict,
+                    findings: a.findings,
+                    obligations: a.obligations,
+                    cure,
+                },
+            )
         })
         .collect();
-    judged.sort_by(|(a, fa), (b, fb)| {
-        a.verdict
-            .cmp(&b.verdict)
-            .then(curable(fb).cmp(&curable(fa)))
-            .then(fix_cost(fa).cmp(&fix_cost(fb)))
-            .then(rank_cmp(a, b))
-    });
+    ranked.sort_unstable_by_key(|(key, _)| *key);
+    Decision {
+        rules: rules.clone(),
+        proposal: p.clone(),
+        as_of: ctx.as_of,
+        ledger_entries: ctx.ledger.map_or(0, |l| l.entries.len()),
+        ranked: ranked.into_iter().map(|(_, c)| c).collect(),
+        explained: OnceLock::new(),
+    }
+}
+
+/// Renders a decision in words.
+fn explain(d: &Decision) -> Explanation {
+    let rules = &d.rules;
+    let p = &d.proposal;
+    let ctx = Context {
+        as_of: d.as_of,
+        ledger: None,
+    };
+    let env = Env::new(rules, p, &ctx);
+    let mut links = rules.graph.candidates(&p.purposes, &p.activities);
+    let judged: Vec<(Judgement, Option<Fix>)> = d
+        .ranked()
+        .map(|(a, c)| {
+            let fix = (c.verdict == Verdict::Ineligible)
+                .then(|| remedy::fix(&env, d.as_of, a, &c.findings, c.cure.as_ref()))
+                .filter(|f| !f.is_empty());
+            let assessed = Assessment {
+                authority: a,
+                reach: c.reach,
+                verdict: c.verdict,
+                findings: c.findings.clone(),
+                obligations: c.obligations.clone(),
+            };
+            let link = links.remove(a.id.as_str()).unwrap_or_default();
+            (render(&env, assessed, link), fix)
+        })
+        .collect();
     let (judged, fixes): (Vec<Judgement>, Vec<Option<Fix>>) = judged.into_iter().unzip();
     let best = judged.iter().find(|j| j.verdict != Verdict::Ineligible);
     let recommended = best.map(|j| j.authority.id.to_string());
@@ -291,10 +456,10 @@ pub fn decide(rules: &RuleBase, p: &Proposal, ctx: &Context) -> Decision {
         .collect();
 
     let missing_facts = missing_facts(rules, p, &candidates);
-    let law_date = ctx.as_of.unwrap_or(p.start);
+    let law_date = d.law_date();
     let summary = summary(p, &candidates, recommended.as_deref(), &missing_facts);
     let input_digest = input_digest(p);
-    Decision {
+    Explanation {
         proposal: p.id.clone(),
         title: p.title.clone(),
         partner: p.partner.clone(),
@@ -310,7 +475,7 @@ pub fn decide(rules: &RuleBase, p: &Proposal, ctx: &Context) -> Decision {
             rules_digest: rules.digest.clone(),
             input_digest,
             as_of: law_date,
-            ledger_entries: ctx.ledger.map_or(0, |l| l.entries.len()),
+            ledger_entries: d.ledger_entries,
         },
     }
 }

@@ -5,7 +5,7 @@
 //! A decision changes when its recommended authority, its verdict, or any candidate's verdict (or
 //! candidacy) differs. For each candidate whose verdict changed, the rules are compared by name.
 
-use crate::decision::Decision;
+use crate::decision::Explanation;
 use crate::eval::{Context, Outcome, Verdict};
 use crate::model::{Authority, Funding, LeahyStatus, RecipientKind, Rule, RuleKind};
 use crate::proposal::Proposal;
@@ -65,8 +65,8 @@ pub fn compare(
     p: &Proposal,
     ctx: &Context,
 ) -> Option<Change> {
-    let old = old_rb.evaluate_with(p, ctx);
-    let new = new_rb.evaluate_with(p, ctx);
+    let old = old_rb.evaluate_with(p, ctx).into_explanation();
+    let new = new_rb.evaluate_with(p, ctx).into_explanation();
     let mut candidates = Vec::new();
     let ids: BTreeSet<&str> = old
         .candidates
@@ -126,7 +126,7 @@ pub fn compare(
             rules,
         });
     }
-    let summary = |d: &Decision| Summary {
+    let summary = |d: &Explanation| Summary {
         recommended: d.recommended.clone(),
         verdict: d.verdict.clone(),
     };

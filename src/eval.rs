@@ -2,7 +2,7 @@
 //! Three-valued: a missing fact makes a rule `unknown`, never silently true or false. Reads no files.
 
 use crate::ast::{CmpOp, HasOp, SetField};
-use crate::graph::Link;
+use crate::graph::{Link, Reach};
 use crate::model::*;
 use crate::proposal::{Ledger, Proposal};
 use crate::rulebase::RuleBase;
@@ -315,7 +315,134 @@ impl<'a> Env<'a> {
     }
 }
 
-/// Judges every candidate the graph links to the proposal, in catalogue order (ranking is `explain`'s).
+/// Which rule a `Finding` is about: one of the checks every authority gets, or its own rule by
+/// position in `Authority::rules`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuleRef {
+    InForce,
+    Purpose,
+    Activities,
+    Recipient,
+    Funding,
+    Own(usize),
+}
+
+/// One rule's outcome for one candidate, as data: what the decision needs. `reason` renders it
+/// with its name, citation and sentence when the decision is explained.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub rule: RuleRef,
+    pub outcome: Outcome,
+    /// False when a `when` guard switched the rule off for this proposal.
+    pub applies: bool,
+    /// Facts whose absence made the outcome unknown, sorted.
+    pub missing: Vec<String>,
+    /// For a ceiling: the amount already committed against it in the fiscal year (`None`: the
+    /// ledger's sum overflows).
+    pub committed: Option<Usd>,
+}
+
+impl Finding {
+    fn new(rule: RuleRef, ok: bool) -> Finding {
+        Finding {
+            rule,
+            outcome: if ok { Outcome::Pass } else { Outcome::Fail },
+            applies: true,
+            missing: Vec::new(),
+            committed: None,
+        }
+    }
+}
+
+/// One candidate authority assessed against one proposal: the verdict and the findings behind it,
+/// with no explanation text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assessment<'r> {
+    pub authority: &'r Authority,
+    pub reach: Reach,
+    pub verdict: Verdict,
+    pub findings: Vec<Finding>,
+    pub obligations: Vec<Obligation>,
+}
+
+impl Assessment<'_> {
+    pub fn count(&self, o: Outcome) -> usize {
+        self.findings.iter().filter(|f| f.outcome == o).count()
+    }
+}
+
+/// Assesses every candidate the graph links to the proposal, in catalogue order.
+pub fn assess_all<'r>(
+    rules: &'r RuleBase,
+    proposal: &Proposal,
+    ctx: &Context,
+) -> Vec<Assessment<'r>> {
+    let env = Env::new(rules, proposal, ctx);
+    rules
+        .graph
+        .reach(
+            &proposal.purposes,
+            &proposal.activities,
+            rules.authorities.len(),
+        )
+        .into_iter()
+        .filter_map(|r| {
+            rules
+                .authorities
+                .get(r.authority)
+                .map(|a| assess(&env, ctx, a, r))
+        })
+        .collect()
+}
+
+/// Assesses one authority: every rule's outcome, the verdict and the duties that follow.
+pub fn assess<'r>(env: &Env, ctx: &Context, a: &'r Authority, reach: Reach) -> Assessment<'r> {
+    let p = env.proposal;
+    // Five built-in rules at most, then the authority's own: one allocation, no regrowth.
+    let mut findings = Vec::with_capacity(5 + a.rules.len());
+    findings.push(Finding::new(RuleRef::InForce, a.in_force(env.law_date)));
+    findings.push(Finding::new(RuleRef::Purpose, reach.serves_any()));
+    findings.push(Finding::new(
+        RuleRef::Activities,
+        p.activities.iter().all(|x| a.provides.items.contains(x)),
+    ));
+    if let Some(r) = &a.recipients {
+        findings.push(Finding::new(
+            RuleRef::Recipient,
+            r.items.contains(&p.recipient),
+        ));
+    }
+    if let Some(f) = &a.funding {
+        // Funding not given passes: "absent = any" (README).
+        let ok = p.funding.is_none_or(|x| f.items.contains(&x));
+        findings.push(Finding::new(RuleRef::Funding, ok));
+    }
+    for (i, rule) in a.rules.iter().enumerate() {
+        findings.push(find(env, ctx, a, i, rule));
+    }
+    let verdict = if findings.iter().any(|r| r.outcome == Outcome::Fail) {
+        Verdict::Ineligible
+    } else if findings.iter().any(|r| r.outcome == Outcome::Unknown) {
+        Verdict::Conditional
+    } else {
+        Verdict::Eligible
+    };
+    let obligations = if verdict == Verdict::Ineligible {
+        Vec::new()
+    } else {
+        a.duties.iter().filter_map(|d| obligation(env, d)).collect()
+    };
+    Assessment {
+        authority: a,
+        reach,
+        verdict,
+        findings,
+        obligations,
+    }
+}
+
+/// Judges every candidate the graph links to the proposal, in catalogue order, with every reason
+/// rendered (ranking is `decision`'s).
 pub fn judge_all<'r>(
     rules: &'r RuleBase,
     proposal: &Proposal,
@@ -333,87 +460,40 @@ pub fn judge_all<'r>(
     out
 }
 
-/// Judges one authority against the proposal.
+/// Judges one authority against the proposal: its assessment, with every finding rendered.
 pub fn judge<'r>(env: &Env, ctx: &Context, a: &'r Authority, link: Link) -> Judgement<'r> {
-    let p = env.proposal;
-    // Five built-in rules at most, then the authority's own: one allocation, no regrowth.
-    let mut reasons = Vec::with_capacity(5 + a.rules.len());
-    reasons.push(in_force(env, a));
-    reasons.push(purpose_rule(env, a, &link));
-    reasons.push(activities_rule(p, a));
-    if let Some(r) = &a.recipients {
-        let ok = r.items.contains(&p.recipient);
-        reasons.push(builtin(
-            "recipient",
-            ok,
-            &r.citation,
-            if ok {
-                Message::EligibleRecipient(p.recipient)
-            } else {
-                let allowed: Vec<String> = r.items.iter().map(ToString::to_string).collect();
-                format!(
-                    "recipient {} is not eligible; allowed: {}",
-                    p.recipient,
-                    allowed.join(", ")
-                )
-                .into()
-            },
-        ));
-    }
-    if let Some(f) = &a.funding {
-        let names = || {
-            f.items
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join(" or ")
-        };
-        let (ok, msg) = match p.funding {
-            None => (
-                true,
-                Message::from(format!(
-                    "funding not specified; this authority is paid by {}",
-                    names()
-                )),
-            ),
-            Some(x) if f.items.contains(&x) => (true, Message::FundedBy(x)),
-            Some(x) => (
-                false,
-                format!("funded by {x}, but this authority is paid by {}", names()).into(),
-            ),
-        };
-        reasons.push(builtin("funding", ok, &f.citation, msg));
-    }
-    for rule in &a.rules {
-        reasons.push(eval_rule(env, ctx, a, rule));
-    }
-    let verdict = if reasons.iter().any(|r| r.outcome == Outcome::Fail) {
-        Verdict::Ineligible
-    } else if reasons.iter().any(|r| r.outcome == Outcome::Unknown) {
-        Verdict::Conditional
-    } else {
-        Verdict::Eligible
+    let reach = Reach {
+        authority: a.order,
+        direct: link.direct.len(),
+        inherited: link.inherited.len(),
     };
-    let obligations = if verdict == Verdict::Ineligible {
-        Vec::new()
-    } else {
-        a.duties.iter().filter_map(|d| obligation(env, d)).collect()
-    };
+    let assessed = assess(env, ctx, a, reach);
+    render(env, assessed, link)
+}
+
+/// An assessment with its findings rendered as reasons.
+pub fn render<'r>(env: &Env, assessed: Assessment<'r>, link: Link) -> Judgement<'r> {
+    let a = assessed.authority;
+    let reasons = assessed
+        .findings
+        .into_iter()
+        .map(|f| reason(env, a, &link, f))
+        .collect();
     Judgement {
         authority: a,
         link,
-        verdict,
+        verdict: assessed.verdict,
         reasons,
-        obligations,
+        obligations: assessed.obligations,
     }
 }
 
 /// The verdict alone, without building any explanation text: what `judge` decides, at a fraction of
 /// the cost. Used to verify counterfactual fixes; a test keeps it in step with `judge`.
-pub fn verdict_of(env: &Env, ctx: &Context, a: &Authority, link: &Link) -> Verdict {
+pub fn verdict_of(env: &Env, ctx: &Context, a: &Authority, reach: &Reach) -> Verdict {
     let p = env.proposal;
     let builtin_ok = a.in_force(env.law_date)
-        && link.serves_any()
+        && reach.serves_any()
         && p.activities.iter().all(|x| a.provides.items.contains(x))
         && a.recipients
             .as_ref()
@@ -439,7 +519,7 @@ pub fn verdict_of(env: &Env, ctx: &Context, a: &Authority, link: &Link) -> Verdi
     }
 }
 
-/// One rule's outcome, with the same three-valued semantics as `eval_rule`.
+/// One rule's outcome, with the same three-valued semantics as `find`.
 fn rule_outcome(env: &Env, ctx: &Context, a: &Authority, rule: &Rule) -> Outcome {
     let guard = rule.guard.as_ref().map_or(Tri::True, |g| env.eval(g));
     if guard == Tri::False {
@@ -465,6 +545,127 @@ fn rule_outcome(env: &Env, ctx: &Context, a: &Authority, rule: &Rule) -> Outcome
     }
 }
 
+/// One of the authority's own rules, as a finding.
+fn find(env: &Env, ctx: &Context, a: &Authority, i: usize, rule: &Rule) -> Finding {
+    let guard = rule.guard.as_ref().map_or(Tri::True, |g| env.eval(g));
+    let mut f = Finding::new(RuleRef::Own(i), true);
+    if guard == Tri::False {
+        f.applies = false;
+        return f;
+    }
+    match &rule.kind {
+        RuleKind::Require { cond, .. } => {
+            let result = env.eval(cond);
+            // `when G: C` is the implication `not G or C`.
+            let result = match (guard, result) {
+                (_, Tri::True) => Tri::True,
+                (Tri::True, x) => x,
+                (Tri::Unknown(g), Tri::False) => Tri::Unknown(g),
+                (Tri::Unknown(g), Tri::Unknown(mut m)) => {
+                    m.extend(g);
+                    Tri::Unknown(m)
+                }
+                (Tri::False, _) => Tri::True,
+            };
+            match result {
+                Tri::True => {}
+                Tri::False => f.outcome = Outcome::Fail,
+                Tri::Unknown(m) => {
+                    f.outcome = Outcome::Unknown;
+                    f.missing = m.into_iter().collect();
+                }
+            }
+        }
+        RuleKind::Ceiling { limit, .. } => {
+            let fy = env.proposal.fiscal_year();
+            let committed = ctx
+                .ledger
+                .map_or(Some(Usd(0)), |l| l.committed_against(a, fy, &rule.name));
+            f.committed = committed;
+            match committed.and_then(|c| c.0.checked_add(env.proposal.amount_usd)) {
+                Some(t) if t <= limit.0 => {}
+                Some(_) => {
+                    if let Tri::Unknown(m) = guard {
+                        f.outcome = Outcome::Unknown;
+                        f.missing = m.into_iter().collect();
+                    } else {
+                        f.outcome = Outcome::Fail;
+                    }
+                }
+                None => f.outcome = Outcome::Fail,
+            }
+        }
+    }
+    f
+}
+
+/// A finding with its rule's name, citation and sentence.
+pub fn reason(env: &Env, a: &Authority, link: &Link, f: Finding) -> Reason {
+    let p = env.proposal;
+    let ok = f.outcome == Outcome::Pass;
+    match f.rule {
+        RuleRef::InForce => {
+            let (citation, message) = in_force_reason(a, env.law_date);
+            builtin("in_force", ok, &citation, message)
+        }
+        RuleRef::Purpose => purpose_reason(env, a, link),
+        RuleRef::Activities => activities_reason(p, a),
+        RuleRef::Recipient => {
+            let citation = a.recipients.as_ref().map(|r| r.citation.clone());
+            let message = if ok {
+                Message::EligibleRecipient(p.recipient)
+            } else {
+                let allowed: Vec<String> = a
+                    .recipients
+                    .iter()
+                    .flat_map(|r| r.items.iter().map(ToString::to_string))
+                    .collect();
+                format!(
+                    "recipient {} is not eligible; allowed: {}",
+                    p.recipient,
+                    allowed.join(", ")
+                )
+                .into()
+            };
+            builtin("recipient", ok, &citation.unwrap_or_default(), message)
+        }
+        RuleRef::Funding => {
+            let items = a.funding.as_ref().map_or(&[][..], |f| f.items.as_slice());
+            let names = || {
+                items
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            };
+            let message = match p.funding {
+                None => Message::from(format!(
+                    "funding not specified; this authority is paid by {}",
+                    names()
+                )),
+                Some(x) if ok => Message::FundedBy(x),
+                Some(x) => {
+                    format!("funded by {x}, but this authority is paid by {}", names()).into()
+                }
+            };
+            let citation = a.funding.as_ref().map(|f| f.citation.clone());
+            builtin("funding", ok, &citation.unwrap_or_default(), message)
+        }
+        RuleRef::Own(i) => match a.rules.get(i) {
+            Some(rule) => rule_reason(env, rule, f),
+            None => Reason {
+                rule: Text::from_static("?"),
+                outcome: f.outcome,
+                citation: a.citation.clone(),
+                message: Message::default(),
+                missing: f.missing,
+                applies: f.applies,
+                unconfirmed: None,
+            },
+        },
+    }
+}
+
 fn builtin(rule: &'static str, ok: bool, citation: &Text, message: Message) -> Reason {
     Reason {
         rule: Text::from_static(rule),
@@ -477,8 +678,8 @@ fn builtin(rule: &'static str, ok: bool, citation: &Text, message: Message) -> R
     }
 }
 
-fn in_force(env: &Env, a: &Authority) -> Reason {
-    let d = env.law_date;
+/// The citation and sentence of the `in_force` check on `d`.
+pub fn in_force_reason(a: &Authority, d: Date) -> (Text, Message) {
     let successors = if a.superseded_by.is_empty() {
         String::new()
     } else {
@@ -490,33 +691,27 @@ fn in_force(env: &Env, a: &Authority) -> Reason {
             .unwrap_or_else(|| a.citation.clone())
     };
     if let Some(e) = a.effective.as_ref().filter(|e| d < e.date) {
-        return builtin(
-            "in_force",
-            false,
-            &cite(&a.effective),
+        return (
+            cite(&a.effective),
             format!("not yet in force on {d}: effective {}", e.date).into(),
         );
     }
     if let Some(r) = a.repealed.as_ref().filter(|r| d >= r.date) {
-        return builtin(
-            "in_force",
-            false,
-            &cite(&a.repealed),
+        return (
+            cite(&a.repealed),
             format!("repealed effective {}{successors}", r.date).into(),
         );
     }
     if let Some(x) = a.expires.as_ref().filter(|x| d > x.date) {
-        return builtin(
-            "in_force",
-            false,
-            &cite(&a.expires),
+        return (
+            cite(&a.expires),
             format!("expired after {}{successors}", x.date).into(),
         );
     }
-    builtin("in_force", true, &a.citation, Message::InForce(d))
+    (a.citation.clone(), Message::InForce(d))
 }
 
-fn purpose_rule(env: &Env, a: &Authority, link: &Link) -> Reason {
+fn purpose_reason(env: &Env, a: &Authority, link: &Link) -> Reason {
     let p = env.proposal;
     if link.serves_any() {
         let mut parts: Vec<String> = link.direct.clone();
@@ -546,7 +741,7 @@ fn purpose_rule(env: &Env, a: &Authority, link: &Link) -> Reason {
     }
 }
 
-fn activities_rule(p: &Proposal, a: &Authority) -> Reason {
+fn activities_reason(p: &Proposal, a: &Authority) -> Reason {
     let lacking: Vec<&str> = p
         .activities
         .iter()
@@ -575,114 +770,74 @@ fn activities_rule(p: &Proposal, a: &Authority) -> Reason {
     }
 }
 
-fn missing_text(m: &BTreeSet<String>) -> String {
-    m.iter().cloned().collect::<Vec<_>>().join(", ")
+fn missing_text(m: &[String]) -> String {
+    m.join(", ")
 }
 
-fn eval_rule(env: &Env, ctx: &Context, a: &Authority, rule: &Rule) -> Reason {
-    let guard = rule.guard.as_ref().map_or(Tri::True, |g| env.eval(g));
-    let mut r = Reason {
-        rule: rule.name.clone(),
-        outcome: Outcome::Pass,
-        citation: rule.citation.clone(),
-        message: Message::default(),
-        missing: Vec::new(),
-        applies: true,
-        unconfirmed: rule.unconfirmed.clone(),
-    };
-    if guard == Tri::False {
-        r.applies = false;
-        r.message = Message::DoesNotApply(rule.when.clone());
-        return r;
-    }
-    match &rule.kind {
-        RuleKind::Require { cond, condition } => {
-            let result = env.eval(cond);
-            // `when G: C` is the implication `not G or C`.
-            let result = match (&guard, result) {
-                (_, Tri::True) => Tri::True,
-                (Tri::True, x) => x,
-                (Tri::Unknown(g), Tri::False) => Tri::Unknown(g.clone()),
-                (Tri::Unknown(g), Tri::Unknown(mut m)) => {
-                    m.extend(g.iter().cloned());
-                    Tri::Unknown(m)
-                }
-                (Tri::False, _) => Tri::True,
-            };
-            match result {
-                Tri::True => {
-                    r.message = Message::Holds {
-                        condition: condition.clone(),
-                        because: rule.because.clone(),
-                    }
-                }
-                Tri::False => {
-                    r.outcome = Outcome::Fail;
-                    r.message = Message::Fails {
-                        condition: condition.clone(),
-                        because: rule.because.clone(),
-                    };
-                }
-                Tri::Unknown(m) => {
-                    r.outcome = Outcome::Unknown;
-                    r.message = format!(
-                        "unknown until {} is known: requires {condition}",
-                        missing_text(&m)
-                    )
-                    .into();
-                    r.missing = m.into_iter().collect();
-                }
-            }
-        }
-        RuleKind::Ceiling { limit, within } => {
-            let fy = env.proposal.fiscal_year();
-            let committed = ctx
-                .ledger
-                .map_or(Some(Usd(0)), |l| l.committed_against(a, fy, &rule.name));
-            let amount = env.proposal.amount();
-            let total = committed.and_then(|c| c.0.checked_add(amount.0)).map(Usd);
-            let sub = within.as_ref().map(|_| rule.name.clone());
-            let scope = crate::text::Scope(&sub);
-            match total {
-                Some(t) if t <= *limit => {
-                    r.message = Message::WithinCeiling {
+/// An own rule's finding with its sentence.
+fn rule_reason(env: &Env, rule: &Rule, f: Finding) -> Reason {
+    let message = if !f.applies {
+        Message::DoesNotApply(rule.when.clone())
+    } else {
+        match &rule.kind {
+            RuleKind::Require { condition, .. } => match f.outcome {
+                Outcome::Pass => Message::Holds {
+                    condition: condition.clone(),
+                    because: rule.because.clone(),
+                },
+                Outcome::Fail => Message::Fails {
+                    condition: condition.clone(),
+                    because: rule.because.clone(),
+                },
+                Outcome::Unknown => format!(
+                    "unknown until {} is known: requires {condition}",
+                    missing_text(&f.missing)
+                )
+                .into(),
+            },
+            RuleKind::Ceiling { limit, within } => {
+                let fy = env.proposal.fiscal_year();
+                let committed = f.committed;
+                let amount = env.proposal.amount();
+                let total = committed.and_then(|c| c.0.checked_add(amount.0)).map(Usd);
+                let sub = within.as_ref().map(|_| rule.name.clone());
+                let scope = crate::text::Scope(&sub);
+                match (total, f.outcome) {
+                    (Some(t), Outcome::Pass) => Message::WithinCeiling {
                         fy,
                         total: t,
                         committed: committed.unwrap_or_default(),
                         amount,
                         limit: *limit,
                         sub,
-                    };
-                }
-                Some(t) => {
-                    if let Tri::Unknown(m) = guard {
-                        r.outcome = Outcome::Unknown;
-                        r.message = format!(
-                            "FY{fy} total {t} would exceed the {limit} {scope} if it applies; unknown until {} is known",
-                            missing_text(&m)
-                        )
-                        .into();
-                        r.missing = m.into_iter().collect();
-                    } else {
-                        r.outcome = Outcome::Fail;
-                        r.message = format!(
-                            "FY{fy} total {t} (committed {} + this {amount}) exceeds the {limit} per-fiscal-year {scope} by {}",
-                            committed.unwrap_or_default(),
-                            Usd(t.0 - limit.0)
-                        )
-                        .into();
-                    }
-                }
-                None => {
-                    r.outcome = Outcome::Fail;
-                    r.message = Message::Shared(Text::from_static(
+                    },
+                    (Some(t), Outcome::Unknown) => format!(
+                        "FY{fy} total {t} would exceed the {limit} {scope} if it applies; unknown until {} is known",
+                        missing_text(&f.missing)
+                    )
+                    .into(),
+                    (Some(t), _) => format!(
+                        "FY{fy} total {t} (committed {} + this {amount}) exceeds the {limit} per-fiscal-year {scope} by {}",
+                        committed.unwrap_or_default(),
+                        Usd(t.0.saturating_sub(limit.0))
+                    )
+                    .into(),
+                    (None, _) => Message::Shared(Text::from_static(
                         "the fiscal-year total overflows: the amounts are not plausible",
-                    ));
+                    )),
                 }
             }
         }
+    };
+    Reason {
+        rule: rule.name.clone(),
+        outcome: f.outcome,
+        citation: rule.citation.clone(),
+        message,
+        missing: f.missing,
+        applies: f.applies,
+        unconfirmed: rule.unconfirmed.clone(),
     }
-    r
 }
 
 fn obligation(env: &Env, d: &Duty) -> Option<Obligation> {
@@ -695,7 +850,7 @@ fn obligation(env: &Env, d: &Duty) -> Option<Obligation> {
             Some(format!(
                 "required if {}; depends on {}",
                 d.when.as_deref().unwrap_or(""),
-                missing_text(&m)
+                missing_text(&m.into_iter().collect::<Vec<_>>())
             )),
         ),
     };
@@ -999,8 +1154,13 @@ authority a {
             let ctx = Context::default();
             let env = Env::new(&rb, p, &ctx);
             for j in judge_all(&rb, p, &ctx) {
+                let reach = Reach {
+                    authority: j.authority.order,
+                    direct: j.link.direct.len(),
+                    inherited: j.link.inherited.len(),
+                };
                 assert_eq!(
-                    verdict_of(&env, &ctx, j.authority, &j.link),
+                    verdict_of(&env, &ctx, j.authority, &reach),
                     j.verdict,
                     "{p:?}"
                 );

@@ -48,7 +48,7 @@ pub mod rulebase;
 pub mod syntax;
 pub mod text;
 
-pub use decision::{Candidate, Decision};
+pub use decision::{Candidate, Decision, Explanation};
 pub use diagnostic::Diagnostic;
 pub use eval::{Context, Obligation, Outcome, Reason, Verdict};
 pub use model::{Authority, Usd};

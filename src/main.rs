@@ -484,7 +484,7 @@ fn eval(
                 continue; // one bad file never hides the others
             }
         };
-        let d = rb.evaluate_with(&proposal, &ctx);
+        let d = rb.evaluate_with(&proposal, &ctx).into_explanation();
         none_fits |= d.recommended.is_none();
         match (format, explain) {
             (EvalFormat::Json, _) => outln!("{}", report::json_line(&d)),

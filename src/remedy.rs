@@ -4,11 +4,12 @@
 //! editing the input: for those the remedy is what the law provides (an exception, a waiver).
 
 use crate::ast::{CmpOp, HasOp, SetField};
-use crate::eval::{verdict_of, Context, Env, Outcome, Tri, Verdict};
-use crate::graph::Link;
+use crate::eval::{
+    in_force_reason, verdict_of, Context, Env, Finding, Outcome, RuleRef, Tri, Verdict,
+};
+use crate::graph::Reach;
 use crate::model::*;
 use crate::proposal::{FactValue, Proposal};
-use crate::rulebase::RuleBase;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -66,15 +67,7 @@ impl Fix {
     /// costs 1; changing who receives it, who pays, or splitting off an activity costs 3. Ranking
     /// prefers the candidate with the cheapest verified fix.
     pub fn cost(&self) -> usize {
-        self.changes
-            .iter()
-            .map(|c| match c {
-                Change::Recipient { .. }
-                | Change::Funding { .. }
-                | Change::RemoveActivity { .. } => 3,
-                _ => 1,
-            })
-            .sum()
+        cost(&self.changes)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -102,39 +95,89 @@ pub fn apply(p: &Proposal, changes: &[Change]) -> Proposal {
     q
 }
 
-/// A proposed edit with the sentence that explains it.
+/// A proposed edit with the sentence that explains it (empty unless explaining).
 struct Step {
     change: Change,
     text: String,
 }
 
-/// Computes and verifies the fix for one ineligible candidate.
-pub fn fix(
-    rules: &RuleBase,
-    p: &Proposal,
-    ctx: &Context,
-    a: &Authority,
-    link: &Link,
-    reasons: &[crate::eval::Reason],
-) -> Fix {
-    let env = Env::new(rules, p, ctx);
-    let mut steps: Vec<Step> = Vec::new();
-    let mut legal: Vec<String> = Vec::new();
-    let mut hopeless = false;
-    for r in reasons.iter().filter(|r| r.outcome == Outcome::Fail) {
-        match r.rule.as_str() {
-            "purpose" => hopeless = true, // it does not serve this purpose: no edit changes that
-            "in_force" => match in_force_fix(a, p, ctx) {
-                Some(s) => steps.push(s),
+/// Whether to build the sentences: the decision plans and verifies fixes without words; the
+/// explanation plans again with them. The same code plans both, so they cannot drift apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Words(bool);
+
+impl Words {
+    fn say(self, text: impl FnOnce() -> String) -> String {
+        if self.0 {
+            text()
+        } else {
+            String::new()
+        }
+    }
+}
+
+/// A verified set of edits that makes an ineligible candidate fit: the data of a `Fix`, computed
+/// when the decision is made (the ranking prefers candidates a cheap change would cure).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cure {
+    pub changes: Vec<Change>,
+    /// The verdict after the changes: eligible or conditional.
+    pub then: Verdict,
+}
+
+impl Cure {
+    /// See `Fix::cost`.
+    pub fn cost(&self) -> usize {
+        cost(&self.changes)
+    }
+}
+
+fn cost(changes: &[Change]) -> usize {
+    changes
+        .iter()
+        .map(|c| match c {
+            Change::Recipient { .. } | Change::Funding { .. } | Change::RemoveActivity { .. } => 3,
+            _ => 1,
+        })
+        .sum()
+}
+
+/// Edits planned from the failed findings, and the legal remedies for what no edit can cure.
+struct Plan {
+    steps: Vec<Step>,
+    legal: Vec<String>,
+    hopeless: bool,
+}
+
+/// Plans the edits for one ineligible candidate. Without words it stops at the first failure no
+/// edit can cure, since then there is nothing to verify.
+fn plan(env: &Env, as_of: Option<Date>, a: &Authority, findings: &[Finding], words: Words) -> Plan {
+    let p = env.proposal;
+    let mut out = Plan {
+        steps: Vec::new(),
+        legal: Vec::new(),
+        hopeless: false,
+    };
+    for f in findings.iter().filter(|f| f.outcome == Outcome::Fail) {
+        if out.hopeless && !words.0 {
+            break;
+        }
+        match f.rule {
+            RuleRef::Purpose => out.hopeless = true, // it does not serve this purpose: no edit changes that
+            RuleRef::InForce => match in_force_fix(a, p, as_of, words) {
+                Some(s) => out.steps.push(s),
                 None => {
-                    hopeless = true;
-                    legal.push(format!("{}: {}", r.rule, r.message));
+                    out.hopeless = true;
+                    if words.0 {
+                        let (_, message) = in_force_reason(a, env.law_date);
+                        out.legal.push(format!("in_force: {message}"));
+                    }
                 }
             },
-            "activities" => {
+            RuleRef::Activities => {
                 // Splitting off what it cannot provide only helps if something is left for it.
                 if !p.activities.iter().any(|x| a.provides.items.contains(x)) {
-                    hopeless = true;
+                    out.hopeless = true;
                     continue;
                 }
                 for act in p
@@ -142,90 +185,120 @@ pub fn fix(
                     .iter()
                     .filter(|x| !a.provides.items.contains(x))
                 {
-                    steps.push(Step {
+                    out.steps.push(Step {
                         change: Change::RemoveActivity { activity: act.clone() },
-                        text: format!("drop `{act}` from this proposal (split it off under another authority): {} does not provide it", a.id),
+                        text: words.say(|| format!("drop `{act}` from this proposal (split it off under another authority): {} does not provide it", a.id)),
                     });
                 }
             }
-            "recipient" => match a.recipients.as_ref().and_then(|x| x.items.first()) {
-                Some(k) => {
-                    let all: Vec<String> = a
-                        .recipients
-                        .iter()
-                        .flat_map(|x| x.items.iter().map(ToString::to_string))
-                        .collect();
-                    steps.push(Step {
-                        change: Change::Recipient { to: *k },
-                        text: format!(
+            RuleRef::Recipient => match a.recipients.as_ref().and_then(|x| x.items.first()) {
+                Some(k) => out.steps.push(Step {
+                    change: Change::Recipient { to: *k },
+                    text: words.say(|| {
+                        let all: Vec<String> = a
+                            .recipients
+                            .iter()
+                            .flat_map(|x| x.items.iter().map(ToString::to_string))
+                            .collect();
+                        format!(
                             "change recipient to {k} (this authority serves {})",
                             all.join(", ")
-                        ),
-                    })
-                }
-                None => hopeless = true,
+                        )
+                    }),
+                }),
+                None => out.hopeless = true,
             },
-            "funding" => match a.funding.as_ref().and_then(|x| x.items.first()) {
-                Some(fd) => {
-                    let all: Vec<String> = a
-                        .funding
-                        .iter()
-                        .flat_map(|x| x.items.iter().map(ToString::to_string))
-                        .collect();
-                    steps.push(Step {
-                        change: Change::Funding { to: *fd },
-                        text: format!(
+            RuleRef::Funding => match a.funding.as_ref().and_then(|x| x.items.first()) {
+                Some(fd) => out.steps.push(Step {
+                    change: Change::Funding { to: *fd },
+                    text: words.say(|| {
+                        let all: Vec<String> = a
+                            .funding
+                            .iter()
+                            .flat_map(|x| x.items.iter().map(ToString::to_string))
+                            .collect();
+                        format!(
                             "pay with {fd} funds (this authority is paid by {})",
                             all.join(" or ")
-                        ),
-                    })
-                }
-                None => hopeless = true,
+                        )
+                    }),
+                }),
+                None => out.hopeless = true,
             },
-            name => {
-                let Some(rule) = a.rules.iter().find(|x| x.name == name) else {
+            RuleRef::Own(i) => {
+                let Some(rule) = a.rules.get(i) else {
                     continue;
                 };
-                match rule_fix(&env, ctx, a, rule) {
-                    Ok(mut s) => steps.append(&mut s),
+                match rule_fix(env, f.committed, rule, words) {
+                    Ok(mut s) => out.steps.append(&mut s),
                     Err(why) => {
-                        hopeless = true;
-                        legal.push(why);
+                        out.hopeless = true;
+                        if words.0 {
+                            out.legal.push(why);
+                        }
                     }
                 }
             }
         }
     }
-    let mut out = Fix {
-        legal,
-        ..Fix::default()
-    };
-    if hopeless || steps.is_empty() {
-        return out;
+    out
+}
+
+/// Plans the edits that would make an ineligible candidate fit and verifies them by evaluating the
+/// changed proposal again; `None` when no verified edit exists.
+pub fn cure(
+    env: &Env,
+    ctx: &Context,
+    a: &Authority,
+    reach: &Reach,
+    findings: &[Finding],
+) -> Option<Cure> {
+    let planned = plan(env, ctx.as_of, a, findings, Words(false));
+    if planned.hopeless || planned.steps.is_empty() {
+        return None;
     }
     // Verify: the engine checks its own counterfactual before offering it.
-    let changes: Vec<Change> = steps.iter().map(|s| s.change.clone()).collect();
-    let q = apply(p, &changes);
-    let env2 = Env::new(rules, &q, ctx);
-    // Changes never touch purposes, so the graph link (which purposes it serves) is unchanged.
-    let again = verdict_of(&env2, ctx, a, link);
-    if again != Verdict::Ineligible {
-        out.then = Some(again);
-        out.steps = steps.into_iter().map(|s| s.text).collect();
-        out.changes = changes;
+    let changes: Vec<Change> = planned.steps.into_iter().map(|s| s.change).collect();
+    let q = apply(env.proposal, &changes);
+    // A new environment: moving the start moves the law date too (unless `--as-of` fixes it).
+    let env2 = Env::new(env.rules, &q, ctx);
+    // Changes never touch purposes, so the graph reach (which purposes it serves) is unchanged.
+    let then = verdict_of(&env2, ctx, a, reach);
+    (then != Verdict::Ineligible).then_some(Cure { changes, then })
+}
+
+/// The fix for an ineligible candidate, in words: the verified edits of `cure` as steps, and the
+/// legal remedies for failures no edit can cure.
+pub fn fix(
+    env: &Env,
+    as_of: Option<Date>,
+    a: &Authority,
+    findings: &[Finding],
+    cure: Option<&Cure>,
+) -> Fix {
+    let planned = plan(env, as_of, a, findings, Words(true));
+    let mut out = Fix {
+        legal: planned.legal,
+        ..Fix::default()
+    };
+    if let Some(c) = cure {
+        out.steps = planned.steps.into_iter().map(|s| s.text).collect();
+        out.changes = c.changes.clone();
+        out.then = Some(c.then);
     }
     out
 }
 
-fn in_force_fix(a: &Authority, p: &Proposal, ctx: &Context) -> Option<Step> {
-    if ctx.as_of.is_some() {
+fn in_force_fix(a: &Authority, p: &Proposal, as_of: Option<Date>, words: Words) -> Option<Step> {
+    if as_of.is_some() {
         return None; // the law date is fixed by --as-of, not by the proposal
     }
     if let Some(e) = a.effective.as_ref().filter(|e| p.start < e.date) {
         if a.in_force(e.date) {
             return Some(Step {
                 change: Change::Start { to: e.date },
-                text: format!("start on or after {} (when {} takes effect)", e.date, a.id),
+                text: words
+                    .say(|| format!("start on or after {} (when {} takes effect)", e.date, a.id)),
             });
         }
     }
@@ -233,7 +306,12 @@ fn in_force_fix(a: &Authority, p: &Proposal, ctx: &Context) -> Option<Step> {
 }
 
 /// Edits that make one failed rule pass, or why no edit can.
-fn rule_fix(env: &Env, ctx: &Context, a: &Authority, rule: &Rule) -> Result<Vec<Step>, String> {
+fn rule_fix(
+    env: &Env,
+    committed: Option<Usd>,
+    rule: &Rule,
+    words: Words,
+) -> Result<Vec<Step>, String> {
     let legal = |detail: &str| {
         let why = rule.because.as_deref().unwrap_or(detail);
         match &rule.remedy {
@@ -248,37 +326,36 @@ fn rule_fix(env: &Env, ctx: &Context, a: &Authority, rule: &Rule) -> Result<Vec<
         RuleKind::Ceiling { limit, .. } => {
             let p = env.proposal;
             let fy = p.fiscal_year();
-            let committed = ctx
-                .ledger
-                .map_or(Some(Usd(0)), |l| l.committed_against(a, fy, &rule.name))
-                .unwrap_or(Usd(u64::MAX));
+            let committed = committed.unwrap_or(Usd(u64::MAX));
             let room = limit.0.saturating_sub(committed.0);
             if room > 0 {
                 Ok(vec![Step {
                     change: Change::AmountUsd { to: room },
-                    text: format!(
+                    text: words.say(|| format!(
                         "reduce amount_usd to at most {}; {} of FY{fy}'s {limit} {} ceiling is left",
                         Usd(room),
                         Usd(room),
                         rule.name
-                    ),
+                    )),
                 }])
             } else {
                 // Nothing left this year: the next fiscal year starts 1 October.
-                let next = Date::new(fy, 10, 1).map_err(|_| legal("no room left"))?;
+                let next = Date::new(fy, 10, 1).map_err(|_| words.say(|| legal("no room left")))?;
                 Ok(vec![Step {
                     change: Change::Start { to: next },
-                    text: format!(
-                        "FY{fy}'s {limit} ceiling is used up; start on or after {next} (FY{})",
-                        fy + 1
-                    ),
+                    text: words.say(|| {
+                        format!(
+                            "FY{fy}'s {limit} ceiling is used up; start on or after {next} (FY{})",
+                            fy + 1
+                        )
+                    }),
                 }])
             }
         }
         RuleKind::Require { cond, .. } => {
             // `when G: C` fails only when G holds and C does not: make C hold.
-            solve(env, cond, true)
-                .ok_or_else(|| legal(&format!("requires {}", rule_condition(rule))))
+            solve(env, cond, true, words)
+                .ok_or_else(|| words.say(|| legal(&format!("requires {}", rule_condition(rule)))))
         }
     }
 }
@@ -291,34 +368,34 @@ fn rule_condition(rule: &Rule) -> String {
 }
 
 /// Edits that make `c` evaluate to `want`, if the condition turns on editable inputs.
-fn solve(env: &Env, c: &Cond, want: bool) -> Option<Vec<Step>> {
+fn solve(env: &Env, c: &Cond, want: bool, words: Words) -> Option<Vec<Step>> {
     if env.eval(c) == if want { Tri::True } else { Tri::False } {
         return Some(Vec::new());
     }
     match (c, want) {
-        (Cond::Not(x), w) => solve(env, x, !w),
+        (Cond::Not(x), w) => solve(env, x, !w, words),
         (Cond::And(xs), true) | (Cond::Or(xs), false) => {
             let mut all = Vec::new();
             for x in xs {
-                all.append(&mut solve(env, x, want)?);
+                all.append(&mut solve(env, x, want, words)?);
             }
             Some(all)
         }
         (Cond::Or(xs), true) | (Cond::And(xs), false) => {
-            xs.iter().find_map(|x| solve(env, x, want))
+            xs.iter().find_map(|x| solve(env, x, want, words))
         }
         (Cond::Cmp { lhs, op, rhs }, w) => {
             let op = if w { *op } else { negate(*op) };
             match (&lhs.source, &rhs.source) {
                 (Source::Field(f), _) if editable(*f) => {
                     let target = env_value(env, rhs)?;
-                    bound(env, *f, op, &target)
+                    bound(env, *f, op, &target, words)
                 }
                 (_, Source::Field(f)) if editable(*f) => {
                     let target = env_value(env, lhs)?;
-                    bound(env, *f, flip(op), &target)
+                    bound(env, *f, flip(op), &target, words)
                 }
-                (Source::Fact(name), Source::Const(v)) => fact_bound(env, name, op, v),
+                (Source::Fact(name), Source::Const(v)) => fact_bound(env, name, op, v, words),
                 _ => None,
             }
         }
@@ -328,14 +405,15 @@ fn solve(env: &Env, c: &Cond, want: bool) -> Option<Vec<Step>> {
                 Source::Field(Field::Recipient) if inside => set.iter().find_map(|v| match v {
                     Val::Recipient(k) => Some(vec![Step {
                         change: Change::Recipient { to: *k },
-                        text: format!("change recipient to {k} (allowed: {})", list(set)),
+                        text: words
+                            .say(|| format!("change recipient to {k} (allowed: {})", list(set))),
                     }]),
                     _ => None,
                 }),
                 Source::Field(Field::Funding) if inside => set.iter().find_map(|v| match v {
                     Val::Funding(k) => Some(vec![Step {
                         change: Change::Funding { to: *k },
-                        text: format!("pay with {k} funds (allowed: {})", list(set)),
+                        text: words.say(|| format!("pay with {k} funds (allowed: {})", list(set))),
                     }]),
                     _ => None,
                 }),
@@ -345,7 +423,8 @@ fn solve(env: &Env, c: &Cond, want: bool) -> Option<Vec<Step>> {
                     .map(|k| {
                         vec![Step {
                             change: Change::Recipient { to: k },
-                            text: format!("change recipient to {k} (not {})", list(set)),
+                            text: words
+                                .say(|| format!("change recipient to {k} (not {})", list(set))),
                         }]
                     }),
                 _ => None,
@@ -372,13 +451,13 @@ fn solve(env: &Env, c: &Cond, want: bool) -> Option<Vec<Step>> {
                     .into_iter()
                     .map(|a| Step {
                         change: Change::RemoveActivity { activity: a.clone() },
-                        text: format!("drop `{a}` from this proposal (it is barred here; use another authority for it)"),
+                        text: words.say(|| format!("drop `{a}` from this proposal (it is barred here; use another authority for it)")),
                     })
                     .collect(),
             )
         }
         (Cond::Truthy(t), w) => match &t.source {
-            Source::Fact(name) => fact_bound(env, name, CmpOp::Eq, &Val::Bool(w)),
+            Source::Fact(name) => fact_bound(env, name, CmpOp::Eq, &Val::Bool(w), words),
             _ => None,
         },
         _ => None,
@@ -433,9 +512,9 @@ fn flip(op: CmpOp) -> CmpOp {
 }
 
 /// The nearest value of field `f` satisfying `f op target`.
-fn bound(env: &Env, f: Field, op: CmpOp, target: &Val) -> Option<Vec<Step>> {
+fn bound(env: &Env, f: Field, op: CmpOp, target: &Val, words: Words) -> Option<Vec<Step>> {
     let p = env.proposal;
-    let words = |w: &str| match op {
+    let bounded = |w: &str| match op {
         CmpOp::Lt | CmpOp::Le => format!("at most {w}"),
         CmpOp::Gt | CmpOp::Ge => format!("at least {w}"),
         _ => w.to_string(),
@@ -458,7 +537,7 @@ fn bound(env: &Env, f: Field, op: CmpOp, target: &Val) -> Option<Vec<Step>> {
             };
             Some(vec![Step {
                 change,
-                text: format!("{verb} {name} to {}", words(&Usd(to).to_string())),
+                text: words.say(|| format!("{verb} {name} to {}", bounded(&Usd(to).to_string()))),
             }])
         }
         (Field::DurationMonths, Val::Months(m)) => {
@@ -470,10 +549,12 @@ fn bound(env: &Env, f: Field, op: CmpOp, target: &Val) -> Option<Vec<Step>> {
             };
             Some(vec![Step {
                 change: Change::DurationMonths { to },
-                text: format!(
-                    "{verb} duration_months to {}",
-                    words(&format!("{to} months"))
-                ),
+                text: words.say(|| {
+                    format!(
+                        "{verb} duration_months to {}",
+                        bounded(&format!("{to} months"))
+                    )
+                }),
             }])
         }
         (Field::Start, Val::Date(d)) => {
@@ -483,13 +564,13 @@ fn bound(env: &Env, f: Field, op: CmpOp, target: &Val) -> Option<Vec<Step>> {
                 CmpOp::Gt => d.tomorrow().ok()?,
                 CmpOp::Ne => return None,
             };
-            let text = match op {
+            let text = || match op {
                 CmpOp::Lt | CmpOp::Le => format!("start on or before {to}"),
                 _ => format!("start on or after {to}"),
             };
             Some(vec![Step {
                 change: Change::Start { to },
-                text,
+                text: words.say(text),
             }])
         }
         (Field::End, Val::Date(d)) if matches!(op, CmpOp::Le | CmpOp::Lt) => {
@@ -501,7 +582,8 @@ fn bound(env: &Env, f: Field, op: CmpOp, target: &Val) -> Option<Vec<Step>> {
             let months = months_until(p.start, last)?;
             Some(vec![Step {
                 change: Change::DurationMonths { to: months },
-                text: format!("end by {last}: set duration_months to at most {months}"),
+                text: words
+                    .say(|| format!("end by {last}: set duration_months to at most {months}")),
             }])
         }
         (Field::EndFiscalYear, Val::Int(fy)) if matches!(op, CmpOp::Le | CmpOp::Lt) => {
@@ -510,9 +592,11 @@ fn bound(env: &Env, f: Field, op: CmpOp, target: &Val) -> Option<Vec<Step>> {
             let months = months_until(p.start, last)?;
             Some(vec![Step {
                 change: Change::DurationMonths { to: months },
-                text: format!(
+                text: words.say(|| {
+                    format!(
                     "end by the close of FY{fy} ({last}): set duration_months to at most {months}"
-                ),
+                )
+                }),
             }])
         }
         _ => None,
@@ -552,7 +636,7 @@ fn months_until(start: Date, last: Date) -> Option<u32> {
 
 /// Editing a fact: allowed for facts describing the plan; refused for legal findings (facts with a
 /// declared default, and partner-group overrides).
-fn fact_bound(env: &Env, name: &str, op: CmpOp, v: &Val) -> Option<Vec<Step>> {
+fn fact_bound(env: &Env, name: &str, op: CmpOp, v: &Val, words: Words) -> Option<Vec<Step>> {
     let decl = env.rules.facts.get(name)?;
     if decl.default.is_some() || env.rules.registry.groups.contains_key(name) {
         return None;
@@ -564,7 +648,7 @@ fn fact_bound(env: &Env, name: &str, op: CmpOp, v: &Val) -> Option<Vec<Step>> {
         (Val::Int(x), CmpOp::Le | CmpOp::Ge | CmpOp::Eq) => FactValue::Int(i128::from(*x)),
         _ => return None,
     };
-    let text = match &to {
+    let text = || match &to {
         FactValue::Bool(true) => format!("only if it is true that {} (`{name}`)", decl.meaning),
         FactValue::Bool(false) => format!(
             "only if it is not the case that {} (`{name}`)",
@@ -576,6 +660,7 @@ fn fact_bound(env: &Env, name: &str, op: CmpOp, v: &Val) -> Option<Vec<Step>> {
             op.symbol()
         ),
     };
+    let text = words.say(text);
     Some(vec![Step {
         change: Change::Fact {
             name: name.to_string(),

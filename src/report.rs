@@ -1,7 +1,7 @@
 //! Renders decisions: human text (a plain-language summary first, then the detail), JSON Lines per
 //! `../shared/spec/cli.md`, and a Markdown staff memo.
 
-use crate::decision::{Candidate, Decision};
+use crate::decision::{Candidate, Explanation};
 use crate::eval::{Outcome, Verdict};
 use crate::model::RuleKind;
 use std::fmt::Write;
@@ -24,7 +24,7 @@ fn outcome_mark(o: Outcome, applies: bool) -> &'static str {
     }
 }
 
-fn verdict_word(d: &Decision) -> String {
+fn verdict_word(d: &Explanation) -> String {
     match d.recommended() {
         Some(r) => format!("{r} ({})", d.verdict),
         None => "no authority fits".to_string(),
@@ -95,7 +95,7 @@ fn fix_lines(out: &mut String, c: &Candidate, indent: &str) {
 }
 
 /// Human-readable report for one decision.
-pub fn human(d: &Decision, detail: Detail) -> String {
+pub fn human(d: &Explanation, detail: Detail) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{} — {}", d.proposal, verdict_word(d));
     let _ = writeln!(out, "  {}", d.summary);
@@ -162,7 +162,7 @@ pub fn human(d: &Decision, detail: Detail) -> String {
 }
 
 /// The lawyer's view of one authority: every rule with its citation and outcome.
-pub fn explain_one(d: &Decision, id: &str) -> Option<String> {
+pub fn explain_one(d: &Explanation, id: &str) -> Option<String> {
     let c = d.candidate(id)?;
     let mut out = String::new();
     let _ = writeln!(
@@ -192,12 +192,12 @@ pub fn explain_one(d: &Decision, id: &str) -> Option<String> {
 }
 
 /// One JSON object (one line) per decision.
-pub fn json_line(d: &Decision) -> String {
+pub fn json_line(d: &Explanation) -> String {
     serde_json::to_string(d).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
 }
 
 /// A Markdown staff memo.
-pub fn markdown(d: &Decision) -> String {
+pub fn markdown(d: &Explanation) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "## {} — {}\n", d.proposal, d.title);
     let _ = writeln!(out, "**Recommendation:** {}\n", verdict_word(d));
@@ -306,7 +306,7 @@ fn md(s: &str) -> String {
 }
 
 /// Whether a decision found an authority (for exit codes).
-pub fn found(d: &Decision) -> bool {
+pub fn found(d: &Explanation) -> bool {
     d.candidates
         .iter()
         .any(|c| c.verdict != Verdict::Ineligible)

@@ -9,6 +9,7 @@ use crate::model::*;
 use crate::proposal::{fact_as, locate, Ledger, Proposal};
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
+use std::sync::Arc;
 
 /// One rule file's name and text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,8 +32,21 @@ pub enum LoadError {
     Invalid(Vec<Diagnostic>),
 }
 
+/// A checked rule base. Cheap to clone: the rules are shared (`Arc`), so a `Decision` can keep the
+/// rule base it was made with and render its explanation later.
 #[derive(Debug, Clone)]
-pub struct RuleBase {
+pub struct RuleBase(Arc<CheckedRules>);
+
+impl std::ops::Deref for RuleBase {
+    type Target = CheckedRules;
+    fn deref(&self) -> &CheckedRules {
+        &self.0
+    }
+}
+
+/// The content of a `RuleBase`: the checked model, its graph and lookup tables.
+#[derive(Debug)]
+pub struct CheckedRules {
     pub purposes: BTreeMap<String, Purpose>,
     pub activities: BTreeMap<String, Activity>,
     pub facts: BTreeMap<String, FactDecl>,
@@ -67,7 +81,7 @@ impl RuleBase {
             .enumerate()
             .map(|(i, a)| (a.id.to_string(), i))
             .collect();
-        RuleBase {
+        RuleBase(Arc::new(CheckedRules {
             purposes,
             activities,
             facts,
@@ -77,7 +91,7 @@ impl RuleBase {
             graph,
             digest,
             index,
-        }
+        }))
     }
 
     /// The rule files compiled into the binary from `rules/`.
@@ -157,6 +171,11 @@ impl RuleBase {
 
     pub fn authority(&self, id: &str) -> Option<&Authority> {
         self.index.get(id).and_then(|i| self.authorities.get(*i))
+    }
+
+    /// The position of an authority in `authorities`.
+    pub fn authority_index(&self, id: &str) -> Option<usize> {
+        self.index.get(id).copied()
     }
 
     /// Evaluates a proposal by the law in force on its start date, with no ledger.

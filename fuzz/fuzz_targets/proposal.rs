@@ -25,12 +25,13 @@ fuzz_target!(|data: &[u8]| {
         // A ledger that parses is used against a fixed proposal (ceiling sums, overflow).
         let p = include_str!("../../examples/10-pko-emergency-drawdown.ron");
         if let Ok(p) = Proposal::from_ron(p) {
-            let _ = rb.evaluate_with(&p, &Context { as_of: None, ledger: Some(&l) });
+            let d = rb.evaluate_with(&p, &Context { as_of: None, ledger: Some(&l) });
+            let _ = serde_json_len(&d);
         }
     }
     let _ = Ledger::from_ron(text);
 });
 
 fn serde_json_len(d: &authsel::Decision) -> usize {
-    authsel::report::json_line(d).len()
+    authsel::report::json_line(d.explain()).len()
 }

@@ -44,7 +44,8 @@ fuzz_target!(|data: &[u8]| {
     files.push(one);
     if let Ok(rb) = RuleBase::from_files(&files) {
         for p in proposals {
-            let _ = rb.evaluate(p);
+            // Explained too: rendering reads every finding against the mutated rules.
+            let _ = rb.evaluate(p).explain();
         }
     }
 });

@@ -8,10 +8,10 @@ const CT: &str = include_str!("../../examples/01-ct-train-equip-333.ron");
 const LEASE: &str = include_str!("../../rules/cases/domain/04-helicopter-lease-7y.ron");
 const PDA: &str = include_str!("../../rules/cases/domain/08-drawdown-506a1-150m.ron");
 
-fn decide(text: &str) -> authsel::Decision {
+fn decide(text: &str) -> authsel::Explanation {
     let rb = RuleBase::builtin();
     let p = rb.read_proposal("t.ron", text).expect("valid proposal");
-    rb.evaluate(&p)
+    rb.evaluate(&p).into_explanation()
 }
 
 #[test]
@@ -103,14 +103,14 @@ fn decision_record_identifies_rules_input_and_date() {
 
 /// Every suggested fix, applied to its proposal, makes that candidate no longer ineligible.
 fn check_fixes(rb: &RuleBase, p: &Proposal) -> Result<usize, TestCaseError> {
-    let d = rb.evaluate(p);
+    let d = rb.evaluate(p).into_explanation();
     let mut checked = 0;
     for c in &d.candidates {
         let Some(fix) = c.fix.as_ref().filter(|f| !f.changes.is_empty()) else {
             continue;
         };
         let q = apply(p, &fix.changes);
-        let again = rb.evaluate(&q);
+        let again = rb.evaluate(&q).into_explanation();
         let after = again.candidate(&c.authority).map(|x| x.verdict);
         prop_assert!(
             matches!(after, Some(Verdict::Eligible | Verdict::Conditional)),

@@ -12,13 +12,15 @@ fn render(rb: &RuleBase, name: &str, text: &str) -> String {
     let p = rb
         .read_proposal(name, text)
         .expect("golden inputs are valid proposals");
-    let d = rb.evaluate_with(
-        &p,
-        &Context {
-            as_of: case.as_of,
-            ledger: Some(&case.ledger),
-        },
-    );
+    let d = rb
+        .evaluate_with(
+            &p,
+            &Context {
+                as_of: case.as_of,
+                ledger: Some(&case.ledger),
+            },
+        )
+        .into_explanation();
     let mut out = report::human(&d, Detail::Planner);
     // The decision record is checked elsewhere; here it would churn with every rule edit.
     out.push_str(&format!(
@@ -67,7 +69,7 @@ fn golden_markdown_memo() {
     let rb = RuleBase::builtin();
     let text = include_str!("../golden/inputs/01-eligible-333-contrast.ron");
     let p = rb.read_proposal("memo", text).expect("valid");
-    let md = report::markdown(&rb.evaluate(&p));
+    let md = report::markdown(rb.evaluate(&p).explain());
     let md: String = md
         .lines()
         .filter(|l| !l.starts_with("<sub>"))

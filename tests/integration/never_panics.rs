@@ -29,7 +29,7 @@ proptest! {
             s.replace_range(at..end, &ins);
         }
         if let Ok(p) = rb.read_proposal("m.ron", &s) {
-            let d = rb.evaluate(&p);
+            let d = rb.evaluate(&p).into_explanation();
             prop_assert_eq!(d.proposal, p.id);
         }
     }

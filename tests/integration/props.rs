@@ -7,7 +7,7 @@ use authsel::diff::generate;
 use authsel::eval::{Context, Outcome};
 use authsel::model::RuleKind;
 use authsel::proposal::LedgerEntry;
-use authsel::{Decision, Ledger, Proposal, RuleBase};
+use authsel::{Explanation, Ledger, Proposal, RuleBase};
 use proptest::prelude::*;
 use std::sync::OnceLock;
 
@@ -23,8 +23,8 @@ fn proposal(seed: u64) -> Proposal {
 }
 
 /// What a decision says, without its record (which counts ledger entries and digests inputs).
-fn verdicts(d: &Decision) -> String {
-    let mut d = d.clone();
+fn verdicts(d: &authsel::Decision) -> String {
+    let mut d = d.explain().clone();
     d.record.ledger_entries = 0;
     d.record.rules_digest.clear();
     serde_json::to_string(&(&d.recommended, &d.verdict, &d.candidates)).expect("json")
@@ -44,15 +44,17 @@ proptest! {
     #[test]
     fn evaluation_is_deterministic(seed in any::<u64>()) {
         let p = proposal(seed);
-        prop_assert_eq!(rules().evaluate(&p), rules().evaluate(&p));
+        let (a, b) = (rules().evaluate(&p), rules().evaluate(&p));
+        prop_assert_eq!(&a, &b);
+        prop_assert_eq!(a.explain(), b.explain());
     }
 
     #[test]
     fn decision_json_round_trips(seed in any::<u64>()) {
         let d = rules().evaluate(&proposal(seed));
         let json = serde_json::to_string(&d).expect("serialize");
-        let back: Decision = serde_json::from_str(&json).expect("deserialize");
-        prop_assert_eq!(back, d);
+        let back: Explanation = serde_json::from_str(&json).expect("deserialize");
+        prop_assert_eq!(&back, d.explain());
     }
 
     /// Raising `amount_usd` never turns a failed ceiling into a pass.
@@ -61,7 +63,10 @@ proptest! {
         let low = proposal(seed);
         let mut high = low.clone();
         high.amount_usd = low.amount_usd.saturating_add(extra);
-        let (dl, dh) = (rules().evaluate(&low), rules().evaluate(&high));
+        let (dl, dh) = (
+            rules().evaluate(&low).into_explanation(),
+            rules().evaluate(&high).into_explanation(),
+        );
         for c in &dl.candidates {
             for r in c.reasons.iter().filter(|r| r.outcome == Outcome::Fail && r.applies) {
                 if !is_ceiling(&c.authority, &r.rule) {
@@ -116,7 +121,7 @@ proptest! {
         }] };
         let ctx = Context { as_of: None, ledger: Some(&ledger) };
         let outcome = |p: &Proposal| {
-            rules().evaluate_with(p, &ctx).candidate("faa-506a1")
+            rules().evaluate_with(p, &ctx).into_explanation().candidate("faa-506a1")
                 .and_then(|c| c.reasons.iter().find(|r| r.rule == "aggregate").map(|r| r.outcome))
         };
         p.start = "2026-09-30".parse().expect("date");
@@ -140,7 +145,9 @@ proptest! {
         let shuffled = RuleBase::from_files(&files).expect("checks");
         prop_assert_eq!(&shuffled.digest, &rules().digest);
         for p in generate(rules(), rules(), 8, seed) {
-            prop_assert_eq!(shuffled.evaluate(&p), rules().evaluate(&p));
+            let (a, b) = (shuffled.evaluate(&p), rules().evaluate(&p));
+            prop_assert_eq!(&a, &b);
+            prop_assert_eq!(a.explain(), b.explain());
         }
     }
 }

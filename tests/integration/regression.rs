@@ -36,7 +36,7 @@ fn every_reason_in_every_case_has_a_citation() {
         let p = rb
             .read_proposal(&c.name, &c.text)
             .expect("case proposals are valid");
-        let d = rb.evaluate(&p);
+        let d = rb.evaluate(&p).into_explanation();
         for cand in &d.candidates {
             for r in &cand.reasons {
                 assert!(
