@@ -618,9 +618,18 @@ impl<'a> Checker<'a> {
         // Applied restrictions: their rules and duties join ours under `restriction.rule` names.
         for rid in &a.applies {
             if let Some(r) = restrictions.get(rid) {
-                for rule in &r.rules {
+                // Each restriction rule has one slot across the rule base, so evaluation can
+                // reuse its outcome for every authority that applies it.
+                let base: usize = restrictions
+                    .range::<String, _>(..rid)
+                    .map(|(_, r)| r.rules.len())
+                    .sum();
+                for (i, rule) in r.rules.iter().enumerate() {
                     let mut rule = rule.clone();
                     rule.name = format!("{rid}.{}", rule.name).into();
+                    if let RuleKind::Require { .. } = rule.kind {
+                        rule.shared = Some(base + i);
+                    }
                     a.rules.push(rule);
                 }
                 for duty in &r.duties {
@@ -719,6 +728,7 @@ impl<'a> Checker<'a> {
                         citation,
                         unconfirmed,
                         restriction,
+                        shared: None,
                     });
                 }
             }
@@ -745,6 +755,7 @@ impl<'a> Checker<'a> {
                     citation,
                     unconfirmed,
                     restriction,
+                    shared: None,
                 });
             }
             AstMember::Duty(_, kind, to, timing) => {

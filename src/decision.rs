@@ -348,14 +348,15 @@ fn dedup(mut v: Vec<String>) -> Vec<String> {
 /// them. No explanation text is built here.
 pub fn decide(rules: &RuleBase, p: &Proposal, ctx: &Context) -> Decision {
     let env = Env::new(rules, p, ctx);
-    let mut ranked: Vec<(RankKey, Considered)> = assess_all(rules, p, ctx)
+    let mut scratch = p.clone();
+    let assessed: Vec<(RankKey, Considered)> = assess_all(&env, ctx)
         .into_iter()
         .map(|a| {
             // Verified cures first: among ineligible candidates, one that a change to the proposal
             // would make fit is closer than one that nothing cures, so the cure takes part in the
             // ranking.
             let cure = if a.verdict == Verdict::Ineligible {
-                remedy::cure(&env, ctx, a.authority, &a.reach, &a.findings)
+                remedy::cure(&env, ctx, a.authority, &a.reach, &a.findings, &mut scratch)
             } else {
                 None
             };
@@ -372,13 +373,24 @@ pub fn decide(rules: &RuleBase, p: &Proposal, ctx: &Context) -> Decision {
             )
         })
         .collect();
-    ranked.sort_unstable_by_key(|(key, _)| *key);
+    // Sort the small keys, then move each candidate once.
+    let mut order: Vec<(RankKey, usize)> = assessed
+        .iter()
+        .enumerate()
+        .map(|(i, (k, _))| (*k, i))
+        .collect();
+    order.sort_unstable();
+    let mut slots: Vec<Option<Considered>> = assessed.into_iter().map(|(_, c)| Some(c)).collect();
+    let ranked: Vec<Considered> = order
+        .iter()
+        .filter_map(|(_, i)| slots.get_mut(*i).and_then(Option::take))
+        .collect();
     Decision {
         rules: rules.clone(),
         proposal: p.clone(),
         as_of: ctx.as_of,
         ledger_entries: ctx.ledger.map_or(0, |l| l.entries.len()),
-        ranked: ranked.into_iter().map(|(_, c)| c).collect(),
+        ranked,
         explained: OnceLock::new(),
     }
 }

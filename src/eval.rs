@@ -10,7 +10,8 @@ use crate::text::{Message, Text};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
-use std::collections::BTreeSet;
+use std::cell::OnceCell;
+use std::fmt;
 
 /// What the evaluation may know besides the proposal.
 #[derive(Debug, Clone, Copy, Default)]
@@ -105,21 +106,81 @@ impl Judgement<'_> {
 
 /// Three-valued truth; `Unknown` carries the missing facts.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Tri {
+pub enum Tri<'r> {
     True,
     False,
-    Unknown(BTreeSet<String>),
+    Unknown(Needs<'r>),
 }
 
-impl Tri {
-    fn not(self) -> Tri {
+/// A fact whose absence leaves a condition unknown, borrowed from the rule base: no string is built
+/// until a finding keeps it (`leahy`, `fact.NAME`, `partner.GROUP`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need<'r> {
+    Field(&'static str),
+    Fact(&'r str),
+    Group(&'r str),
+}
+
+impl fmt::Display for Need<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Need::Field(x) => f.write_str(x),
+            Need::Fact(x) => write!(f, "fact.{x}"),
+            Need::Group(x) => write!(f, "partner.{x}"),
+        }
+    }
+}
+
+/// The missing facts of an unknown condition: one inline (the common case, no allocation), more
+/// in a vector.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Needs<'r> {
+    first: Need<'r>,
+    more: Vec<Need<'r>>,
+}
+
+impl<'r> Needs<'r> {
+    fn one(n: Need<'r>) -> Needs<'r> {
+        Needs {
+            first: n,
+            more: Vec::new(),
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &Need<'r>> {
+        std::iter::once(&self.first).chain(self.more.iter())
+    }
+
+    fn merge(acc: Option<Needs<'r>>, other: Needs<'r>) -> Needs<'r> {
+        let Some(mut acc) = acc else {
+            return other;
+        };
+        for n in std::iter::once(other.first).chain(other.more) {
+            if !acc.iter().any(|x| *x == n) {
+                acc.more.push(n);
+            }
+        }
+        acc
+    }
+
+    /// The names, sorted and without repeats (as findings and sentences list them).
+    pub fn names(&self) -> Vec<String> {
+        let mut v: Vec<String> = self.iter().map(ToString::to_string).collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+}
+
+impl<'r> Tri<'r> {
+    fn not(self) -> Tri<'r> {
         match self {
             Tri::True => Tri::False,
             Tri::False => Tri::True,
             u => u,
         }
     }
-    fn from_bool(b: bool) -> Tri {
+    fn from_bool(b: bool) -> Tri<'r> {
         if b {
             Tri::True
         } else {
@@ -134,6 +195,12 @@ pub struct Env<'a> {
     pub proposal: &'a Proposal,
     /// The date whose law applies (as-of or start).
     pub law_date: Date,
+    /// Looked up once, not per condition: the partner's registry entry ...
+    partner: Option<&'a Partner>,
+    /// ... the groups it belongs to on the law date (computed on first use) ...
+    groups: OnceCell<Vec<&'a str>>,
+    /// ... and each proposal purpose's lineage (itself, then its ancestors).
+    lineages: OnceCell<Vec<&'a [String]>>,
 }
 
 impl<'a> Env<'a> {
@@ -142,20 +209,62 @@ impl<'a> Env<'a> {
             rules,
             proposal,
             law_date: ctx.as_of.unwrap_or(proposal.start),
+            partner: rules.registry.partner(&proposal.partner),
+            groups: OnceCell::new(),
+            lineages: OnceCell::new(),
+        }
+    }
+
+    /// The environment of a changed copy of the proposal (a counterfactual) with the same partner:
+    /// the partner is not looked up again. The law date follows the new start unless `--as-of`
+    /// fixed it.
+    pub fn counterfactual<'b>(&self, proposal: &'b Proposal, ctx: &Context) -> Env<'b>
+    where
+        'a: 'b,
+    {
+        let law_date = ctx.as_of.unwrap_or(proposal.start);
+        Env {
+            rules: self.rules,
+            proposal,
+            law_date,
+            partner: self.partner,
+            // Group membership depends on the date; purposes never change in a counterfactual.
+            groups: match self.groups.get() {
+                Some(g) if law_date == self.law_date => OnceCell::from(g.clone()),
+                _ => OnceCell::new(),
+            },
+            lineages: self
+                .lineages
+                .get()
+                .cloned()
+                .map_or_else(OnceCell::new, OnceCell::from),
         }
     }
 
     /// The partner's registry name, or the proposal's spelling when the registry does not know it.
     fn partner_name(&self) -> &str {
-        self.rules
-            .registry
-            .partner(&self.proposal.partner)
+        self.partner
             .map_or(self.proposal.partner.as_str(), |r| r.name.as_str())
+    }
+
+    /// Is the partner in `group` on the law date? `None` when the registry does not know it.
+    fn in_group(&self, group: &str) -> Option<bool> {
+        let p = self.partner?;
+        let registry = &self.rules.registry;
+        let groups = self.groups.get_or_init(|| {
+            registry
+                .groups
+                .keys()
+                .filter(|g| registry.is_member_of(p, g, self.law_date))
+                .map(String::as_str)
+                .collect()
+        });
+        Some(groups.contains(&group))
     }
 
     /// A term's value, or the name of the missing fact; constants are borrowed, not copied (this
     /// runs for every condition).
-    pub fn value<'t>(&self, t: &'t Term) -> Result<Cow<'t, Val>, String> {
+    pub fn value<'t>(&self, t: &'t Term) -> Result<Cow<'t, Val>, Need<'t>> {
         let p = self.proposal;
         let v = match &t.source {
             Source::Const(v) if t.offset == 0 => return Ok(Cow::Borrowed(v)),
@@ -164,22 +273,24 @@ impl<'a> Env<'a> {
                 Field::AmountUsd => Val::Usd(Usd(p.amount_usd)),
                 Field::MajorDefenseEquipmentUsd => Val::Usd(Usd(p
                     .major_defense_equipment_usd
-                    .ok_or("major_defense_equipment_usd")?)),
-                Field::DurationMonths => Val::Months(p.duration_months.ok_or("duration_months")?),
-                Field::Start => Val::Date(p.start),
-                Field::End => Val::Date(p.end().ok_or("duration_months")?),
-                Field::FiscalYear => Val::Int(i64::from(p.fiscal_year())),
-                Field::EndFiscalYear => {
-                    Val::Int(i64::from(fiscal_year(p.end().ok_or("duration_months")?)))
+                    .ok_or(Need::Field("major_defense_equipment_usd"))?)),
+                Field::DurationMonths => {
+                    Val::Months(p.duration_months.ok_or(Need::Field("duration_months"))?)
                 }
+                Field::Start => Val::Date(p.start),
+                Field::End => Val::Date(p.end().ok_or(Need::Field("duration_months"))?),
+                Field::FiscalYear => Val::Int(i64::from(p.fiscal_year())),
+                Field::EndFiscalYear => Val::Int(i64::from(fiscal_year(
+                    p.end().ok_or(Need::Field("duration_months"))?,
+                ))),
                 Field::Recipient => Val::Recipient(p.recipient),
-                Field::Funding => Val::Funding(p.funding.ok_or("funding")?),
+                Field::Funding => Val::Funding(p.funding.ok_or(Need::Field("funding"))?),
                 Field::Leahy => match p.leahy {
                     Some(s @ (LeahyStatus::Passed | LeahyStatus::Failed)) => Val::Leahy(s),
                     // Vetting not finished: its result is not known yet.
-                    _ => return Err("leahy".to_string()),
+                    _ => return Err(Need::Field("leahy")),
                 },
-                Field::Emergency => Val::Bool(p.emergency.ok_or("emergency")?),
+                Field::Emergency => Val::Bool(p.emergency.ok_or(Need::Field("emergency"))?),
                 Field::Partner => Val::Str(self.partner_name().to_string()),
             },
             Source::PartnerGroup(g) => {
@@ -187,17 +298,12 @@ impl<'a> Env<'a> {
                 if let Some(crate::proposal::FactValue::Bool(b)) = p.facts.get(g) {
                     Val::Bool(*b)
                 } else {
-                    let member = self.rules.registry.is_member(&p.partner, g, self.law_date);
-                    Val::Bool(member.ok_or_else(|| format!("partner.{g}"))?)
+                    Val::Bool(self.in_group(g).ok_or(Need::Group(g))?)
                 }
             }
             Source::Fact(name) => {
-                let decl = self
-                    .rules
-                    .facts
-                    .get(name)
-                    .ok_or_else(|| format!("fact.{name}"))?;
-                p.fact(decl).ok_or_else(|| format!("fact.{name}"))?
+                let decl = self.rules.facts.get(name).ok_or(Need::Fact(name))?;
+                p.fact(decl).ok_or(Need::Fact(name))?
             }
         };
         Ok(Cow::Owned(match (v, t.offset) {
@@ -225,41 +331,43 @@ impl<'a> Env<'a> {
     }
 
     /// Does the proposal's purpose `p` fall under `target` (itself or an `is_a` ancestor)?
-    fn purpose_under(&self, p: &str, target: &str) -> bool {
-        self.rules.graph.lineage_of(p).iter().any(|a| a == target)
+    fn purpose_under(&self, target: &str) -> bool {
+        let graph = &self.rules.graph;
+        self.lineages
+            .get_or_init(|| {
+                self.proposal
+                    .purposes
+                    .iter()
+                    .map(|q| graph.lineage_of(q))
+                    .collect()
+            })
+            .iter()
+            .any(|lineage| lineage.iter().any(|a| a == target))
     }
 
-    pub fn eval(&self, c: &Cond) -> Tri {
+    pub fn eval<'t>(&self, c: &'t Cond) -> Tri<'t> {
         match c {
             Cond::Or(xs) => {
-                let mut missing = BTreeSet::new();
+                let mut missing = None;
                 for x in xs {
                     match self.eval(x) {
                         Tri::True => return Tri::True,
                         Tri::False => {}
-                        Tri::Unknown(m) => missing.extend(m),
+                        Tri::Unknown(m) => missing = Some(Needs::merge(missing, m)),
                     }
                 }
-                if missing.is_empty() {
-                    Tri::False
-                } else {
-                    Tri::Unknown(missing)
-                }
+                missing.map_or(Tri::False, Tri::Unknown)
             }
             Cond::And(xs) => {
-                let mut missing = BTreeSet::new();
+                let mut missing = None;
                 for x in xs {
                     match self.eval(x) {
                         Tri::False => return Tri::False,
                         Tri::True => {}
-                        Tri::Unknown(m) => missing.extend(m),
+                        Tri::Unknown(m) => missing = Some(Needs::merge(missing, m)),
                     }
                 }
-                if missing.is_empty() {
-                    Tri::True
-                } else {
-                    Tri::Unknown(missing)
-                }
+                missing.map_or(Tri::True, Tri::Unknown)
             }
             Cond::Not(x) => self.eval(x).not(),
             Cond::Truthy(t) => match self.value(t) {
@@ -267,7 +375,7 @@ impl<'a> Env<'a> {
                     Val::Bool(b) => Tri::from_bool(*b),
                     _ => Tri::False,
                 },
-                Err(m) => Tri::Unknown(BTreeSet::from([m])),
+                Err(m) => Tri::Unknown(Needs::one(m)),
             },
             Cond::Cmp { lhs, op, rhs } => {
                 if let Some(b) = self.partner_cmp(lhs, *op, rhs) {
@@ -283,13 +391,13 @@ impl<'a> Env<'a> {
                 }
                 match self.value(term) {
                     Ok(v) => Tri::from_bool(set.contains(&v) != *negated),
-                    Err(m) => Tri::Unknown(BTreeSet::from([m])),
+                    Err(m) => Tri::Unknown(Needs::one(m)),
                 }
             }
             Cond::Has { field, op, items } => {
                 let p = self.proposal;
                 let holds = |item: &String| match field {
-                    SetField::Purposes => p.purposes.iter().any(|q| self.purpose_under(q, item)),
+                    SetField::Purposes => self.purpose_under(item),
                     SetField::Activities => p.activities.contains(item),
                 };
                 Tri::from_bool(match op {
@@ -300,7 +408,7 @@ impl<'a> Env<'a> {
         }
     }
 
-    fn cmp(&self, lhs: &Term, op: CmpOp, rhs: &Term) -> Tri {
+    fn cmp<'t>(&self, lhs: &'t Term, op: CmpOp, rhs: &'t Term) -> Tri<'t> {
         match (self.value(lhs), self.value(rhs)) {
             (Ok(l), Ok(r)) => Tri::from_bool(match op {
                 CmpOp::Lt => l < r,
@@ -310,7 +418,8 @@ impl<'a> Env<'a> {
                 CmpOp::Ge => l >= r,
                 CmpOp::Gt => l > r,
             }),
-            (l, r) => Tri::Unknown(l.err().into_iter().chain(r.err()).collect()),
+            (Err(l), Err(r)) => Tri::Unknown(Needs::merge(Some(Needs::one(l)), Needs::one(r))),
+            (Err(m), _) | (_, Err(m)) => Tri::Unknown(Needs::one(m)),
         }
     }
 }
@@ -372,12 +481,9 @@ impl Assessment<'_> {
 }
 
 /// Assesses every candidate the graph links to the proposal, in catalogue order.
-pub fn assess_all<'r>(
-    rules: &'r RuleBase,
-    proposal: &Proposal,
-    ctx: &Context,
-) -> Vec<Assessment<'r>> {
-    let env = Env::new(rules, proposal, ctx);
+pub fn assess_all<'r>(env: &Env<'r>, ctx: &Context) -> Vec<Assessment<'r>> {
+    let (rules, proposal) = (env.rules, env.proposal);
+    let mut memo = Memo::default();
     rules
         .graph
         .reach(
@@ -390,13 +496,39 @@ pub fn assess_all<'r>(
             rules
                 .authorities
                 .get(r.authority)
-                .map(|a| assess(&env, ctx, a, r))
+                .map(|a| assess(env, ctx, a, r, &mut memo))
         })
         .collect()
 }
 
-/// Assesses one authority: every rule's outcome, the verdict and the duties that follow.
-pub fn assess<'r>(env: &Env, ctx: &Context, a: &'r Authority, reach: Reach) -> Assessment<'r> {
+/// The outcomes of restriction rules already evaluated for this proposal, by slot (`Rule::shared`).
+#[derive(Debug, Default)]
+pub struct Memo(Vec<Option<Finding>>);
+
+impl Memo {
+    fn get(&self, slot: usize) -> Option<&Finding> {
+        self.0.get(slot).and_then(Option::as_ref)
+    }
+
+    fn put(&mut self, slot: usize, f: &Finding) {
+        if self.0.len() <= slot {
+            self.0.resize(slot + 1, None);
+        }
+        if let Some(s) = self.0.get_mut(slot) {
+            *s = Some(f.clone());
+        }
+    }
+}
+
+/// Assesses one authority: every rule's outcome, the verdict and the duties that follow. `memo`
+/// keeps restriction outcomes between the authorities of one proposal.
+pub fn assess<'r>(
+    env: &Env,
+    ctx: &Context,
+    a: &'r Authority,
+    reach: Reach,
+    memo: &mut Memo,
+) -> Assessment<'r> {
     let p = env.proposal;
     // Five built-in rules at most, then the authority's own: one allocation, no regrowth.
     let mut findings = Vec::with_capacity(5 + a.rules.len());
@@ -418,7 +550,20 @@ pub fn assess<'r>(env: &Env, ctx: &Context, a: &'r Authority, reach: Reach) -> A
         findings.push(Finding::new(RuleRef::Funding, ok));
     }
     for (i, rule) in a.rules.iter().enumerate() {
-        findings.push(find(env, ctx, a, i, rule));
+        let f = match rule.shared.and_then(|slot| memo.get(slot)) {
+            Some(known) => Finding {
+                rule: RuleRef::Own(i),
+                ..known.clone()
+            },
+            None => {
+                let f = find(env, ctx, a, i, rule);
+                if let Some(slot) = rule.shared {
+                    memo.put(slot, &f);
+                }
+                f
+            }
+        };
+        findings.push(f);
     }
     let verdict = if findings.iter().any(|r| r.outcome == Outcome::Fail) {
         Verdict::Ineligible
@@ -467,7 +612,7 @@ pub fn judge<'r>(env: &Env, ctx: &Context, a: &'r Authority, link: Link) -> Judg
         direct: link.direct.len(),
         inherited: link.inherited.len(),
     };
-    let assessed = assess(env, ctx, a, reach);
+    let assessed = assess(env, ctx, a, reach, &mut Memo::default());
     render(env, assessed, link)
 }
 
@@ -561,10 +706,7 @@ fn find(env: &Env, ctx: &Context, a: &Authority, i: usize, rule: &Rule) -> Findi
                 (_, Tri::True) => Tri::True,
                 (Tri::True, x) => x,
                 (Tri::Unknown(g), Tri::False) => Tri::Unknown(g),
-                (Tri::Unknown(g), Tri::Unknown(mut m)) => {
-                    m.extend(g);
-                    Tri::Unknown(m)
-                }
+                (Tri::Unknown(g), Tri::Unknown(m)) => Tri::Unknown(Needs::merge(Some(m), g)),
                 (Tri::False, _) => Tri::True,
             };
             match result {
@@ -572,7 +714,7 @@ fn find(env: &Env, ctx: &Context, a: &Authority, i: usize, rule: &Rule) -> Findi
                 Tri::False => f.outcome = Outcome::Fail,
                 Tri::Unknown(m) => {
                     f.outcome = Outcome::Unknown;
-                    f.missing = m.into_iter().collect();
+                    f.missing = m.names();
                 }
             }
         }
@@ -587,7 +729,7 @@ fn find(env: &Env, ctx: &Context, a: &Authority, i: usize, rule: &Rule) -> Findi
                 Some(_) => {
                     if let Tri::Unknown(m) = guard {
                         f.outcome = Outcome::Unknown;
-                        f.missing = m.into_iter().collect();
+                        f.missing = m.names();
                     } else {
                         f.outcome = Outcome::Fail;
                     }
@@ -850,7 +992,7 @@ fn obligation(env: &Env, d: &Duty) -> Option<Obligation> {
             Some(format!(
                 "required if {}; depends on {}",
                 d.when.as_deref().unwrap_or(""),
-                missing_text(&m.into_iter().collect::<Vec<_>>())
+                missing_text(&m.names())
             )),
         ),
     };

@@ -344,6 +344,11 @@ pub struct Rule {
     /// The shared restriction this rule comes from, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub restriction: Option<String>,
+    /// For a restriction's `require` rule: its slot, the same in every authority that applies
+    /// the restriction. Its outcome depends on the proposal alone, so it is evaluated once per
+    /// proposal.
+    #[serde(skip)]
+    pub shared: Option<usize>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -639,6 +644,11 @@ impl Registry {
     pub fn is_member(&self, partner: &str, group: &str, date: Date) -> Option<bool> {
         let p = self.partner(partner)?;
         Some(self.member_of(p, group, date, 0))
+    }
+
+    /// `is_member` for a partner already looked up.
+    pub fn is_member_of(&self, p: &Partner, group: &str, date: Date) -> bool {
+        self.member_of(p, group, date, 0)
     }
 
     fn member_of(&self, p: &Partner, group: &str, date: Date, depth: usize) -> bool {

@@ -78,6 +78,12 @@ impl Fix {
 /// Applies changes to a copy of the proposal.
 pub fn apply(p: &Proposal, changes: &[Change]) -> Proposal {
     let mut q = p.clone();
+    apply_to(&mut q, changes);
+    q
+}
+
+/// Applies changes to the proposal in place.
+fn apply_to(q: &mut Proposal, changes: &[Change]) {
     for c in changes {
         match c {
             Change::AmountUsd { to } => q.amount_usd = *to,
@@ -92,7 +98,6 @@ pub fn apply(p: &Proposal, changes: &[Change]) -> Proposal {
             }
         }
     }
-    q
 }
 
 /// A proposed edit with the sentence that explains it (empty unless explaining).
@@ -245,13 +250,16 @@ fn plan(env: &Env, as_of: Option<Date>, a: &Authority, findings: &[Finding], wor
 }
 
 /// Plans the edits that would make an ineligible candidate fit and verifies them by evaluating the
-/// changed proposal again; `None` when no verified edit exists.
+/// changed proposal again; `None` when no verified edit exists. `scratch` is a copy of the proposal
+/// that the changes are applied to and undone on, so no proposal is cloned per candidate; it is
+/// equal to `env.proposal` again when this returns.
 pub fn cure(
     env: &Env,
     ctx: &Context,
     a: &Authority,
     reach: &Reach,
     findings: &[Finding],
+    scratch: &mut Proposal,
 ) -> Option<Cure> {
     let planned = plan(env, ctx.as_of, a, findings, Words(false));
     if planned.hopeless || planned.steps.is_empty() {
@@ -259,12 +267,37 @@ pub fn cure(
     }
     // Verify: the engine checks its own counterfactual before offering it.
     let changes: Vec<Change> = planned.steps.into_iter().map(|s| s.change).collect();
-    let q = apply(env.proposal, &changes);
-    // A new environment: moving the start moves the law date too (unless `--as-of` fixes it).
-    let env2 = Env::new(env.rules, &q, ctx);
-    // Changes never touch purposes, so the graph reach (which purposes it serves) is unchanged.
-    let then = verdict_of(&env2, ctx, a, reach);
+    apply_to(scratch, &changes);
+    // Changes never touch purposes or the partner, so the graph reach (which purposes it serves)
+    // and the partner's registry entry are unchanged.
+    let then = verdict_of(&env.counterfactual(scratch, ctx), ctx, a, reach);
+    undo(scratch, env.proposal, &changes);
     (then != Verdict::Ineligible).then_some(Cure { changes, then })
+}
+
+/// Puts back, from `original`, every field the changes touched.
+fn undo(q: &mut Proposal, original: &Proposal, changes: &[Change]) {
+    for c in changes {
+        match c {
+            Change::AmountUsd { .. } => q.amount_usd = original.amount_usd,
+            Change::DurationMonths { .. } => q.duration_months = original.duration_months,
+            Change::Start { .. } => q.start = original.start,
+            Change::MajorDefenseEquipmentUsd { .. } => {
+                q.major_defense_equipment_usd = original.major_defense_equipment_usd
+            }
+            Change::Recipient { .. } => q.recipient = original.recipient,
+            Change::Funding { .. } => q.funding = original.funding,
+            Change::RemoveActivity { .. } => q.activities.clone_from(&original.activities),
+            Change::Fact { name, .. } => match original.facts.get(name) {
+                Some(v) => {
+                    q.facts.insert(name.clone(), v.clone());
+                }
+                None => {
+                    q.facts.remove(name);
+                }
+            },
+        }
+    }
 }
 
 /// The fix for an ineligible candidate, in words: the verified edits of `cure` as steps, and the
