@@ -715,12 +715,14 @@ impl<'a> Checker<'a> {
         match m {
             AstMember::Require(_, e) => {
                 if let Some(cond) = self.cond(file, e, scope) {
+                    let kind = RuleKind::Require {
+                        cond,
+                        condition: src(e).into(),
+                    };
                     rules.push(Rule {
                         name: Text::from(&head.name.name),
-                        kind: RuleKind::Require {
-                            cond,
-                            condition: src(e).into(),
-                        },
+                        reads: Inputs::of_rule(guard.as_ref(), &kind),
+                        kind,
                         guard,
                         when,
                         because,
@@ -742,12 +744,14 @@ impl<'a> Checker<'a> {
                     );
                     return;
                 };
+                let kind = RuleKind::Ceiling {
+                    limit: Usd(limit),
+                    within: within.as_ref().map(|w| w.name.clone()),
+                };
                 rules.push(Rule {
                     name: Text::from(&head.name.name),
-                    kind: RuleKind::Ceiling {
-                        limit: Usd(limit),
-                        within: within.as_ref().map(|w| w.name.clone()),
-                    },
+                    reads: Inputs::of_rule(guard.as_ref(), &kind),
+                    kind,
                     guard,
                     when,
                     because,
@@ -972,10 +976,19 @@ impl<'a> Checker<'a> {
                         );
                         return None;
                     }
-                    (Source::PartnerGroup(name.name.clone()), Type::Bool)
+                    (
+                        Source::PartnerGroup(
+                            name.name.clone(),
+                            Text::from(format!("partner.{}", name.name)),
+                        ),
+                        Type::Bool,
+                    )
                 }
                 [ns, name] if ns.name == "fact" => match scope.facts.get(&name.name) {
-                    Some(f) => (Source::Fact(name.name.clone()), f.ty),
+                    Some(f) => (
+                        Source::Fact(name.name.clone(), Text::from(format!("fact.{}", name.name))),
+                        f.ty,
+                    ),
                     None => {
                         self.unknown(file, name, "fact", scope.facts.keys().map(String::as_str));
                         return None;

@@ -11,7 +11,6 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::cell::OnceCell;
-use std::fmt;
 
 /// What the evaluation may know besides the proposal.
 #[derive(Debug, Clone, Copy, Default)]
@@ -116,17 +115,24 @@ pub enum Tri<'r> {
 /// until a finding keeps it (`leahy`, `fact.NAME`, `partner.GROUP`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Need<'r> {
+    /// A proposal field: `leahy`, `funding`, ...
     Field(&'static str),
-    Fact(&'r str),
-    Group(&'r str),
+    /// `fact.NAME` or `partner.GROUP`, as the rule base spelled it once at load time.
+    Key(&'r Text),
 }
 
-impl fmt::Display for Need<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Need<'_> {
+    fn as_str(&self) -> &str {
         match self {
-            Need::Field(x) => f.write_str(x),
-            Need::Fact(x) => write!(f, "fact.{x}"),
-            Need::Group(x) => write!(f, "partner.{x}"),
+            Need::Field(x) => x,
+            Need::Key(x) => x.as_str(),
+        }
+    }
+
+    fn text(&self) -> Text {
+        match self {
+            Need::Field(x) => Text::from_static(x),
+            Need::Key(x) => (*x).clone(),
         }
     }
 }
@@ -164,11 +170,11 @@ impl<'r> Needs<'r> {
     }
 
     /// The names, sorted and without repeats (as findings and sentences list them).
-    pub fn names(&self) -> Vec<String> {
-        let mut v: Vec<String> = self.iter().map(ToString::to_string).collect();
-        v.sort();
-        v.dedup();
-        v
+    pub fn names(&self) -> Vec<Text> {
+        let mut v: Vec<&Need> = self.iter().collect();
+        v.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+        v.dedup_by(|a, b| a.as_str() == b.as_str());
+        v.into_iter().map(Need::text).collect()
     }
 }
 
@@ -293,17 +299,17 @@ impl<'a> Env<'a> {
                 Field::Emergency => Val::Bool(p.emergency.ok_or(Need::Field("emergency"))?),
                 Field::Partner => Val::Str(self.partner_name().to_string()),
             },
-            Source::PartnerGroup(g) => {
+            Source::PartnerGroup(g, key) => {
                 // A fact of the group's name overrides the registry (what-if).
                 if let Some(crate::proposal::FactValue::Bool(b)) = p.facts.get(g) {
                     Val::Bool(*b)
                 } else {
-                    Val::Bool(self.in_group(g).ok_or(Need::Group(g))?)
+                    Val::Bool(self.in_group(g).ok_or(Need::Key(key))?)
                 }
             }
-            Source::Fact(name) => {
-                let decl = self.rules.facts.get(name).ok_or(Need::Fact(name))?;
-                p.fact(decl).ok_or(Need::Fact(name))?
+            Source::Fact(name, key) => {
+                let decl = self.rules.facts.get(name).ok_or(Need::Key(key))?;
+                p.fact(decl).ok_or(Need::Key(key))?
             }
         };
         Ok(Cow::Owned(match (v, t.offset) {
@@ -445,7 +451,7 @@ pub struct Finding {
     /// False when a `when` guard switched the rule off for this proposal.
     pub applies: bool,
     /// Facts whose absence made the outcome unknown, sorted.
-    pub missing: Vec<String>,
+    pub missing: Vec<Text>,
     /// For a ceiling: the amount already committed against it in the fiscal year (`None`: the
     /// ledger's sum overflows).
     pub committed: Option<Usd>,
@@ -664,6 +670,55 @@ pub fn verdict_of(env: &Env, ctx: &Context, a: &Authority, reach: &Reach) -> Ver
     }
 }
 
+/// The verdict on a changed proposal (`env`), given the candidate's `findings` on the original and
+/// the inputs the change touched: only the rules that read a changed input are evaluated again.
+/// Same result as `verdict_of` on the changed proposal (a test holds them together), for the cost
+/// of the few rules a fix touches.
+pub fn verdict_after(
+    env: &Env,
+    ctx: &Context,
+    a: &Authority,
+    findings: &[Finding],
+    changed: Inputs,
+) -> Verdict {
+    let p = env.proposal;
+    let pass = |ok: bool| if ok { Outcome::Pass } else { Outcome::Fail };
+    let mut unknown = false;
+    for f in findings {
+        let outcome = match f.rule {
+            RuleRef::InForce if changed.meets(Inputs::START) => pass(a.in_force(env.law_date)),
+            RuleRef::Activities if changed.meets(Inputs::ACTIVITIES) => {
+                pass(p.activities.iter().all(|x| a.provides.items.contains(x)))
+            }
+            RuleRef::Recipient if changed.meets(Inputs::RECIPIENT) => pass(
+                a.recipients
+                    .as_ref()
+                    .is_none_or(|r| r.items.contains(&p.recipient)),
+            ),
+            RuleRef::Funding if changed.meets(Inputs::FUNDING) => pass(
+                a.funding
+                    .as_ref()
+                    .is_none_or(|f| p.funding.is_none_or(|x| f.items.contains(&x))),
+            ),
+            RuleRef::Own(i) => match a.rules.get(i) {
+                Some(rule) if rule.reads.meets(changed) => rule_outcome(env, ctx, a, rule),
+                _ => f.outcome,
+            },
+            _ => f.outcome,
+        };
+        match outcome {
+            Outcome::Fail => return Verdict::Ineligible,
+            Outcome::Unknown => unknown = true,
+            Outcome::Pass => {}
+        }
+    }
+    if unknown {
+        Verdict::Conditional
+    } else {
+        Verdict::Eligible
+    }
+}
+
 /// One rule's outcome, with the same three-valued semantics as `find`.
 fn rule_outcome(env: &Env, ctx: &Context, a: &Authority, rule: &Rule) -> Outcome {
     let guard = rule.guard.as_ref().map_or(Tri::True, |g| env.eval(g));
@@ -800,7 +855,7 @@ pub fn reason(env: &Env, a: &Authority, link: &Link, f: Finding) -> Reason {
                 outcome: f.outcome,
                 citation: a.citation.clone(),
                 message: Message::default(),
-                missing: f.missing,
+                missing: f.missing.iter().map(ToString::to_string).collect(),
                 applies: f.applies,
                 unconfirmed: None,
             },
@@ -912,8 +967,9 @@ fn activities_reason(p: &Proposal, a: &Authority) -> Reason {
     }
 }
 
-fn missing_text(m: &[String]) -> String {
-    m.join(", ")
+fn missing_text(m: &[Text]) -> String {
+    let names: Vec<&str> = m.iter().map(Text::as_str).collect();
+    names.join(", ")
 }
 
 /// An own rule's finding with its sentence.
@@ -976,7 +1032,7 @@ fn rule_reason(env: &Env, rule: &Rule, f: Finding) -> Reason {
         outcome: f.outcome,
         citation: rule.citation.clone(),
         message,
-        missing: f.missing,
+        missing: f.missing.iter().map(ToString::to_string).collect(),
         applies: f.applies,
         unconfirmed: rule.unconfirmed.clone(),
     }

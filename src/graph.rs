@@ -61,8 +61,10 @@ pub struct AuthorityGraph {
     served_by: HashMap<String, Vec<String>>,
     /// ... and the authorities providing each activity, sorted.
     provided_by: HashMap<String, Vec<String>>,
-    /// The same two tables as positions in the rule base's `authorities`, for `reach`.
-    served_by_index: HashMap<String, Vec<usize>>,
+    /// For `reach`, as positions in the rule base's `authorities`: each purpose's authorities
+    /// (serving it or an ancestor; `true` when by name, nearest first, each once) ...
+    reach_of_purpose: HashMap<String, Vec<(usize, bool)>>,
+    /// ... and each activity's.
     provided_by_index: HashMap<String, Vec<usize>>,
 }
 
@@ -101,25 +103,6 @@ impl Link {
     pub fn serves_any(&self) -> bool {
         !self.direct.is_empty() || !self.inherited.is_empty()
     }
-}
-
-/// The `Reach` of authority `a`, added to `out` the first time it is reached.
-fn reach_slot<'o>(
-    seen: &mut [bool],
-    slot: &mut [usize],
-    out: &'o mut Vec<Reach>,
-    a: usize,
-) -> Option<&'o mut Reach> {
-    let s = seen.get_mut(a)?;
-    if !*s {
-        *s = true;
-        *slot.get_mut(a)? = out.len();
-        out.push(Reach {
-            authority: a,
-            ..Reach::default()
-        });
-    }
-    out.get_mut(*slot.get(a)?)
 }
 
 impl AuthorityGraph {
@@ -173,8 +156,19 @@ impl AuthorityGraph {
             let lineage = g.walk_lineage(p);
             g.lineages.insert(p.clone(), lineage);
             let by = g.incoming(&Node::Purpose(p.clone()), Edge::Serves);
-            g.served_by_index.insert(p.clone(), positions(&by));
             g.served_by.insert(p.clone(), by);
+        }
+        for p in purposes.keys() {
+            let mut reach: Vec<(usize, bool)> = Vec::new();
+            for (depth, ancestor) in g.lineage_of(p).iter().enumerate() {
+                let serving = g.served_by.get(ancestor).map_or(&[][..], Vec::as_slice);
+                for a in positions(serving) {
+                    if !reach.iter().any(|(x, _)| *x == a) {
+                        reach.push((a, depth == 0));
+                    }
+                }
+            }
+            g.reach_of_purpose.insert(p.clone(), reach);
         }
         for a in activities.keys() {
             let by = g.incoming(&Node::Activity(a.clone()), Edge::Provides);
@@ -193,44 +187,45 @@ impl AuthorityGraph {
         activities: &[String],
         authorities: usize,
     ) -> Vec<Reach> {
-        // Per authority: reached at all, and per distinct proposal purpose how it is served.
-        let mut seen = vec![false; authorities];
-        let mut out: Vec<Reach> = Vec::new();
-        let mut slot = vec![usize::MAX; authorities];
-        let none: &[usize] = &[];
+        // Where each authority's `Reach` is in `out`, or `u32::MAX`.
+        let mut slot = vec![u32::MAX; authorities];
+        let mut out: Vec<Reach> = Vec::with_capacity(authorities);
+        let mut at = |a: usize, out: &mut Vec<Reach>| -> Option<usize> {
+            let s = slot.get_mut(a)?;
+            if *s == u32::MAX {
+                *s = u32::try_from(out.len()).ok()?;
+                out.push(Reach {
+                    authority: a,
+                    ..Reach::default()
+                });
+            }
+            usize::try_from(*s).ok()
+        };
         for (i, p) in purposes.iter().enumerate() {
             if purposes.get(..i).is_some_and(|before| before.contains(p)) {
                 continue; // a purpose named twice counts once, as in `Link`
             }
-            // Nearest first: served by name (depth 0) wins over an ancestor.
-            let mut counted: Vec<usize> = Vec::new();
-            for (depth, ancestor) in self.lineage_of(p).iter().enumerate() {
-                for &a in self
-                    .served_by_index
-                    .get(ancestor)
-                    .map_or(none, Vec::as_slice)
-                {
-                    let Some(r) = reach_slot(&mut seen, &mut slot, &mut out, a) else {
-                        continue;
-                    };
-                    if counted.contains(&a) {
-                        continue;
-                    }
-                    counted.push(a);
-                    if depth == 0 {
-                        r.direct += 1;
-                    } else {
-                        r.inherited += 1;
-                    }
+            for &(a, by_name) in self.reach_of_purpose.get(p).map_or(&[][..], Vec::as_slice) {
+                let Some(r) = at(a, &mut out).and_then(|i| out.get_mut(i)) else {
+                    continue;
+                };
+                if by_name {
+                    r.direct += 1;
+                } else {
+                    r.inherited += 1;
                 }
             }
         }
         for act in activities {
-            for &a in self.provided_by_index.get(act).map_or(none, Vec::as_slice) {
-                reach_slot(&mut seen, &mut slot, &mut out, a);
+            for &a in self
+                .provided_by_index
+                .get(act)
+                .map_or(&[][..], Vec::as_slice)
+            {
+                at(a, &mut out);
             }
         }
-        out.sort_by_key(|r| r.authority);
+        out.sort_unstable_by_key(|r| r.authority);
         out
     }
 

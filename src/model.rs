@@ -270,10 +270,10 @@ impl Field {
 pub enum Source {
     Const(Val),
     Field(Field),
-    /// `partner.GROUP`
-    PartnerGroup(String),
-    /// `fact.NAME`
-    Fact(String),
+    /// `partner.GROUP`, with its missing-fact key `partner.GROUP` made once at load time
+    PartnerGroup(String, Text),
+    /// `fact.NAME`, with its missing-fact key `fact.NAME`
+    Fact(String, Text),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -285,6 +285,79 @@ pub struct Term {
 }
 
 pub use crate::ast::{CmpOp, HasOp, SetField};
+
+/// The proposal inputs a rule reads, as a bit set: a counterfactual that changes none of them
+/// cannot change the rule's outcome, so fixes are verified by re-evaluating only the rules they
+/// touch.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Inputs(pub u16);
+
+impl Inputs {
+    pub const AMOUNT: Inputs = Inputs(1);
+    pub const MDE: Inputs = Inputs(1 << 1);
+    pub const DURATION: Inputs = Inputs(1 << 2);
+    /// The start date, and with it the fiscal year and the law date (what is in force, who
+    /// belongs to which group, which year's ceiling counts).
+    pub const START: Inputs = Inputs(1 << 3);
+    pub const RECIPIENT: Inputs = Inputs(1 << 4);
+    pub const FUNDING: Inputs = Inputs(1 << 5);
+    pub const ACTIVITIES: Inputs = Inputs(1 << 6);
+    pub const FACTS: Inputs = Inputs(1 << 7);
+    /// Inputs no fix changes (leahy, emergency, partner, purposes).
+    pub const FIXED: Inputs = Inputs(1 << 8);
+
+    pub fn union(self, other: Inputs) -> Inputs {
+        Inputs(self.0 | other.0)
+    }
+
+    pub fn meets(self, other: Inputs) -> bool {
+        self.0 & other.0 != 0
+    }
+
+    /// What a rule reads: its guard, its condition, and for a ceiling the amount and the fiscal
+    /// year.
+    pub fn of_rule(guard: Option<&Cond>, kind: &RuleKind) -> Inputs {
+        let g = guard.map_or(Inputs::default(), Inputs::of_cond);
+        match kind {
+            RuleKind::Require { cond, .. } => g.union(Inputs::of_cond(cond)),
+            RuleKind::Ceiling { .. } => g.union(Inputs::AMOUNT).union(Inputs::START),
+        }
+    }
+
+    pub fn of_cond(c: &Cond) -> Inputs {
+        match c {
+            Cond::Or(xs) | Cond::And(xs) => xs
+                .iter()
+                .fold(Inputs::default(), |acc, x| acc.union(Inputs::of_cond(x))),
+            Cond::Not(x) => Inputs::of_cond(x),
+            Cond::Cmp { lhs, rhs, .. } => Inputs::of_term(lhs).union(Inputs::of_term(rhs)),
+            Cond::In { term, .. } | Cond::Truthy(term) => Inputs::of_term(term),
+            Cond::Has { field, .. } => match field {
+                SetField::Purposes => Inputs::FIXED,
+                SetField::Activities => Inputs::ACTIVITIES,
+            },
+        }
+    }
+
+    fn of_term(t: &Term) -> Inputs {
+        match &t.source {
+            Source::Const(_) => Inputs::default(),
+            Source::Field(f) => match f {
+                Field::AmountUsd => Inputs::AMOUNT,
+                Field::MajorDefenseEquipmentUsd => Inputs::MDE,
+                Field::DurationMonths => Inputs::DURATION,
+                Field::Start | Field::FiscalYear => Inputs::START,
+                Field::End | Field::EndFiscalYear => Inputs::START.union(Inputs::DURATION),
+                Field::Recipient => Inputs::RECIPIENT,
+                Field::Funding => Inputs::FUNDING,
+                Field::Leahy | Field::Emergency | Field::Partner => Inputs::FIXED,
+            },
+            // Membership depends on the law date, and a fact of the group's name overrides it.
+            Source::PartnerGroup(..) => Inputs::START.union(Inputs::FACTS),
+            Source::Fact(..) => Inputs::FACTS,
+        }
+    }
+}
 
 /// A type-checked condition.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -349,6 +422,9 @@ pub struct Rule {
     /// proposal.
     #[serde(skip)]
     pub shared: Option<usize>,
+    /// The inputs the guard and condition read.
+    #[serde(skip)]
+    pub reads: Inputs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

@@ -5,9 +5,8 @@
 
 use crate::ast::{CmpOp, HasOp, SetField};
 use crate::eval::{
-    in_force_reason, verdict_of, Context, Env, Finding, Outcome, RuleRef, Tri, Verdict,
+    in_force_reason, verdict_after, Context, Env, Finding, Outcome, RuleRef, Tri, Verdict,
 };
-use crate::graph::Reach;
 use crate::model::*;
 use crate::proposal::{FactValue, Proposal};
 use jiff::civil::Date;
@@ -26,6 +25,22 @@ pub enum Change {
     Funding { to: Funding },
     RemoveActivity { activity: String },
     Fact { name: String, to: FactValue },
+}
+
+impl Change {
+    /// The inputs this change touches (see `Inputs`).
+    pub fn touches(&self) -> Inputs {
+        match self {
+            Change::AmountUsd { .. } => Inputs::AMOUNT,
+            Change::DurationMonths { .. } => Inputs::DURATION,
+            Change::Start { .. } => Inputs::START,
+            Change::MajorDefenseEquipmentUsd { .. } => Inputs::MDE,
+            Change::Recipient { .. } => Inputs::RECIPIENT,
+            Change::Funding { .. } => Inputs::FUNDING,
+            Change::RemoveActivity { .. } => Inputs::ACTIVITIES,
+            Change::Fact { .. } => Inputs::FACTS,
+        }
+    }
 }
 
 impl fmt::Display for Change {
@@ -257,7 +272,6 @@ pub fn cure(
     env: &Env,
     ctx: &Context,
     a: &Authority,
-    reach: &Reach,
     findings: &[Finding],
     scratch: &mut Proposal,
 ) -> Option<Cure> {
@@ -270,7 +284,10 @@ pub fn cure(
     apply_to(scratch, &changes);
     // Changes never touch purposes or the partner, so the graph reach (which purposes it serves)
     // and the partner's registry entry are unchanged.
-    let then = verdict_of(&env.counterfactual(scratch, ctx), ctx, a, reach);
+    let changed = changes
+        .iter()
+        .fold(Inputs::default(), |acc, c| acc.union(c.touches()));
+    let then = verdict_after(&env.counterfactual(scratch, ctx), ctx, a, findings, changed);
     undo(scratch, env.proposal, &changes);
     (then != Verdict::Ineligible).then_some(Cure { changes, then })
 }
@@ -428,7 +445,7 @@ fn solve(env: &Env, c: &Cond, want: bool, words: Words) -> Option<Vec<Step>> {
                     let target = env_value(env, lhs)?;
                     bound(env, *f, flip(op), &target, words)
                 }
-                (Source::Fact(name), Source::Const(v)) => fact_bound(env, name, op, v, words),
+                (Source::Fact(name, _), Source::Const(v)) => fact_bound(env, name, op, v, words),
                 _ => None,
             }
         }
@@ -490,7 +507,7 @@ fn solve(env: &Env, c: &Cond, want: bool, words: Words) -> Option<Vec<Step>> {
             )
         }
         (Cond::Truthy(t), w) => match &t.source {
-            Source::Fact(name) => fact_bound(env, name, CmpOp::Eq, &Val::Bool(w), words),
+            Source::Fact(name, _) => fact_bound(env, name, CmpOp::Eq, &Val::Bool(w), words),
             _ => None,
         },
         _ => None,
@@ -701,4 +718,115 @@ fn fact_bound(env: &Env, name: &str, op: CmpOp, v: &Val, words: Words) -> Option
         },
         text,
     }])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cases::parse_directives;
+    use crate::eval::{assess_all, verdict_of};
+    use crate::rulebase::RuleBase;
+
+    /// Changes of every kind a fix can make, one kind at a time and a few together.
+    fn changes(rb: &RuleBase, p: &Proposal) -> Vec<Vec<Change>> {
+        let years = |n: i16| {
+            p.start
+                .checked_add(jiff::Span::new().years(n))
+                .unwrap_or(p.start)
+        };
+        let mut v = vec![
+            vec![Change::AmountUsd { to: 1 }],
+            vec![Change::AmountUsd { to: 5_000_000_000 }],
+            vec![Change::DurationMonths { to: 1 }],
+            vec![Change::DurationMonths { to: 120 }],
+            vec![Change::MajorDefenseEquipmentUsd { to: 0 }],
+            vec![Change::MajorDefenseEquipmentUsd { to: 100_000_000 }],
+            vec![Change::Start { to: years(-12) }],
+            vec![Change::Start { to: years(3) }],
+            vec![
+                Change::Start { to: years(1) },
+                Change::AmountUsd { to: 2_000_000 },
+                Change::DurationMonths { to: 70 },
+            ],
+        ];
+        v.extend(RecipientKind::ALL.map(|to| vec![Change::Recipient { to }]));
+        v.extend(Funding::ALL.map(|to| vec![Change::Funding { to }]));
+        v.extend(p.activities.iter().map(|a| {
+            vec![Change::RemoveActivity {
+                activity: a.clone(),
+            }]
+        }));
+        let bools = rb
+            .facts
+            .values()
+            .filter(|d| d.ty == Type::Bool)
+            .map(|d| d.id.clone())
+            .chain(rb.registry.groups.keys().cloned());
+        for name in bools {
+            for b in [true, false] {
+                v.push(vec![Change::Fact {
+                    name: name.clone(),
+                    to: FactValue::Bool(b),
+                }]);
+            }
+        }
+        v
+    }
+
+    /// Verifying a fix re-evaluates only the rules that read what it changed; that must give the
+    /// verdict a full evaluation of the changed proposal gives, for every case, candidate and kind
+    /// of change.
+    #[test]
+    fn verifying_only_the_touched_rules_agrees_with_a_full_evaluation() {
+        let rb = RuleBase::builtin();
+        let mut compared = 0;
+        for file in RuleBase::builtin_cases() {
+            let (Ok(p), Ok(case)) = (
+                rb.read_proposal(&file.name, &file.text),
+                parse_directives(&file.name, &file.text),
+            ) else {
+                continue;
+            };
+            let ctx = Context {
+                as_of: case.as_of,
+                ledger: Some(&case.ledger),
+            };
+            let env = Env::new(&rb, &p, &ctx);
+            let assessed = assess_all(&env, &ctx);
+            for ch in changes(&rb, &p) {
+                let q = apply(&p, &ch);
+                let cf = env.counterfactual(&q, &ctx);
+                let changed = ch
+                    .iter()
+                    .fold(Inputs::default(), |acc, c| acc.union(c.touches()));
+                for a in &assessed {
+                    assert_eq!(
+                        verdict_after(&cf, &ctx, a.authority, &a.findings, changed),
+                        verdict_of(&cf, &ctx, a.authority, &a.reach),
+                        "{}: {} after {ch:?}",
+                        file.name,
+                        a.authority.id
+                    );
+                    compared += 1;
+                }
+            }
+        }
+        assert!(compared > 100_000, "{compared}");
+    }
+
+    #[test]
+    fn undo_restores_every_field_a_change_touched() {
+        let rb = RuleBase::builtin();
+        for file in RuleBase::builtin_cases().into_iter().take(40) {
+            let Ok(p) = rb.read_proposal(&file.name, &file.text) else {
+                continue;
+            };
+            for ch in changes(&rb, &p) {
+                let mut q = p.clone();
+                apply_to(&mut q, &ch);
+                undo(&mut q, &p, &ch);
+                assert_eq!(q, p, "{}: {ch:?}", file.name);
+            }
+        }
+    }
 }
