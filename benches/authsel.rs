@@ -55,7 +55,63 @@ fn evaluate(c: &mut Criterion) {
             b.iter(|| black_box(rules.evaluate(black_box(&p))))
         });
     }
+    // A typical proposal rather than a chosen one: 1,000 generated proposals (seed 42), one
+    // evaluation per iteration, in turn; the figure is the mean over the corpus.
+    let corpus = generated(&rules, 1000);
+    g.bench_function("generated-1000-in-turn", |b| {
+        let mut next = corpus.iter().cycle();
+        b.iter(|| black_box(next.next().map(|p| rules.evaluate(black_box(p)))))
+    });
     g.finish();
+    if std::env::args().any(|a| a == "--bench") {
+        per_proposal_medians(&rules, &corpus);
+    }
+
+    // What the explanation adds: the decision rendered in words (reasons, why-not lines, fix
+    // steps, missing-fact questions, summary, record), not serialized.
+    let mut g = c.benchmark_group("explain");
+    for (name, text) in EXAMPLES.iter().take(1) {
+        let p = proposal(&rules, text);
+        g.bench_function(*name, |b| {
+            b.iter(|| black_box(rules.evaluate(black_box(&p)).into_explanation()))
+        });
+    }
+    g.finish();
+}
+
+fn generated(rules: &RuleBase, n: usize) -> Vec<Proposal> {
+    let g = Generator::new(rules).expect("generator");
+    (0..n)
+        .filter_map(|i| rules.read_proposal("g.ron", &g.proposal(42, i)).ok())
+        .collect()
+}
+
+/// The distribution over proposals of each proposal's median evaluation time (31 runs each):
+/// printed, not asserted, and only under `cargo bench`.
+fn per_proposal_medians(rules: &RuleBase, corpus: &[Proposal]) {
+    let mut medians: Vec<u128> = corpus
+        .iter()
+        .map(|p| {
+            let mut runs: Vec<u128> = (0..31)
+                .map(|_| {
+                    let t = std::time::Instant::now();
+                    black_box(rules.evaluate(black_box(p)));
+                    t.elapsed().as_nanos()
+                })
+                .collect();
+            runs.sort_unstable();
+            runs[runs.len() / 2]
+        })
+        .collect();
+    medians.sort_unstable();
+    let at = |q: usize| medians[(medians.len() - 1) * q / 100] as f64 / 1000.0;
+    println!(
+        "evaluate/per-proposal medians over {} generated proposals: median {:.1} µs, p90 {:.1} µs, max {:.1} µs",
+        medians.len(),
+        at(50),
+        at(90),
+        at(100)
+    );
 }
 
 // ---- the native baseline ----------------------------------------------------------------------

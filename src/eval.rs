@@ -195,6 +195,36 @@ impl<'r> Tri<'r> {
     }
 }
 
+/// A per-proposal table computed on first use, or borrowed from the environment a counterfactual
+/// was made from (no copy).
+enum Cached<'a, T> {
+    Own(OnceCell<Vec<T>>),
+    Shared(&'a [T]),
+}
+
+impl<T> Default for Cached<'_, T> {
+    fn default() -> Self {
+        Cached::Own(OnceCell::new())
+    }
+}
+
+impl<'a, T> Cached<'a, T> {
+    fn get_or_init(&self, init: impl FnOnce() -> Vec<T>) -> &[T] {
+        match self {
+            Cached::Own(cell) => cell.get_or_init(init),
+            Cached::Shared(s) => s,
+        }
+    }
+
+    /// The table, if computed already.
+    fn computed(&self) -> Option<&[T]> {
+        match self {
+            Cached::Own(cell) => cell.get().map(Vec::as_slice),
+            Cached::Shared(s) => Some(s),
+        }
+    }
+}
+
 /// Everything a condition may read.
 pub struct Env<'a> {
     pub rules: &'a RuleBase,
@@ -204,9 +234,9 @@ pub struct Env<'a> {
     /// Looked up once, not per condition: the partner's registry entry ...
     partner: Option<&'a Partner>,
     /// ... the groups it belongs to on the law date (computed on first use) ...
-    groups: OnceCell<Vec<&'a str>>,
+    groups: Cached<'a, &'a str>,
     /// ... and each proposal purpose's lineage (itself, then its ancestors).
-    lineages: OnceCell<Vec<&'a [String]>>,
+    lineages: Cached<'a, &'a [String]>,
 }
 
 impl<'a> Env<'a> {
@@ -216,15 +246,15 @@ impl<'a> Env<'a> {
             proposal,
             law_date: ctx.as_of.unwrap_or(proposal.start),
             partner: rules.registry.partner(&proposal.partner),
-            groups: OnceCell::new(),
-            lineages: OnceCell::new(),
+            groups: Cached::default(),
+            lineages: Cached::default(),
         }
     }
 
     /// The environment of a changed copy of the proposal (a counterfactual) with the same partner:
     /// the partner is not looked up again. The law date follows the new start unless `--as-of`
     /// fixed it.
-    pub fn counterfactual<'b>(&self, proposal: &'b Proposal, ctx: &Context) -> Env<'b>
+    pub fn counterfactual<'b>(&'b self, proposal: &'b Proposal, ctx: &Context) -> Env<'b>
     where
         'a: 'b,
     {
@@ -235,15 +265,14 @@ impl<'a> Env<'a> {
             law_date,
             partner: self.partner,
             // Group membership depends on the date; purposes never change in a counterfactual.
-            groups: match self.groups.get() {
-                Some(g) if law_date == self.law_date => OnceCell::from(g.clone()),
-                _ => OnceCell::new(),
+            groups: match self.groups.computed() {
+                Some(g) if law_date == self.law_date => Cached::Shared(g),
+                _ => Cached::default(),
             },
             lineages: self
                 .lineages
-                .get()
-                .cloned()
-                .map_or_else(OnceCell::new, OnceCell::from),
+                .computed()
+                .map_or_else(Cached::default, Cached::Shared),
         }
     }
 

@@ -225,8 +225,10 @@ impl AuthorityGraph {
                 at(a, &mut out);
             }
         }
-        out.sort_unstable_by_key(|r| r.authority);
-        out
+        // In catalogue order: read the slots in order instead of sorting.
+        slot.iter()
+            .filter_map(|s| usize::try_from(*s).ok().and_then(|i| out.get(i).copied()))
+            .collect()
     }
 
     fn node(&mut self, n: Node) -> NodeIndex {
