@@ -396,31 +396,33 @@ pub fn decide(rules: &RuleBase, p: &Proposal, ctx: &Context) -> Decision {
             )
         })
         .collect();
-    // Sort the small keys, then move each candidate once.
-    let mut order: Vec<(RankKey, usize)> = assessed
-        .iter()
-        .enumerate()
-        .map(|(i, (k, _))| (*k, i))
-        .collect();
-    // The keys packed into one integer when every field fits in 16 bits (always, for any real
-    // rule base), which compares in one instruction; the tuple otherwise.
-    let packed: Option<Vec<(u128, usize)>> = order
-        .iter()
-        .map(|(k, i)| pack(k).map(|p| (p, *i)))
-        .collect();
-    match packed {
-        Some(mut p) => {
-            p.sort_unstable();
-            for (slot, (_, i)) in order.iter_mut().zip(p) {
-                slot.1 = i;
-            }
+    // Sort the small keys, then move each candidate once. Packed into one integer when every
+    // count fits in 16 bits (always, for any real rule base): the catalogue order in the low bits
+    // makes each key unique and says which candidate it is. The tuples otherwise.
+    // `assessed` is in catalogue order.
+    let position = |order: usize| assessed.binary_search_by_key(&order, |(k, _)| k.8).ok();
+    let packed: Option<Vec<u128>> = assessed.iter().map(|(k, _)| pack(k)).collect();
+    let order: Vec<usize> = match packed {
+        Some(mut keys) => {
+            keys.sort_unstable();
+            keys.into_iter()
+                .filter_map(|k| position(usize::from(k as u16)))
+                .collect()
         }
-        None => order.sort_unstable(),
-    }
+        None => {
+            let mut keys: Vec<(RankKey, usize)> = assessed
+                .iter()
+                .enumerate()
+                .map(|(i, (k, _))| (*k, i))
+                .collect();
+            keys.sort_unstable();
+            keys.into_iter().map(|(_, i)| i).collect()
+        }
+    };
     let mut slots: Vec<Option<Considered>> = assessed.into_iter().map(|(_, c)| Some(c)).collect();
     let ranked: Vec<Considered> = order
         .iter()
-        .filter_map(|(_, i)| slots.get_mut(*i).and_then(Option::take))
+        .filter_map(|i| slots.get_mut(*i).and_then(Option::take))
         .collect();
     Decision {
         rules: rules.clone(),
@@ -721,4 +723,50 @@ fn group_digits(v: u64) -> String {
         .to_string()
         .trim_start_matches('$')
         .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn key() -> impl Strategy<Value = RankKey> {
+        let verdict = prop_oneof![
+            Just(Verdict::Eligible),
+            Just(Verdict::Conditional),
+            Just(Verdict::Ineligible)
+        ];
+        let n = || 0usize..70_000;
+        (verdict, any::<bool>(), (n(), n(), n(), n(), n(), n(), n()))
+            .prop_map(|(v, u, (c, f, d, s, q, b, o))| (v, u, c, f, Reverse(d), Reverse(s), q, b, o))
+    }
+
+    proptest! {
+        /// The packed key orders as the tuple does, and packs exactly when every count fits.
+        #[test]
+        fn packed_rank_keys_order_as_the_tuples(a in key(), other in key(), field in 0usize..10) {
+            // Mostly keys that differ in one field only, so every field's place is tested.
+            let mut b = a;
+            match field {
+                0 => b.0 = other.0,
+                1 => b.1 = other.1,
+                2 => b.2 = other.2,
+                3 => b.3 = other.3,
+                4 => b.4 = other.4,
+                5 => b.5 = other.5,
+                6 => b.6 = other.6,
+                7 => b.7 = other.7,
+                8 => b.8 = other.8,
+                _ => b = other,
+            }
+            let fits = |k: &RankKey| [k.2, k.3, k.4.0, k.5.0, k.6, k.7, k.8].iter().all(|x| *x <= 65_535);
+            match (pack(&a), pack(&b)) {
+                (Some(pa), Some(pb)) => prop_assert_eq!(pa.cmp(&pb), a.cmp(&b)),
+                (pa, pb) => {
+                    prop_assert_eq!(pa.is_some(), fits(&a));
+                    prop_assert_eq!(pb.is_some(), fits(&b));
+                }
+            }
+        }
+    }
 }

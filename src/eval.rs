@@ -171,6 +171,9 @@ impl<'r> Needs<'r> {
 
     /// The names, sorted and without repeats (as findings and sentences list them).
     pub fn names(&self) -> Vec<Text> {
+        if self.more.is_empty() {
+            return vec![self.first.text()];
+        }
         let mut v: Vec<&Need> = self.iter().collect();
         v.sort_by(|a, b| a.as_str().cmp(b.as_str()));
         v.dedup_by(|a, b| a.as_str() == b.as_str());
