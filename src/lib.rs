@@ -8,8 +8,12 @@
 //!     purposes: ["counterterrorism"], activities: ["training"], amount_usd: 1000000,
 //!     start: "2027-03-01", funding: DoD, leahy: Passed)"#;
 //! let proposal = authsel::Proposal::from_ron(text).unwrap();
+//! // The decision: every candidate ranked, with its findings, duties and verified cures.
 //! let decision = rules.evaluate(&proposal);
 //! assert!(decision.recommended().is_some());
+//! // Its explanation, rendered on first use; serializing the decision writes it.
+//! let words = decision.explain();
+//! assert!(words.summary.contains("use "));
 //! ```
 
 // Diagnostics are plain data returned by value; boxing them would only add noise at every call.
