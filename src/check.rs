@@ -986,7 +986,11 @@ impl<'a> Checker<'a> {
                 }
                 [ns, name] if ns.name == "fact" => match scope.facts.get(&name.name) {
                     Some(f) => (
-                        Source::Fact(name.name.clone(), Text::from(format!("fact.{}", name.name))),
+                        Source::Fact(
+                            name.name.clone(),
+                            Text::from(format!("fact.{}", name.name)),
+                            Box::new(f.clone()),
+                        ),
                         f.ty,
                     ),
                     None => {

@@ -405,9 +405,12 @@ pub fn decide(rules: &RuleBase, p: &Proposal, ctx: &Context) -> Decision {
     let order: Vec<usize> = match packed {
         Some(mut keys) => {
             keys.sort_unstable();
-            keys.into_iter()
-                .filter_map(|k| position(usize::from(k as u16)))
-                .collect()
+            let mut order = Vec::with_capacity(keys.len());
+            order.extend(
+                keys.into_iter()
+                    .filter_map(|k| position(usize::from(k as u16))),
+            );
+            order
         }
         None => {
             let mut keys: Vec<(RankKey, usize)> = assessed
@@ -420,10 +423,12 @@ pub fn decide(rules: &RuleBase, p: &Proposal, ctx: &Context) -> Decision {
         }
     };
     let mut slots: Vec<Option<Considered>> = assessed.into_iter().map(|(_, c)| Some(c)).collect();
-    let ranked: Vec<Considered> = order
-        .iter()
-        .filter_map(|i| slots.get_mut(*i).and_then(Option::take))
-        .collect();
+    let mut ranked: Vec<Considered> = Vec::with_capacity(order.len());
+    ranked.extend(
+        order
+            .iter()
+            .filter_map(|i| slots.get_mut(*i).and_then(Option::take)),
+    );
     Decision {
         rules: rules.clone(),
         proposal: p.clone(),

@@ -339,10 +339,7 @@ impl<'a> Env<'a> {
                     Val::Bool(self.in_group(g).ok_or(Need::Key(key))?)
                 }
             }
-            Source::Fact(name, key) => {
-                let decl = self.rules.facts.get(name).ok_or(Need::Key(key))?;
-                p.fact(decl).ok_or(Need::Key(key))?
-            }
+            Source::Fact(_, key, decl) => p.fact(decl).ok_or(Need::Key(key))?,
         };
         Ok(Cow::Owned(match (v, t.offset) {
             (Val::Int(i), off) if off != 0 => Val::Int(i.saturating_add(off)),
@@ -522,21 +519,20 @@ impl Assessment<'_> {
 pub fn assess_all<'r>(env: &Env<'r>, ctx: &Context) -> Vec<Assessment<'r>> {
     let (rules, proposal) = (env.rules, env.proposal);
     let mut memo = Memo::default();
-    rules
-        .graph
-        .reach(
-            &proposal.purposes,
-            &proposal.activities,
-            rules.authorities.len(),
-        )
-        .into_iter()
-        .filter_map(|r| {
-            rules
-                .authorities
-                .get(r.authority)
-                .map(|a| assess(env, ctx, a, r, &mut memo))
-        })
-        .collect()
+    let reached = rules.graph.reach(
+        &proposal.purposes,
+        &proposal.activities,
+        rules.authorities.len(),
+    );
+    // Sized once: a growing vector of assessments would be copied several times over.
+    let mut out = Vec::with_capacity(reached.len());
+    out.extend(reached.into_iter().filter_map(|r| {
+        rules
+            .authorities
+            .get(r.authority)
+            .map(|a| assess(env, ctx, a, r, &mut memo))
+    }));
+    out
 }
 
 /// The outcomes of restriction rules already evaluated for this proposal, by slot (`Rule::shared`).

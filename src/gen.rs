@@ -467,7 +467,7 @@ fn want(c: &Cond, positive: bool, w: &mut Wants) {
             }
         }
         Cond::Truthy(t) => match &t.source {
-            Source::Fact(name, _) => {
+            Source::Fact(name, ..) => {
                 w.facts.entry(name.clone()).or_insert(Val::Bool(positive));
             }
             Source::Field(Field::Emergency) => w.emergency = Some(positive),
@@ -479,7 +479,7 @@ fn want(c: &Cond, positive: bool, w: &mut Wants) {
             {
                 w.partners.push(s.clone());
             }
-            (Source::Fact(name, _), Source::Const(v)) => {
+            (Source::Fact(name, ..), Source::Const(v)) => {
                 use crate::model::CmpOp::*;
                 let v = match (v, op) {
                     (Val::Usd(u), Le | Lt) => Some(Val::Usd(crate::model::Usd(u.0 / 2))),

@@ -226,9 +226,12 @@ impl AuthorityGraph {
             }
         }
         // In catalogue order: read the slots in order instead of sorting.
-        slot.iter()
-            .filter_map(|s| usize::try_from(*s).ok().and_then(|i| out.get(i).copied()))
-            .collect()
+        let mut sorted = Vec::with_capacity(out.len());
+        sorted.extend(
+            slot.iter()
+                .filter_map(|s| usize::try_from(*s).ok().and_then(|i| out.get(i).copied())),
+        );
+        sorted
     }
 
     fn node(&mut self, n: Node) -> NodeIndex {

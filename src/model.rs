@@ -272,8 +272,9 @@ pub enum Source {
     Field(Field),
     /// `partner.GROUP`, with its missing-fact key `partner.GROUP` made once at load time
     PartnerGroup(String, Text),
-    /// `fact.NAME`, with its missing-fact key `fact.NAME`
-    Fact(String, Text),
+    /// `fact.NAME`, with its missing-fact key `fact.NAME` and its declaration (type, default), so
+    /// evaluation does not look it up by name
+    Fact(String, Text, Box<FactDecl>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

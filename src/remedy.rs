@@ -275,6 +275,13 @@ pub fn cure(
     findings: &[Finding],
     scratch: &mut Proposal,
 ) -> Option<Cure> {
+    // No edit makes an authority serve a purpose it does not serve: nothing to plan.
+    if findings
+        .iter()
+        .any(|f| f.rule == RuleRef::Purpose && f.outcome == Outcome::Fail)
+    {
+        return None;
+    }
     let planned = plan(env, ctx.as_of, a, findings, Words(false));
     if planned.hopeless || planned.steps.is_empty() {
         return None;
@@ -445,7 +452,7 @@ fn solve(env: &Env, c: &Cond, want: bool, words: Words) -> Option<Vec<Step>> {
                     let target = env_value(env, lhs)?;
                     bound(env, *f, flip(op), &target, words)
                 }
-                (Source::Fact(name, _), Source::Const(v)) => fact_bound(env, name, op, v, words),
+                (Source::Fact(name, ..), Source::Const(v)) => fact_bound(env, name, op, v, words),
                 _ => None,
             }
         }
@@ -507,7 +514,7 @@ fn solve(env: &Env, c: &Cond, want: bool, words: Words) -> Option<Vec<Step>> {
             )
         }
         (Cond::Truthy(t), w) => match &t.source {
-            Source::Fact(name, _) => fact_bound(env, name, CmpOp::Eq, &Val::Bool(w), words),
+            Source::Fact(name, ..) => fact_bound(env, name, CmpOp::Eq, &Val::Bool(w), words),
             _ => None,
         },
         _ => None,
