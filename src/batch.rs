@@ -354,14 +354,7 @@ impl<'a> Batch<'a> {
                 }
             }
         }
-        let why_none = match d.recommended() {
-            Some(_) => None,
-            None => d
-                .explain()
-                .candidates
-                .first()
-                .map(|c| c.ranking.to_string()),
-        };
+        let why_none = d.why_none();
         let row = Row {
             proposal: p.id.clone(),
             file: name,

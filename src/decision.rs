@@ -3,10 +3,10 @@
 //! reasons in words, the facts still needed, and a record that lets anyone reproduce the decision.
 
 use crate::eval::{
-    assess_all, render, Assessment, Context, Env, Finding, Judgement, Obligation, Outcome, Reason,
-    Verdict,
+    assess_all, reason, render, Assessment, Context, Env, Finding, Judgement, Obligation, Outcome,
+    Reason, Verdict,
 };
-use crate::graph::Reach;
+use crate::graph::{Link, Reach};
 use crate::proposal::Proposal;
 use crate::remedy::{self, Cure, Fix};
 use crate::rulebase::RuleBase;
@@ -107,6 +107,35 @@ impl Decision {
     /// The date whose law was applied (`--as-of`, else the proposal's start).
     pub fn law_date(&self) -> Date {
         self.as_of.unwrap_or(self.proposal.start)
+    }
+
+    /// When nothing fits: why the best-ranked candidate does not, in one line (its first failed
+    /// rule with the citation), the line its explanation's ranking gives, without rendering the
+    /// rest of the explanation. `None` when an authority fits or no authority is linked.
+    pub fn why_none(&self) -> Option<String> {
+        if self.recommended().is_some() {
+            return None;
+        }
+        let (a, c) = self.ranked().next()?;
+        let ctx = Context {
+            as_of: self.as_of,
+            ledger: None,
+        };
+        let env = Env::new(&self.rules, &self.proposal, &ctx);
+        // A failed `purpose` finding reads no link: the authority serves none of the purposes.
+        let failure = c
+            .findings
+            .iter()
+            .find(|f| f.outcome == Outcome::Fail)
+            .map(|f| reason(&env, a, &Link::default(), f.clone()))
+            .map(|r| Box::new((r.message, r.citation)));
+        Some(
+            Message::Ineligible {
+                authority: a.id.clone(),
+                failure,
+            }
+            .to_string(),
+        )
     }
 
     /// The decision in words, rendered on first use and kept.
@@ -744,6 +773,28 @@ mod tests {
         let n = || 0usize..70_000;
         (verdict, any::<bool>(), (n(), n(), n(), n(), n(), n(), n()))
             .prop_map(|(v, u, (c, f, d, s, q, b, o))| (v, u, c, f, Reverse(d), Reverse(s), q, b, o))
+    }
+
+    /// `why_none` renders, alone, the line the full explanation gives the best-ranked candidate
+    /// when nothing fits.
+    #[test]
+    fn why_none_is_the_explanations_first_ranking_line() {
+        let rb = RuleBase::builtin();
+        let mut none = 0;
+        for file in RuleBase::builtin_cases() {
+            let Ok(p) = rb.read_proposal(&file.name, &file.text) else {
+                continue;
+            };
+            let d = rb.evaluate(&p);
+            let e = d.explain();
+            let want = match e.recommended {
+                Some(_) => None,
+                None => e.candidates.first().map(|c| c.ranking.to_string()),
+            };
+            none += usize::from(want.is_some());
+            assert_eq!(d.why_none(), want, "{}", file.name);
+        }
+        assert!(none > 20, "{none}");
     }
 
     proptest! {
