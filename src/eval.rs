@@ -568,20 +568,12 @@ pub fn assess<'r>(
     let mut findings = Vec::with_capacity(5 + a.rules.len());
     findings.push(Finding::new(RuleRef::InForce, a.in_force(env.law_date)));
     findings.push(Finding::new(RuleRef::Purpose, reach.serves_any()));
-    findings.push(Finding::new(
-        RuleRef::Activities,
-        p.activities.iter().all(|x| a.provides.items.contains(x)),
-    ));
-    if let Some(r) = &a.recipients {
-        findings.push(Finding::new(
-            RuleRef::Recipient,
-            r.items.contains(&p.recipient),
-        ));
+    findings.push(Finding::new(RuleRef::Activities, provides_all(p, a)));
+    if a.recipients.is_some() {
+        findings.push(Finding::new(RuleRef::Recipient, recipient_ok(p, a)));
     }
-    if let Some(f) = &a.funding {
-        // Funding not given passes: "absent = any" (README).
-        let ok = p.funding.is_none_or(|x| f.items.contains(&x));
-        findings.push(Finding::new(RuleRef::Funding, ok));
+    if a.funding.is_some() {
+        findings.push(Finding::new(RuleRef::Funding, funding_ok(p, a)));
     }
     for (i, rule) in a.rules.iter().enumerate() {
         let f = match rule.shared.and_then(|slot| memo.get(slot)) {
@@ -599,13 +591,7 @@ pub fn assess<'r>(
         };
         findings.push(f);
     }
-    let verdict = if findings.iter().any(|r| r.outcome == Outcome::Fail) {
-        Verdict::Ineligible
-    } else if findings.iter().any(|r| r.outcome == Outcome::Unknown) {
-        Verdict::Conditional
-    } else {
-        Verdict::Eligible
-    };
+    let verdict = verdict_from(findings.iter().map(|f| f.outcome));
     let obligations = if verdict == Verdict::Ineligible {
         Vec::new()
     } else {
@@ -673,19 +659,21 @@ pub fn verdict_of(env: &Env, ctx: &Context, a: &Authority, reach: &Reach) -> Ver
     let p = env.proposal;
     let builtin_ok = a.in_force(env.law_date)
         && reach.serves_any()
-        && p.activities.iter().all(|x| a.provides.items.contains(x))
-        && a.recipients
-            .as_ref()
-            .is_none_or(|r| r.items.contains(&p.recipient))
-        && a.funding
-            .as_ref()
-            .is_none_or(|f| p.funding.is_none_or(|x| f.items.contains(&x)));
+        && provides_all(p, a)
+        && recipient_ok(p, a)
+        && funding_ok(p, a);
     if !builtin_ok {
         return Verdict::Ineligible;
     }
+    verdict_from(a.rules.iter().map(|rule| rule_outcome(env, ctx, a, rule)))
+}
+
+/// Any failure makes a candidate ineligible, else any unknown conditional; stops at the first
+/// failure, so outcomes after it are never computed.
+fn verdict_from(outcomes: impl IntoIterator<Item = Outcome>) -> Verdict {
     let mut unknown = false;
-    for rule in &a.rules {
-        match rule_outcome(env, ctx, a, rule) {
+    for o in outcomes {
+        match o {
             Outcome::Fail => return Verdict::Ineligible,
             Outcome::Unknown => unknown = true,
             Outcome::Pass => {}
@@ -696,6 +684,25 @@ pub fn verdict_of(env: &Env, ctx: &Context, a: &Authority, reach: &Reach) -> Ver
     } else {
         Verdict::Eligible
     }
+}
+
+/// The built-in `activities` check: the authority provides every proposed activity.
+fn provides_all(p: &Proposal, a: &Authority) -> bool {
+    p.activities.iter().all(|x| a.provides.items.contains(x))
+}
+
+/// The built-in `recipient` check (an authority without a list takes any recipient).
+fn recipient_ok(p: &Proposal, a: &Authority) -> bool {
+    a.recipients
+        .as_ref()
+        .is_none_or(|r| r.items.contains(&p.recipient))
+}
+
+/// The built-in `funding` check. Funding not given passes: "absent = any" (README).
+fn funding_ok(p: &Proposal, a: &Authority) -> bool {
+    a.funding
+        .as_ref()
+        .is_none_or(|f| p.funding.is_none_or(|x| f.items.contains(&x)))
 }
 
 /// The verdict on a changed proposal (`env`), given the candidate's `findings` on the original and
@@ -711,40 +718,17 @@ pub fn verdict_after(
 ) -> Verdict {
     let p = env.proposal;
     let pass = |ok: bool| if ok { Outcome::Pass } else { Outcome::Fail };
-    let mut unknown = false;
-    for f in findings {
-        let outcome = match f.rule {
-            RuleRef::InForce if changed.meets(Inputs::START) => pass(a.in_force(env.law_date)),
-            RuleRef::Activities if changed.meets(Inputs::ACTIVITIES) => {
-                pass(p.activities.iter().all(|x| a.provides.items.contains(x)))
-            }
-            RuleRef::Recipient if changed.meets(Inputs::RECIPIENT) => pass(
-                a.recipients
-                    .as_ref()
-                    .is_none_or(|r| r.items.contains(&p.recipient)),
-            ),
-            RuleRef::Funding if changed.meets(Inputs::FUNDING) => pass(
-                a.funding
-                    .as_ref()
-                    .is_none_or(|f| p.funding.is_none_or(|x| f.items.contains(&x))),
-            ),
-            RuleRef::Own(i) => match a.rules.get(i) {
-                Some(rule) if rule.reads.meets(changed) => rule_outcome(env, ctx, a, rule),
-                _ => f.outcome,
-            },
+    verdict_from(findings.iter().map(|f| match f.rule {
+        RuleRef::InForce if changed.meets(Inputs::START) => pass(a.in_force(env.law_date)),
+        RuleRef::Activities if changed.meets(Inputs::ACTIVITIES) => pass(provides_all(p, a)),
+        RuleRef::Recipient if changed.meets(Inputs::RECIPIENT) => pass(recipient_ok(p, a)),
+        RuleRef::Funding if changed.meets(Inputs::FUNDING) => pass(funding_ok(p, a)),
+        RuleRef::Own(i) => match a.rules.get(i) {
+            Some(rule) if rule.reads.meets(changed) => rule_outcome(env, ctx, a, rule),
             _ => f.outcome,
-        };
-        match outcome {
-            Outcome::Fail => return Verdict::Ineligible,
-            Outcome::Unknown => unknown = true,
-            Outcome::Pass => {}
-        }
-    }
-    if unknown {
-        Verdict::Conditional
-    } else {
-        Verdict::Eligible
-    }
+        },
+        _ => f.outcome,
+    }))
 }
 
 /// One rule's outcome, with the same three-valued semantics as `find`.
