@@ -173,11 +173,6 @@ impl RuleBase {
         self.index.get(id).and_then(|i| self.authorities.get(*i))
     }
 
-    /// The position of an authority in `authorities`.
-    pub fn authority_index(&self, id: &str) -> Option<usize> {
-        self.index.get(id).copied()
-    }
-
     /// Evaluates a proposal by the law in force on its start date, with no ledger.
     pub fn evaluate(&self, proposal: &Proposal) -> Decision {
         self.evaluate_with(proposal, &Context::default())
