@@ -400,7 +400,7 @@ fn dedup(mut v: Vec<String>) -> Vec<String> {
 /// them. No explanation text is built here.
 pub fn decide(rules: &RuleBase, p: &Proposal, ctx: &Context) -> Decision {
     let env = Env::new(rules, p, ctx);
-    let mut scratch = p.clone();
+    let mut scratch = None;
     let assessed: Vec<(RankKey, Considered)> = assess_all(&env, ctx)
         .into_iter()
         .map(|a| {

@@ -266,14 +266,14 @@ fn plan(env: &Env, as_of: Option<Date>, a: &Authority, findings: &[Finding], wor
 
 /// Plans the edits that would make an ineligible candidate fit and verifies them by evaluating the
 /// changed proposal again; `None` when no verified edit exists. `scratch` is a copy of the proposal
-/// that the changes are applied to and undone on, so no proposal is cloned per candidate; it is
-/// equal to `env.proposal` again when this returns.
+/// (made on first need) that the changes are applied to and undone on, so no proposal is cloned per
+/// candidate; it is equal to `env.proposal` again when this returns.
 pub fn cure(
     env: &Env,
     ctx: &Context,
     a: &Authority,
     findings: &[Finding],
-    scratch: &mut Proposal,
+    scratch: &mut Option<Proposal>,
 ) -> Option<Cure> {
     // No edit makes an authority serve a purpose it does not serve: nothing to plan.
     if findings
@@ -288,6 +288,7 @@ pub fn cure(
     }
     // Verify: the engine checks its own counterfactual before offering it.
     let changes: Vec<Change> = planned.steps.into_iter().map(|s| s.change).collect();
+    let scratch = scratch.get_or_insert_with(|| env.proposal.clone());
     apply_to(scratch, &changes);
     // Changes never touch purposes or the partner, so the graph reach (which purposes it serves)
     // and the partner's registry entry are unchanged.
