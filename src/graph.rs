@@ -452,3 +452,51 @@ fn prefix(n: &Node) -> &'static str {
         Node::Activity(_) => "v_",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::gen::Generator;
+    use crate::rulebase::RuleBase;
+
+    /// `reach` (counts, for the decision) and `candidates` (paths, for the explanation) find the
+    /// same authorities with the same numbers of purposes served by name and through `is_a`.
+    #[test]
+    fn reach_and_candidates_agree() {
+        let rb = RuleBase::builtin();
+        let g = Generator::new(&rb).expect("generator");
+        let cases = RuleBase::builtin_cases();
+        let texts = cases
+            .iter()
+            .map(|c| c.text.clone())
+            .chain((0..300).map(|i| g.proposal(9, i)));
+        let mut compared = 0;
+        for text in texts {
+            let Ok(p) = rb.read_proposal("t.ron", &text) else {
+                continue;
+            };
+            // A purpose named twice counts once in both.
+            let mut purposes = p.purposes.clone();
+            purposes.extend(p.purposes.first().cloned());
+            let want: Vec<(usize, usize, usize)> = rb
+                .graph
+                .candidates(&purposes, &p.activities)
+                .iter()
+                .map(|(id, l)| {
+                    let a = rb.authority(id).expect("candidate is an authority");
+                    (a.order, l.direct.len(), l.inherited.len())
+                })
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            let got: Vec<(usize, usize, usize)> = rb
+                .graph
+                .reach(&purposes, &p.activities, rb.authorities.len())
+                .into_iter()
+                .map(|r| (r.authority, r.direct, r.inherited))
+                .collect();
+            assert_eq!(got, want, "{}", p.id);
+            compared += 1;
+        }
+        assert!(compared > 600, "{compared}");
+    }
+}
