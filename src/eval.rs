@@ -653,8 +653,9 @@ pub fn render<'r>(env: &Env, assessed: Assessment<'r>, link: Link) -> Judgement<
     }
 }
 
-/// The verdict alone, without building any explanation text: what `judge` decides, at a fraction of
-/// the cost. Used to verify counterfactual fixes; a test keeps it in step with `judge`.
+/// The verdict alone, stopping at the first failure: what `assess` decides, without keeping the
+/// findings. The full evaluation `verdict_after` is tested against; a test keeps it in step with
+/// `judge`.
 pub fn verdict_of(env: &Env, ctx: &Context, a: &Authority, reach: &Reach) -> Verdict {
     let p = env.proposal;
     let builtin_ok = a.in_force(env.law_date)
@@ -665,7 +666,12 @@ pub fn verdict_of(env: &Env, ctx: &Context, a: &Authority, reach: &Reach) -> Ver
     if !builtin_ok {
         return Verdict::Ineligible;
     }
-    verdict_from(a.rules.iter().map(|rule| rule_outcome(env, ctx, a, rule)))
+    verdict_from(
+        a.rules
+            .iter()
+            .enumerate()
+            .map(|(i, rule)| find(env, ctx, a, i, rule).outcome),
+    )
 }
 
 /// Any failure makes a candidate ineligible, else any unknown conditional; stops at the first
@@ -724,37 +730,11 @@ pub fn verdict_after(
         RuleRef::Recipient if changed.meets(Inputs::RECIPIENT) => pass(recipient_ok(p, a)),
         RuleRef::Funding if changed.meets(Inputs::FUNDING) => pass(funding_ok(p, a)),
         RuleRef::Own(i) => match a.rules.get(i) {
-            Some(rule) if rule.reads.meets(changed) => rule_outcome(env, ctx, a, rule),
+            Some(rule) if rule.reads.meets(changed) => find(env, ctx, a, i, rule).outcome,
             _ => f.outcome,
         },
         _ => f.outcome,
     }))
-}
-
-/// One rule's outcome, with the same three-valued semantics as `find`.
-fn rule_outcome(env: &Env, ctx: &Context, a: &Authority, rule: &Rule) -> Outcome {
-    let guard = rule.guard.as_ref().map_or(Tri::True, |g| env.eval(g));
-    if guard == Tri::False {
-        return Outcome::Pass;
-    }
-    match &rule.kind {
-        RuleKind::Require { cond, .. } => match (env.eval(cond), guard) {
-            (Tri::True, _) => Outcome::Pass,
-            (Tri::False, Tri::True) => Outcome::Fail,
-            _ => Outcome::Unknown,
-        },
-        RuleKind::Ceiling { limit, .. } => {
-            let fy = env.proposal.fiscal_year();
-            let committed = ctx
-                .ledger
-                .map_or(Some(Usd(0)), |l| l.committed_against(a, fy, &rule.name));
-            match committed.and_then(|c| c.0.checked_add(env.proposal.amount_usd)) {
-                Some(t) if t <= limit.0 => Outcome::Pass,
-                Some(_) if guard != Tri::True => Outcome::Unknown,
-                _ => Outcome::Fail,
-            }
-        }
-    }
 }
 
 /// One of the authority's own rules, as a finding.
