@@ -3,8 +3,8 @@
 //! reasons in words, the facts still needed, and a record that lets anyone reproduce the decision.
 
 use crate::eval::{
-    assess_all, reason, render, Assessment, Context, Env, Finding, Judgement, Obligation, Outcome,
-    Reason, Verdict,
+    assess_all, reason, render, Assessment, Context, Env, Finding, Findings, Judgement, Obligation,
+    Outcome, Reason, Span, Verdict,
 };
 use crate::graph::{Link, Reach};
 use crate::proposal::Proposal;
@@ -30,6 +30,8 @@ pub struct Decision {
     as_of: Option<Date>,
     ledger_entries: usize,
     ranked: Vec<Considered>,
+    /// Every candidate's findings, in one store (`Considered::findings` says where).
+    findings: Findings,
     explained: OnceLock<Explanation>,
 }
 
@@ -38,7 +40,8 @@ pub struct Decision {
 pub struct Considered {
     pub reach: Reach,
     pub verdict: Verdict,
-    pub findings: Vec<Finding>,
+    /// Where its findings are: `Decision::findings` reads them.
+    pub findings: Span,
     pub obligations: Vec<Obligation>,
     /// For an ineligible candidate: the verified change that would make it fit, if any.
     pub cure: Option<Cure>,
@@ -63,6 +66,7 @@ impl PartialEq for Decision {
             && self.as_of == other.as_of
             && self.ledger_entries == other.ledger_entries
             && self.ranked == other.ranked
+            && self.findings == other.findings
     }
 }
 
@@ -104,6 +108,16 @@ impl Decision {
         &self.proposal
     }
 
+    /// A candidate's findings: every rule's outcome, the built-in checks first.
+    pub fn findings(&self, c: &Considered) -> &[Finding] {
+        self.findings.of(c.findings)
+    }
+
+    /// The facts whose absence left a finding unknown, sorted.
+    pub fn missing(&self, f: &Finding) -> &[Text] {
+        self.findings.missing(f)
+    }
+
     /// The date whose law was applied (`--as-of`, else the proposal's start).
     pub fn law_date(&self) -> Date {
         self.as_of.unwrap_or(self.proposal.start)
@@ -123,11 +137,11 @@ impl Decision {
         };
         let env = Env::new(&self.rules, &self.proposal, &ctx);
         // A failed `purpose` finding reads no link: the authority serves none of the purposes.
-        let failure = c
-            .findings
+        let failure = self
+            .findings(c)
             .iter()
             .find(|f| f.outcome == Outcome::Fail)
-            .map(|f| reason(&env, a, &Link::default(), f.clone()))
+            .map(|f| reason(&env, a, &Link::default(), f, self.missing(f)))
             .map(|r| Box::new((r.message, r.citation)));
         Some(
             Message::Ineligible {
@@ -280,15 +294,15 @@ fn pack(k: &RankKey) -> Option<u128> {
         .try_fold(head, |acc, p| p.map(|p| (acc << 16) | p))
 }
 
-fn rank_key(a: &Assessment, cure: Option<&Cure>) -> RankKey {
+fn rank_key(a: &Assessment, findings: &Findings, cure: Option<&Cure>) -> RankKey {
     (
         a.verdict,
         cure.is_none(),
         cure.map_or(0, Cure::cost),
-        a.count(Outcome::Fail),
+        findings.count(a.findings, Outcome::Fail),
         Reverse(a.reach.direct),
         Reverse(a.reach.direct + a.reach.inherited),
-        a.count(Outcome::Unknown),
+        findings.count(a.findings, Outcome::Unknown),
         a.authority.breadth(),
         a.authority.order,
     )
@@ -401,18 +415,25 @@ fn dedup(mut v: Vec<String>) -> Vec<String> {
 pub fn decide(rules: &RuleBase, p: &Proposal, ctx: &Context) -> Decision {
     let env = Env::new(rules, p, ctx);
     let mut scratch = None;
-    let assessed: Vec<(RankKey, Considered)> = assess_all(&env, ctx)
+    let (assessed, findings) = assess_all(&env, ctx);
+    let assessed: Vec<(RankKey, Considered)> = assessed
         .into_iter()
         .map(|a| {
             // Verified cures first: among ineligible candidates, one that a change to the proposal
             // would make fit is closer than one that nothing cures, so the cure takes part in the
             // ranking.
             let cure = if a.verdict == Verdict::Ineligible {
-                remedy::cure(&env, ctx, a.authority, &a.findings, &mut scratch)
+                remedy::cure(
+                    &env,
+                    ctx,
+                    a.authority,
+                    findings.of(a.findings),
+                    &mut scratch,
+                )
             } else {
                 None
             };
-            let key = rank_key(&a, cure.as_ref());
+            let key = rank_key(&a, &findings, cure.as_ref());
             (
                 key,
                 Considered {
@@ -464,6 +485,7 @@ pub fn decide(rules: &RuleBase, p: &Proposal, ctx: &Context) -> Decision {
         as_of: ctx.as_of,
         ledger_entries: ctx.ledger.map_or(0, |l| l.entries.len()),
         ranked,
+        findings,
         explained: OnceLock::new(),
     }
 }
@@ -482,17 +504,17 @@ fn explain(d: &Decision) -> Explanation {
         .ranked()
         .map(|(a, c)| {
             let fix = (c.verdict == Verdict::Ineligible)
-                .then(|| remedy::fix(&env, d.as_of, a, &c.findings, c.cure.as_ref()))
+                .then(|| remedy::fix(&env, d.as_of, a, d.findings(c), c.cure.as_ref()))
                 .filter(|f| !f.is_empty());
             let assessed = Assessment {
                 authority: a,
                 reach: c.reach,
                 verdict: c.verdict,
-                findings: c.findings.clone(),
+                findings: c.findings,
                 obligations: c.obligations.clone(),
             };
             let link = links.remove(a.id.as_str()).unwrap_or_default();
-            (render(&env, assessed, link), fix)
+            (render(&env, &d.findings, assessed, link), fix)
         })
         .collect();
     let (judged, fixes): (Vec<Judgement>, Vec<Option<Fix>>) = judged.into_iter().unzip();

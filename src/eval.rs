@@ -171,13 +171,21 @@ impl<'r> Needs<'r> {
 
     /// The names, sorted and without repeats (as findings and sentences list them).
     pub fn names(&self) -> Vec<Text> {
+        let mut v = Vec::new();
+        self.names_into(&mut v);
+        v
+    }
+
+    /// `names`, appended to `out`.
+    fn names_into(&self, out: &mut Vec<Text>) {
         if self.more.is_empty() {
-            return vec![self.first.text()];
+            out.push(self.first.text());
+            return;
         }
         let mut v: Vec<&Need> = self.iter().collect();
         v.sort_by(|a, b| a.as_str().cmp(b.as_str()));
         v.dedup_by(|a, b| a.as_str() == b.as_str());
-        v.into_iter().map(Need::text).collect()
+        out.extend(v.into_iter().map(Need::text));
     }
 }
 
@@ -472,15 +480,16 @@ pub enum RuleRef {
 }
 
 /// One rule's outcome for one candidate, as data: what the decision needs. `reason` renders it
-/// with its name, citation and sentence when the decision is explained.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// with its name, citation and sentence when the decision is explained. Plain data (`Copy`): the
+/// names of missing facts live in the `Findings` store it was made in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Finding {
     pub rule: RuleRef,
     pub outcome: Outcome,
     /// False when a `when` guard switched the rule off for this proposal.
     pub applies: bool,
-    /// Facts whose absence made the outcome unknown, sorted.
-    pub missing: Vec<Text>,
+    /// Facts whose absence made the outcome unknown, sorted: `Findings::missing` reads them.
+    pub missing: Span,
     /// For a ceiling: the amount already committed against it in the fiscal year (`None`: the
     /// ledger's sum overflows).
     pub committed: Option<Usd>,
@@ -492,9 +501,63 @@ impl Finding {
             rule,
             outcome: if ok { Outcome::Pass } else { Outcome::Fail },
             applies: true,
-            missing: Vec::new(),
+            missing: Span::EMPTY,
             committed: None,
         }
+    }
+}
+
+/// Where a run of items sits in a `Findings` store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Span {
+    start: usize,
+    end: usize,
+}
+
+impl Span {
+    pub const EMPTY: Span = Span { start: 0, end: 0 };
+
+    pub fn len(&self) -> usize {
+        self.end.saturating_sub(self.start)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// The findings of every candidate of one proposal, and the names of the facts they miss, in two
+/// vectors: an assessment holds spans into them, so a decision costs two allocations for its
+/// findings instead of one per candidate and one per unknown rule.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Findings {
+    list: Vec<Finding>,
+    names: Vec<Text>,
+}
+
+impl Findings {
+    fn with_capacity(findings: usize) -> Findings {
+        Findings {
+            list: Vec::with_capacity(findings),
+            names: Vec::new(),
+        }
+    }
+
+    /// The findings of one assessment.
+    pub fn of(&self, s: Span) -> &[Finding] {
+        self.list.get(s.start..s.end).unwrap_or(&[])
+    }
+
+    /// The facts whose absence left `f` unknown, sorted.
+    pub fn missing(&self, f: &Finding) -> &[Text] {
+        self.names
+            .get(f.missing.start..f.missing.end)
+            .unwrap_or(&[])
+    }
+
+    /// How many of the findings in `s` have outcome `o`.
+    pub fn count(&self, s: Span, o: Outcome) -> usize {
+        self.of(s).iter().filter(|f| f.outcome == o).count()
     }
 }
 
@@ -505,18 +568,14 @@ pub struct Assessment<'r> {
     pub authority: &'r Authority,
     pub reach: Reach,
     pub verdict: Verdict,
-    pub findings: Vec<Finding>,
+    /// Where its findings are in the `Findings` store it was assessed into.
+    pub findings: Span,
     pub obligations: Vec<Obligation>,
 }
 
-impl Assessment<'_> {
-    pub fn count(&self, o: Outcome) -> usize {
-        self.findings.iter().filter(|f| f.outcome == o).count()
-    }
-}
-
-/// Assesses every candidate the graph links to the proposal, in catalogue order.
-pub fn assess_all<'r>(env: &Env<'r>, ctx: &Context) -> Vec<Assessment<'r>> {
+/// Assesses every candidate the graph links to the proposal, in catalogue order, with their
+/// findings in one store.
+pub fn assess_all<'r>(env: &Env<'r>, ctx: &Context) -> (Vec<Assessment<'r>>, Findings) {
     let (rules, proposal) = (env.rules, env.proposal);
     let mut memo = Memo::default();
     let reached = rules.graph.reach(
@@ -524,15 +583,21 @@ pub fn assess_all<'r>(env: &Env<'r>, ctx: &Context) -> Vec<Assessment<'r>> {
         &proposal.activities,
         rules.authorities.len(),
     );
-    // Sized once: a growing vector of assessments would be copied several times over.
+    // Sized once: a growing vector would be copied several times over.
     let mut out = Vec::with_capacity(reached.len());
+    let findings = reached
+        .iter()
+        .filter_map(|r| rules.authorities.get(r.authority))
+        .map(|a| 5 + a.rules.len())
+        .sum();
+    let mut store = Findings::with_capacity(findings);
     out.extend(reached.into_iter().filter_map(|r| {
         rules
             .authorities
             .get(r.authority)
-            .map(|a| assess(env, ctx, a, r, &mut memo))
+            .map(|a| assess(env, ctx, a, r, &mut memo, &mut store))
     }));
-    out
+    (out, store)
 }
 
 /// The outcomes of restriction rules already evaluated for this proposal, by slot (`Rule::shared`).
@@ -549,7 +614,7 @@ impl Memo {
             self.0.resize(slot + 1, None);
         }
         if let Some(s) = self.0.get_mut(slot) {
-            *s = Some(f.clone());
+            *s = Some(*f);
         }
     }
 }
@@ -562,10 +627,11 @@ pub fn assess<'r>(
     a: &'r Authority,
     reach: Reach,
     memo: &mut Memo,
+    store: &mut Findings,
 ) -> Assessment<'r> {
     let p = env.proposal;
-    // Five built-in rules at most, then the authority's own: one allocation, no regrowth.
-    let mut findings = Vec::with_capacity(5 + a.rules.len());
+    let start = store.list.len();
+    let findings = &mut store.list;
     findings.push(Finding::new(RuleRef::InForce, a.in_force(env.law_date)));
     findings.push(Finding::new(RuleRef::Purpose, reach.serves_any()));
     findings.push(Finding::new(RuleRef::Activities, provides_all(p, a)));
@@ -577,21 +643,26 @@ pub fn assess<'r>(
     }
     for (i, rule) in a.rules.iter().enumerate() {
         let f = match rule.shared.and_then(|slot| memo.get(slot)) {
+            // The same store: the names it points at are this proposal's too.
             Some(known) => Finding {
                 rule: RuleRef::Own(i),
-                ..known.clone()
+                ..*known
             },
             None => {
-                let f = find(env, ctx, a, i, rule);
+                let f = find(env, ctx, a, i, rule, Some(&mut store.names));
                 if let Some(slot) = rule.shared {
                     memo.put(slot, &f);
                 }
                 f
             }
         };
-        findings.push(f);
+        store.list.push(f);
     }
-    let verdict = verdict_from(findings.iter().map(|f| f.outcome));
+    let span = Span {
+        start,
+        end: store.list.len(),
+    };
+    let verdict = verdict_from(store.of(span).iter().map(|f| f.outcome));
     let obligations = if verdict == Verdict::Ineligible {
         Vec::new()
     } else {
@@ -601,7 +672,7 @@ pub fn assess<'r>(
         authority: a,
         reach,
         verdict,
-        findings,
+        findings: span,
         obligations,
     }
 }
@@ -632,17 +703,23 @@ pub fn judge<'r>(env: &Env, ctx: &Context, a: &'r Authority, link: Link) -> Judg
         direct: link.direct.len(),
         inherited: link.inherited.len(),
     };
-    let assessed = assess(env, ctx, a, reach, &mut Memo::default());
-    render(env, assessed, link)
+    let mut store = Findings::default();
+    let assessed = assess(env, ctx, a, reach, &mut Memo::default(), &mut store);
+    render(env, &store, assessed, link)
 }
 
-/// An assessment with its findings rendered as reasons.
-pub fn render<'r>(env: &Env, assessed: Assessment<'r>, link: Link) -> Judgement<'r> {
+/// An assessment with its findings (in `store`) rendered as reasons.
+pub fn render<'r>(
+    env: &Env,
+    store: &Findings,
+    assessed: Assessment<'r>,
+    link: Link,
+) -> Judgement<'r> {
     let a = assessed.authority;
-    let reasons = assessed
-        .findings
-        .into_iter()
-        .map(|f| reason(env, a, &link, f))
+    let reasons = store
+        .of(assessed.findings)
+        .iter()
+        .map(|f| reason(env, a, &link, f, store.missing(f)))
         .collect();
     Judgement {
         authority: a,
@@ -670,7 +747,7 @@ pub fn verdict_of(env: &Env, ctx: &Context, a: &Authority, reach: &Reach) -> Ver
         a.rules
             .iter()
             .enumerate()
-            .map(|(i, rule)| find(env, ctx, a, i, rule).outcome),
+            .map(|(i, rule)| find(env, ctx, a, i, rule, None).outcome),
     )
 }
 
@@ -730,15 +807,35 @@ pub fn verdict_after(
         RuleRef::Recipient if changed.meets(Inputs::RECIPIENT) => pass(recipient_ok(p, a)),
         RuleRef::Funding if changed.meets(Inputs::FUNDING) => pass(funding_ok(p, a)),
         RuleRef::Own(i) => match a.rules.get(i) {
-            Some(rule) if rule.reads.meets(changed) => find(env, ctx, a, i, rule).outcome,
+            Some(rule) if rule.reads.meets(changed) => find(env, ctx, a, i, rule, None).outcome,
             _ => f.outcome,
         },
         _ => f.outcome,
     }))
 }
 
-/// One of the authority's own rules, as a finding.
-fn find(env: &Env, ctx: &Context, a: &Authority, i: usize, rule: &Rule) -> Finding {
+/// One of the authority's own rules, as a finding; the names of missing facts go to `names` when
+/// given (a verdict alone needs none).
+fn find(
+    env: &Env,
+    ctx: &Context,
+    a: &Authority,
+    i: usize,
+    rule: &Rule,
+    names: Option<&mut Vec<Text>>,
+) -> Finding {
+    let mut names = names;
+    let mut keep = |m: &Needs| match names.as_deref_mut() {
+        Some(out) => {
+            let start = out.len();
+            m.names_into(out);
+            Span {
+                start,
+                end: out.len(),
+            }
+        }
+        None => Span::EMPTY,
+    };
     let guard = rule.guard.as_ref().map_or(Tri::True, |g| env.eval(g));
     let mut f = Finding::new(RuleRef::Own(i), true);
     if guard == Tri::False {
@@ -761,7 +858,7 @@ fn find(env: &Env, ctx: &Context, a: &Authority, i: usize, rule: &Rule) -> Findi
                 Tri::False => f.outcome = Outcome::Fail,
                 Tri::Unknown(m) => {
                     f.outcome = Outcome::Unknown;
-                    f.missing = m.names();
+                    f.missing = keep(&m);
                 }
             }
         }
@@ -776,7 +873,7 @@ fn find(env: &Env, ctx: &Context, a: &Authority, i: usize, rule: &Rule) -> Findi
                 Some(_) => {
                     if let Tri::Unknown(m) = guard {
                         f.outcome = Outcome::Unknown;
-                        f.missing = m.names();
+                        f.missing = keep(&m);
                     } else {
                         f.outcome = Outcome::Fail;
                     }
@@ -789,7 +886,7 @@ fn find(env: &Env, ctx: &Context, a: &Authority, i: usize, rule: &Rule) -> Findi
 }
 
 /// A finding with its rule's name, citation and sentence.
-pub fn reason(env: &Env, a: &Authority, link: &Link, f: Finding) -> Reason {
+pub fn reason(env: &Env, a: &Authority, link: &Link, f: &Finding, missing: &[Text]) -> Reason {
     let p = env.proposal;
     let ok = f.outcome == Outcome::Pass;
     match f.rule {
@@ -841,13 +938,13 @@ pub fn reason(env: &Env, a: &Authority, link: &Link, f: Finding) -> Reason {
             builtin("funding", ok, &citation.unwrap_or_default(), message)
         }
         RuleRef::Own(i) => match a.rules.get(i) {
-            Some(rule) => rule_reason(env, rule, f),
+            Some(rule) => rule_reason(env, rule, f, missing),
             None => Reason {
                 rule: Text::from_static("?"),
                 outcome: f.outcome,
                 citation: a.citation.clone(),
                 message: Message::default(),
-                missing: f.missing.iter().map(ToString::to_string).collect(),
+                missing: missing.iter().map(ToString::to_string).collect(),
                 applies: f.applies,
                 unconfirmed: None,
             },
@@ -965,7 +1062,7 @@ fn missing_text(m: &[Text]) -> String {
 }
 
 /// An own rule's finding with its sentence.
-fn rule_reason(env: &Env, rule: &Rule, f: Finding) -> Reason {
+fn rule_reason(env: &Env, rule: &Rule, f: &Finding, missing: &[Text]) -> Reason {
     let message = if !f.applies {
         Message::DoesNotApply(rule.when.clone())
     } else {
@@ -981,7 +1078,7 @@ fn rule_reason(env: &Env, rule: &Rule, f: Finding) -> Reason {
                 },
                 Outcome::Unknown => format!(
                     "unknown until {} is known: requires {condition}",
-                    missing_text(&f.missing)
+                    missing_text(missing)
                 )
                 .into(),
             },
@@ -1003,7 +1100,7 @@ fn rule_reason(env: &Env, rule: &Rule, f: Finding) -> Reason {
                     },
                     (Some(t), Outcome::Unknown) => format!(
                         "FY{fy} total {t} would exceed the {limit} {scope} if it applies; unknown until {} is known",
-                        missing_text(&f.missing)
+                        missing_text(missing)
                     )
                     .into(),
                     (Some(t), _) => format!(
@@ -1024,7 +1121,7 @@ fn rule_reason(env: &Env, rule: &Rule, f: Finding) -> Reason {
         outcome: f.outcome,
         citation: rule.citation.clone(),
         message,
-        missing: f.missing.iter().map(ToString::to_string).collect(),
+        missing: missing.iter().map(ToString::to_string).collect(),
         applies: f.applies,
         unconfirmed: rule.unconfirmed.clone(),
     }

@@ -800,7 +800,7 @@ mod tests {
                 ledger: Some(&case.ledger),
             };
             let env = Env::new(&rb, &p, &ctx);
-            let assessed = assess_all(&env, &ctx);
+            let (assessed, findings) = assess_all(&env, &ctx);
             for ch in changes(&rb, &p) {
                 let q = apply(&p, &ch);
                 let cf = env.counterfactual(&q, &ctx);
@@ -809,7 +809,7 @@ mod tests {
                     .fold(Inputs::default(), |acc, c| acc.union(c.touches()));
                 for a in &assessed {
                     assert_eq!(
-                        verdict_after(&cf, &ctx, a.authority, &a.findings, changed),
+                        verdict_after(&cf, &ctx, a.authority, findings.of(a.findings), changed),
                         verdict_of(&cf, &ctx, a.authority, &a.reach),
                         "{}: {} after {ch:?}",
                         file.name,
