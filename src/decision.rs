@@ -294,15 +294,15 @@ fn pack(k: &RankKey) -> Option<u128> {
         .try_fold(head, |acc, p| p.map(|p| (acc << 16) | p))
 }
 
-fn rank_key(a: &Assessment, findings: &Findings, cure: Option<&Cure>) -> RankKey {
+fn rank_key(a: &Assessment, cure: Option<&Cure>) -> RankKey {
     (
         a.verdict,
         cure.is_none(),
         cure.map_or(0, Cure::cost),
-        findings.count(a.findings, Outcome::Fail),
+        a.fails,
         Reverse(a.reach.direct),
         Reverse(a.reach.direct + a.reach.inherited),
-        findings.count(a.findings, Outcome::Unknown),
+        a.unknowns,
         a.authority.breadth(),
         a.authority.order,
     )
@@ -416,42 +416,39 @@ pub fn decide(rules: &RuleBase, p: &Proposal, ctx: &Context) -> Decision {
     let env = Env::new(rules, p, ctx);
     let mut scratch = None;
     let (assessed, findings) = assess_all(&env, ctx);
-    let assessed: Vec<(RankKey, Considered)> = assessed
-        .into_iter()
-        .map(|a| {
-            // Verified cures first: among ineligible candidates, one that a change to the proposal
-            // would make fit is closer than one that nothing cures, so the cure takes part in the
-            // ranking.
-            let cure = if a.verdict == Verdict::Ineligible {
-                remedy::cure(
-                    &env,
-                    ctx,
-                    a.authority,
-                    findings.of(a.findings),
-                    &mut scratch,
-                )
-            } else {
-                None
-            };
-            let key = rank_key(&a, &findings, cure.as_ref());
-            (
-                key,
-                Considered {
-                    reach: a.reach,
-                    verdict: a.verdict,
-                    findings: a.findings,
-                    obligations: a.obligations,
-                    cure,
-                },
+    // Keys and candidates side by side, in catalogue order: the keys are sorted, each candidate
+    // is moved once, into its place.
+    let mut keys: Vec<RankKey> = Vec::with_capacity(assessed.len());
+    let mut slots: Vec<Option<Considered>> = Vec::with_capacity(assessed.len());
+    for a in assessed {
+        // Verified cures first: among ineligible candidates, one that a change to the proposal
+        // would make fit is closer than one that nothing cures, so the cure takes part in the
+        // ranking.
+        let cure = if a.verdict == Verdict::Ineligible {
+            remedy::cure(
+                &env,
+                ctx,
+                a.authority,
+                findings.of(a.findings),
+                &mut scratch,
             )
-        })
-        .collect();
-    // Sort the small keys, then move each candidate once. Packed into one integer when every
-    // count fits in 16 bits (always, for any real rule base): the catalogue order in the low bits
-    // makes each key unique and says which candidate it is. The tuples otherwise.
-    // `assessed` is in catalogue order.
-    let position = |order: usize| assessed.binary_search_by_key(&order, |(k, _)| k.8).ok();
-    let packed: Option<Vec<u128>> = assessed.iter().map(|(k, _)| pack(k)).collect();
+        } else {
+            None
+        };
+        keys.push(rank_key(&a, cure.as_ref()));
+        slots.push(Some(Considered {
+            reach: a.reach,
+            verdict: a.verdict,
+            findings: a.findings,
+            obligations: a.obligations,
+            cure,
+        }));
+    }
+    // Packed into one integer when every count fits in 16 bits (always, for any real rule base):
+    // the catalogue order in the low bits makes each key unique and says which candidate it is.
+    // The tuples otherwise.
+    let position = |order: usize| keys.binary_search_by_key(&order, |k| k.8).ok();
+    let packed: Option<Vec<u128>> = keys.iter().map(pack).collect();
     let order: Vec<usize> = match packed {
         Some(mut keys) => {
             keys.sort_unstable();
@@ -463,16 +460,12 @@ pub fn decide(rules: &RuleBase, p: &Proposal, ctx: &Context) -> Decision {
             order
         }
         None => {
-            let mut keys: Vec<(RankKey, usize)> = assessed
-                .iter()
-                .enumerate()
-                .map(|(i, (k, _))| (*k, i))
-                .collect();
+            let mut keys: Vec<(RankKey, usize)> =
+                keys.iter().enumerate().map(|(i, k)| (*k, i)).collect();
             keys.sort_unstable();
             keys.into_iter().map(|(_, i)| i).collect()
         }
     };
-    let mut slots: Vec<Option<Considered>> = assessed.into_iter().map(|(_, c)| Some(c)).collect();
     let mut ranked: Vec<Considered> = Vec::with_capacity(order.len());
     ranked.extend(
         order
@@ -511,6 +504,8 @@ fn explain(d: &Decision) -> Explanation {
                 reach: c.reach,
                 verdict: c.verdict,
                 findings: c.findings,
+                fails: d.findings.count(c.findings, Outcome::Fail),
+                unknowns: d.findings.count(c.findings, Outcome::Unknown),
                 obligations: c.obligations.clone(),
             };
             let link = links.remove(a.id.as_str()).unwrap_or_default();

@@ -570,6 +570,9 @@ pub struct Assessment<'r> {
     pub verdict: Verdict,
     /// Where its findings are in the `Findings` store it was assessed into.
     pub findings: Span,
+    /// How many of them failed, and how many are unknown.
+    pub fails: usize,
+    pub unknowns: usize,
     pub obligations: Vec<Obligation>,
 }
 
@@ -662,7 +665,21 @@ pub fn assess<'r>(
         start,
         end: store.list.len(),
     };
-    let verdict = verdict_from(store.of(span).iter().map(|f| f.outcome));
+    let (fails, unknowns) = store
+        .of(span)
+        .iter()
+        .fold((0, 0), |(f, u), x| match x.outcome {
+            Outcome::Fail => (f + 1, u),
+            Outcome::Unknown => (f, u + 1),
+            Outcome::Pass => (f, u),
+        });
+    let verdict = if fails > 0 {
+        Verdict::Ineligible
+    } else if unknowns > 0 {
+        Verdict::Conditional
+    } else {
+        Verdict::Eligible
+    };
     let obligations = if verdict == Verdict::Ineligible {
         Vec::new()
     } else {
@@ -673,6 +690,8 @@ pub fn assess<'r>(
         reach,
         verdict,
         findings: span,
+        fails,
+        unknowns,
         obligations,
     }
 }
