@@ -705,9 +705,10 @@ pub struct Partner {
 pub struct Registry {
     pub groups: BTreeMap<String, Group>,
     pub partners: Vec<Partner>,
-    /// Lower-cased name or alias to index into `partners`.
+    /// Lower-cased name or alias to index into `partners` (hashed: every evaluation looks its
+    /// partner up, and a tree of some hundred names costs more string comparisons).
     #[serde(skip)]
-    pub by_name: BTreeMap<String, usize>,
+    pub by_name: std::collections::HashMap<String, usize>,
 }
 
 impl Registry {
