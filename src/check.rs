@@ -298,8 +298,10 @@ impl<'a> Checker<'a> {
                 name: name.value,
                 aka: aka.into_iter().map(|a| a.value).collect(),
                 members: ms,
+                in_groups: Vec::new(),
             });
         }
+        registry.flatten();
 
         let scope = Scope {
             purposes: &purposes,

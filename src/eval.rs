@@ -244,8 +244,6 @@ pub struct Env<'a> {
     pub law_date: Date,
     /// Looked up once, not per condition: the partner's registry entry ...
     partner: Option<&'a Partner>,
-    /// ... the groups it belongs to on the law date (computed on first use) ...
-    groups: Cached<'a, &'a str>,
     /// ... and each proposal purpose's lineage (itself, then its ancestors).
     lineages: Cached<'a, &'a [String]>,
 }
@@ -257,7 +255,6 @@ impl<'a> Env<'a> {
             proposal,
             law_date: ctx.as_of.unwrap_or(proposal.start),
             partner: rules.registry.partner(&proposal.partner),
-            groups: Cached::default(),
             lineages: Cached::default(),
         }
     }
@@ -275,11 +272,7 @@ impl<'a> Env<'a> {
             proposal,
             law_date,
             partner: self.partner,
-            // Group membership depends on the date; purposes never change in a counterfactual.
-            groups: match self.groups.computed() {
-                Some(g) if law_date == self.law_date => Cached::Shared(g),
-                _ => Cached::default(),
-            },
+            // Purposes never change in a counterfactual.
             lineages: self
                 .lineages
                 .computed()
@@ -295,17 +288,7 @@ impl<'a> Env<'a> {
 
     /// Is the partner in `group` on the law date? `None` when the registry does not know it.
     fn in_group(&self, group: &str) -> Option<bool> {
-        let p = self.partner?;
-        let registry = &self.rules.registry;
-        let groups = self.groups.get_or_init(|| {
-            registry
-                .groups
-                .keys()
-                .filter(|g| registry.is_member_of(p, g, self.law_date))
-                .map(String::as_str)
-                .collect()
-        });
-        Some(groups.contains(&group))
+        Some(Registry::in_group(self.partner?, group, self.law_date))
     }
 
     /// A term's value, or the name of the missing fact; constants are borrowed, not copied (this

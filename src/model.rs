@@ -698,6 +698,11 @@ pub struct Partner {
     pub name: String,
     pub aka: Vec<String>,
     pub members: Vec<Member>,
+    /// Every group a membership puts it in, directly or through groups that include the
+    /// membership's group, with that membership's dates: made once by `Registry::flatten`, so an
+    /// evaluation asks about a group with one short scan instead of walking the inclusions.
+    #[serde(skip)]
+    pub in_groups: Vec<(String, Date, Option<Date>)>,
 }
 
 /// The partner registry: dated group memberships.
@@ -729,6 +734,34 @@ impl Registry {
         self.member_of(p, group, date, 0)
     }
 
+    /// `is_member_of` by the partner's flattened memberships (`Partner::in_groups`); a test holds
+    /// the two together.
+    pub fn in_group(p: &Partner, group: &str, date: Date) -> bool {
+        p.in_groups
+            .iter()
+            .any(|(g, from, to)| g == group && date >= *from && to.is_none_or(|to| date <= to))
+    }
+
+    /// Fills every partner's `in_groups`: for each membership, its group and every group that
+    /// includes it (within the depth `member_of` follows).
+    pub fn flatten(&mut self) {
+        let groups = &self.groups;
+        for p in &mut self.partners {
+            p.in_groups = p
+                .members
+                .iter()
+                .flat_map(|m| {
+                    let including = groups
+                        .keys()
+                        .filter(|g| **g != m.group && reaches(groups, g, &m.group, 0));
+                    std::iter::once(&m.group)
+                        .chain(including)
+                        .map(|g| (g.clone(), m.from, m.to))
+                })
+                .collect();
+        }
+    }
+
     fn member_of(&self, p: &Partner, group: &str, date: Date, depth: usize) -> bool {
         if depth > 16 {
             return false; // cycles are rejected by check; this is belt and braces
@@ -746,6 +779,20 @@ impl Registry {
     }
 }
 
+/// Does `group` include `target` (or is it `target`), following inclusions as deep as
+/// `Registry::member_of` does?
+fn reaches(groups: &BTreeMap<String, Group>, group: &str, target: &str, depth: usize) -> bool {
+    if depth > 16 {
+        return false;
+    }
+    group == target
+        || groups.get(group).is_some_and(|g| {
+            g.includes
+                .iter()
+                .any(|inner| reaches(groups, inner, target, depth + 1))
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -756,6 +803,74 @@ mod tests {
         assert_eq!(fiscal_year(date(2026, 9, 30)), 2026);
         assert_eq!(fiscal_year(date(2026, 10, 1)), 2027);
         assert_eq!(fiscal_year(date(2027, 3, 1)), 2027);
+    }
+
+    /// The flattened memberships answer as walking the inclusions does: nested inclusions, dates
+    /// on and either side of every membership's bounds, groups never joined, and the built-in
+    /// registry.
+    #[test]
+    fn flattened_memberships_agree_with_the_inclusion_walk() {
+        let group = |id: &str, includes: &[&str]| Group {
+            id: id.into(),
+            meaning: String::new(),
+            includes: includes.iter().map(|x| x.to_string()).collect(),
+            citation: String::new(),
+        };
+        let member = |g: &str, from: Date, to: Option<Date>| Member {
+            group: g.into(),
+            from,
+            to,
+            citation: String::new(),
+        };
+        let mut small = Registry::default();
+        for g in [
+            group("outer", &["middle"]),
+            group("middle", &["inner", "side"]),
+            group("inner", &[]),
+            group("side", &[]),
+            group("alone", &[]),
+        ] {
+            small.groups.insert(g.id.clone(), g);
+        }
+        small.partners.push(Partner {
+            name: "P".into(),
+            aka: Vec::new(),
+            members: vec![
+                member("inner", date(2020, 1, 1), Some(date(2022, 6, 30))),
+                member("side", date(2024, 1, 1), None),
+            ],
+            in_groups: Vec::new(),
+        });
+        small.flatten();
+        let builtin = crate::rulebase::RuleBase::builtin();
+        let mut compared = 0;
+        for r in [&small, &builtin.registry] {
+            for p in &r.partners {
+                let mut dates = vec![date(1990, 1, 1), date(2026, 11, 23)];
+                for m in &p.members {
+                    for d in std::iter::once(m.from).chain(m.to) {
+                        dates.extend([d.yesterday().unwrap(), d, d.tomorrow().unwrap()]);
+                    }
+                }
+                for g in r.groups.keys() {
+                    for d in &dates {
+                        assert_eq!(
+                            Registry::in_group(p, g, *d),
+                            r.is_member_of(p, g, *d),
+                            "{} in {g} on {d}",
+                            p.name
+                        );
+                        compared += 1;
+                    }
+                }
+            }
+        }
+        let p = &small.partners[0];
+        assert!(Registry::in_group(p, "outer", date(2021, 1, 1)));
+        assert!(!Registry::in_group(p, "outer", date(2023, 1, 1)));
+        assert!(Registry::in_group(p, "middle", date(2025, 1, 1)));
+        assert!(!Registry::in_group(p, "alone", date(2025, 1, 1)));
+        assert!(compared > 1000, "{compared}");
     }
 
     #[test]
