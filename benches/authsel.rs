@@ -86,32 +86,40 @@ fn generated(rules: &RuleBase, n: usize) -> Vec<Proposal> {
         .collect()
 }
 
-/// The distribution over proposals of each proposal's median evaluation time (31 runs each):
-/// printed, not asserted, and only under `cargo bench`.
+/// The distribution over proposals of each proposal's median evaluation time (31 runs each),
+/// with the decision dropped inside the timing ("build + drop") and outside it ("build"): printed,
+/// not asserted, and only under `cargo bench`.
 fn per_proposal_medians(rules: &RuleBase, corpus: &[Proposal]) {
-    let mut medians: Vec<u128> = corpus
-        .iter()
-        .map(|p| {
-            let mut runs: Vec<u128> = (0..31)
-                .map(|_| {
-                    let t = std::time::Instant::now();
-                    black_box(rules.evaluate(black_box(p)));
-                    t.elapsed().as_nanos()
-                })
-                .collect();
-            runs.sort_unstable();
-            runs[runs.len() / 2]
-        })
-        .collect();
-    medians.sort_unstable();
-    let at = |q: usize| medians[(medians.len() - 1) * q / 100] as f64 / 1000.0;
-    println!(
-        "evaluate/per-proposal medians over {} generated proposals: median {:.1} µs, p90 {:.1} µs, max {:.1} µs",
-        medians.len(),
-        at(50),
-        at(90),
-        at(100)
-    );
+    let mut with_drop: Vec<u128> = Vec::with_capacity(corpus.len());
+    let mut build: Vec<u128> = Vec::with_capacity(corpus.len());
+    for p in corpus {
+        let mut a: Vec<u128> = Vec::with_capacity(31);
+        let mut b: Vec<u128> = Vec::with_capacity(31);
+        for _ in 0..31 {
+            let t = std::time::Instant::now();
+            black_box(rules.evaluate(black_box(p)));
+            a.push(t.elapsed().as_nanos());
+            let t = std::time::Instant::now();
+            let d = rules.evaluate(black_box(p));
+            b.push(t.elapsed().as_nanos());
+            drop(black_box(d));
+        }
+        a.sort_unstable();
+        b.sort_unstable();
+        with_drop.push(a[a.len() / 2]);
+        build.push(b[b.len() / 2]);
+    }
+    for (what, mut medians) in [("build", build), ("build + drop", with_drop)] {
+        medians.sort_unstable();
+        let at = |q: usize| medians[(medians.len() - 1) * q / 100] as f64 / 1000.0;
+        println!(
+            "evaluate/per-proposal medians ({what}) over {} generated proposals: median {:.1} µs, p90 {:.1} µs, max {:.1} µs",
+            medians.len(),
+            at(50),
+            at(90),
+            at(100)
+        );
+    }
 }
 
 // ---- the native baseline ----------------------------------------------------------------------
