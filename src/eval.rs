@@ -499,14 +499,6 @@ pub struct Span {
 
 impl Span {
     pub const EMPTY: Span = Span { start: 0, end: 0 };
-
-    pub fn len(&self) -> usize {
-        self.end.saturating_sub(self.start)
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
 }
 
 /// The findings of every candidate of one proposal, and the names of the facts they miss, in two
@@ -656,13 +648,7 @@ pub fn assess<'r>(
             Outcome::Unknown => (f, u + 1),
             Outcome::Pass => (f, u),
         });
-    let verdict = if fails > 0 {
-        Verdict::Ineligible
-    } else if unknowns > 0 {
-        Verdict::Conditional
-    } else {
-        Verdict::Eligible
-    };
+    let verdict = verdict_for(fails, unknowns);
     let obligations = if verdict == Verdict::Ineligible {
         Vec::new()
     } else {
@@ -756,15 +742,22 @@ pub fn verdict_of(env: &Env, ctx: &Context, a: &Authority, reach: &Reach) -> Ver
 /// Any failure makes a candidate ineligible, else any unknown conditional; stops at the first
 /// failure, so outcomes after it are never computed.
 fn verdict_from(outcomes: impl IntoIterator<Item = Outcome>) -> Verdict {
-    let mut unknown = false;
+    let mut unknowns = 0;
     for o in outcomes {
         match o {
             Outcome::Fail => return Verdict::Ineligible,
-            Outcome::Unknown => unknown = true,
+            Outcome::Unknown => unknowns += 1,
             Outcome::Pass => {}
         }
     }
-    if unknown {
+    verdict_for(0, unknowns)
+}
+
+/// The verdict from the counts of failed and unknown findings.
+fn verdict_for(fails: usize, unknowns: usize) -> Verdict {
+    if fails > 0 {
+        Verdict::Ineligible
+    } else if unknowns > 0 {
         Verdict::Conditional
     } else {
         Verdict::Eligible
