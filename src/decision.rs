@@ -435,7 +435,10 @@ pub fn decide(rules: &RuleBase, p: &Proposal, ctx: &Context) -> Decision {
         } else {
             None
         };
-        keys.push(rank_key(&a, cure.as_ref()));
+        // The position in catalogue order stands in for the catalogue order: within one decision
+        // they order the same, and the position says which candidate a sorted key is.
+        let (v, u, c, f, d, s, q, b, _) = rank_key(&a, cure.as_ref());
+        keys.push((v, u, c, f, d, s, q, b, slots.len()));
         slots.push(Some(Considered {
             reach: a.reach,
             verdict: a.verdict,
@@ -445,25 +448,17 @@ pub fn decide(rules: &RuleBase, p: &Proposal, ctx: &Context) -> Decision {
         }));
     }
     // Packed into one integer when every count fits in 16 bits (always, for any real rule base):
-    // the catalogue order in the low bits makes each key unique and says which candidate it is.
-    // The tuples otherwise.
-    let position = |order: usize| keys.binary_search_by_key(&order, |k| k.8).ok();
+    // the position in the low bits makes each key unique and says which candidate it is. The
+    // tuples otherwise.
     let packed: Option<Vec<u128>> = keys.iter().map(pack).collect();
     let order: Vec<usize> = match packed {
         Some(mut keys) => {
             keys.sort_unstable();
-            let mut order = Vec::with_capacity(keys.len());
-            order.extend(
-                keys.into_iter()
-                    .filter_map(|k| position(usize::from(k as u16))),
-            );
-            order
+            keys.into_iter().map(|k| usize::from(k as u16)).collect()
         }
         None => {
-            let mut keys: Vec<(RankKey, usize)> =
-                keys.iter().enumerate().map(|(i, k)| (*k, i)).collect();
             keys.sort_unstable();
-            keys.into_iter().map(|(_, i)| i).collect()
+            keys.into_iter().map(|k| k.8).collect()
         }
     };
     let mut ranked: Vec<Considered> = Vec::with_capacity(order.len());
