@@ -187,28 +187,23 @@ impl AuthorityGraph {
         activities: &[String],
         authorities: usize,
     ) -> Vec<Reach> {
-        // Where each authority's `Reach` is in `out`, or `u32::MAX`.
-        let mut slot = vec![u32::MAX; authorities];
-        let mut out: Vec<Reach> = Vec::with_capacity(authorities);
-        let mut at = |a: usize, out: &mut Vec<Reach>| -> Option<usize> {
-            let s = slot.get_mut(a)?;
-            if *s == u32::MAX {
-                *s = u32::try_from(out.len()).ok()?;
-                out.push(Reach {
-                    authority: a,
-                    ..Reach::default()
-                });
-            }
-            usize::try_from(*s).ok()
-        };
+        // One entry per authority, in catalogue order, kept if reached: no sort, no second vector.
+        let mut all: Vec<Reach> = (0..authorities)
+            .map(|authority| Reach {
+                authority,
+                ..Reach::default()
+            })
+            .collect();
+        let mut reached = vec![false; authorities];
         for (i, p) in purposes.iter().enumerate() {
             if purposes.get(..i).is_some_and(|before| before.contains(p)) {
                 continue; // a purpose named twice counts once, as in `Link`
             }
             for &(a, by_name) in self.reach_of_purpose.get(p).map_or(&[][..], Vec::as_slice) {
-                let Some(r) = at(a, &mut out).and_then(|i| out.get_mut(i)) else {
+                let (Some(r), Some(seen)) = (all.get_mut(a), reached.get_mut(a)) else {
                     continue;
                 };
+                *seen = true;
                 if by_name {
                     r.direct += 1;
                 } else {
@@ -222,16 +217,14 @@ impl AuthorityGraph {
                 .get(act)
                 .map_or(&[][..], Vec::as_slice)
             {
-                at(a, &mut out);
+                if let Some(seen) = reached.get_mut(a) {
+                    *seen = true;
+                }
             }
         }
-        // In catalogue order: read the slots in order instead of sorting.
-        let mut sorted = Vec::with_capacity(out.len());
-        sorted.extend(
-            slot.iter()
-                .filter_map(|s| usize::try_from(*s).ok().and_then(|i| out.get(i).copied())),
-        );
-        sorted
+        let mut seen = reached.into_iter();
+        all.retain(|_| seen.next().unwrap_or(false));
+        all
     }
 
     fn node(&mut self, n: Node) -> NodeIndex {
