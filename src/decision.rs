@@ -423,8 +423,8 @@ pub fn decide(rules: &RuleBase, p: &Proposal, ctx: &Context) -> Decision {
     for a in assessed {
         // Verified cures first: among ineligible candidates, one that a change to the proposal
         // would make fit is closer than one that nothing cures, so the cure takes part in the
-        // ranking.
-        let cure = if a.verdict == Verdict::Ineligible {
+        // ranking. No edit makes an authority serve a purpose it does not serve: nothing to plan.
+        let cure = if a.verdict == Verdict::Ineligible && a.reach.serves_any() {
             remedy::cure(
                 &env,
                 ctx,

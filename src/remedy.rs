@@ -267,7 +267,8 @@ fn plan(env: &Env, as_of: Option<Date>, a: &Authority, findings: &[Finding], wor
 /// Plans the edits that would make an ineligible candidate fit and verifies them by evaluating the
 /// changed proposal again; `None` when no verified edit exists. `scratch` is a copy of the proposal
 /// (made on first need) that the changes are applied to and undone on, so no proposal is cloned per
-/// candidate; it is equal to `env.proposal` again when this returns.
+/// candidate; it is equal to `env.proposal` again when this returns. A candidate that serves none
+/// of the purposes is hopeless (`plan` says so at once); `decide` does not ask for one.
 pub fn cure(
     env: &Env,
     ctx: &Context,
@@ -275,13 +276,6 @@ pub fn cure(
     findings: &[Finding],
     scratch: &mut Option<Proposal>,
 ) -> Option<Cure> {
-    // No edit makes an authority serve a purpose it does not serve: nothing to plan.
-    if findings
-        .iter()
-        .any(|f| f.rule == RuleRef::Purpose && f.outcome == Outcome::Fail)
-    {
-        return None;
-    }
     let planned = plan(env, ctx.as_of, a, findings, Words(false));
     if planned.hopeless || planned.steps.is_empty() {
         return None;
