@@ -246,7 +246,8 @@ impl<'a> Checker<'a> {
             );
         }
         for g in registry.groups.keys() {
-            if group_reaches(&registry.groups, g, g, 0) {
+            // Any cycle is at most one link longer than there are groups.
+            if group_includes(&registry.groups, g, g, registry.groups.len() + 1) {
                 self.err(
                     0,
                     Span::default(),
@@ -1150,15 +1151,6 @@ fn fact_type(name: &str) -> Option<Type> {
     })
 }
 
-fn group_reaches(groups: &BTreeMap<String, Group>, from: &str, target: &str, depth: usize) -> bool {
-    depth <= groups.len()
-        && groups.get(from).is_some_and(|g| {
-            g.includes
-                .iter()
-                .any(|i| i == target || group_reaches(groups, i, target, depth + 1))
-        })
-}
-
 fn supersedes_reaches(
     sup: &HashMap<&str, &Vec<String>>,
     from: &str,
@@ -1218,6 +1210,20 @@ mod tests {
         assert!(errors(&format!("{BASE}purpose p \"again\"\n"))[0].contains("E0101"));
         let cyc = "purpose a \"a\" is b\npurpose b \"b\" is a\n";
         assert!(errors(cyc).iter().any(|e| e.contains("E0105")));
+        let groups = format!("{BASE}group x \"x\" includes y cite \"X\"\ngroup y \"y\" includes z cite \"Y\"\ngroup z \"z\" includes x cite \"Z\"\n");
+        assert!(
+            errors(&groups)
+                .iter()
+                .any(|e| e.contains("E0105") && e.contains("group `x` includes itself")),
+            "{:?}",
+            errors(&groups)
+        );
+        let chain = format!("{BASE}group x \"x\" includes y cite \"X\"\ngroup y \"y\" includes z cite \"Y\"\ngroup z \"z\" cite \"Z\"\n");
+        assert!(
+            !errors(&chain).iter().any(|e| e.contains("E0105")),
+            "{:?}",
+            errors(&chain)
+        );
         let sup = format!("{BASE}authority a {{ name \"A\" citation \"A\" supersedes b }}\nauthority b {{ name \"B\" citation \"B\" supersedes a }}\n");
         assert!(
             errors(&sup).iter().any(|e| e.contains("E0105")),

@@ -751,9 +751,10 @@ impl Registry {
                 .members
                 .iter()
                 .flat_map(|m| {
+                    // As deep as `member_of` follows inclusions: 16 levels.
                     let including = groups
                         .keys()
-                        .filter(|g| **g != m.group && reaches(groups, g, &m.group, 0));
+                        .filter(|g| **g != m.group && group_includes(groups, g, &m.group, 16));
                     std::iter::once(&m.group)
                         .chain(including)
                         .map(|g| (g.clone(), m.from, m.to))
@@ -779,17 +780,19 @@ impl Registry {
     }
 }
 
-/// Does `group` include `target` (or is it `target`), following inclusions as deep as
-/// `Registry::member_of` does?
-fn reaches(groups: &BTreeMap<String, Group>, group: &str, target: &str, depth: usize) -> bool {
-    if depth > 16 {
-        return false;
-    }
-    group == target
-        || groups.get(group).is_some_and(|g| {
+/// Does group `from` include `target` through a chain of at most `links` inclusions? (`check`
+/// asks whether a group includes itself; `Registry::flatten` which groups include a membership's.)
+pub fn group_includes(
+    groups: &BTreeMap<String, Group>,
+    from: &str,
+    target: &str,
+    links: usize,
+) -> bool {
+    links > 0
+        && groups.get(from).is_some_and(|g| {
             g.includes
                 .iter()
-                .any(|inner| reaches(groups, inner, target, depth + 1))
+                .any(|i| i == target || group_includes(groups, i, target, links - 1))
         })
 }
 
