@@ -5,9 +5,9 @@
 //! `cargo bench --bench authsel` measures; `cargo test --benches` runs each once as a smoke test.
 //! Figures and how to reproduce them: `docs/performance.md`.
 
-use authsel::eval::{judge, Context, Env, Verdict};
-use authsel::gen::Generator;
+use authsel::engine::assess::{judge, Context, Env, Verdict};
 use authsel::model::{Funding, LeahyStatus, RecipientKind};
+use authsel::tools::gen::Generator;
 use authsel::{Proposal, RuleBase};
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use rayon::prelude::*;
@@ -224,7 +224,7 @@ fn provides_all(p: &Proposal, provided: &[&str]) -> bool {
 
 fn fact_bool(p: &Proposal, name: &str) -> Option<bool> {
     match p.facts.get(name) {
-        Some(authsel::proposal::FactValue::Bool(b)) => Some(*b),
+        Some(authsel::input::proposal::FactValue::Bool(b)) => Some(*b),
         _ => None,
     }
 }
@@ -301,7 +301,7 @@ fn native_333(p: &Proposal) -> Verdict {
     let construction = implies(
         b(p.activities.iter().any(|a| a == "construction")),
         match p.facts.get("construction_project_usd") {
-            Some(authsel::proposal::FactValue::Int(v)) => b(*v <= 1_500_000),
+            Some(authsel::input::proposal::FactValue::Int(v)) => b(*v <= 1_500_000),
             _ => T3::U,
         },
     );

@@ -29,33 +29,20 @@
     )
 )]
 
-pub mod ast;
 pub mod batch;
-pub mod cases;
-pub mod check;
-pub mod coverage;
-pub mod decision;
 pub mod diagnostic;
-pub mod diff;
-pub mod eval;
-pub mod files;
-pub mod format;
-pub mod gen;
-pub mod graph;
-pub mod handbook;
-pub mod lint;
+pub mod engine;
+pub mod input;
+pub mod lang;
 pub mod model;
-pub mod proposal;
-pub mod remedy;
-pub mod report;
+pub mod render;
 pub mod rulebase;
-pub mod syntax;
-pub mod text;
+pub mod tools;
 
-pub use decision::{Candidate, Decision, Explanation};
 pub use diagnostic::Diagnostic;
-pub use eval::{Context, Obligation, Outcome, Reason, Verdict};
+pub use engine::assess::{Context, Obligation, Outcome, Reason, Verdict};
+pub use engine::decision::{Candidate, Decision, Explanation};
+pub use input::proposal::{InputError, Ledger, Proposal};
+pub use model::text::Text;
 pub use model::{Authority, Usd};
-pub use proposal::{InputError, Ledger, Proposal};
 pub use rulebase::{LoadError, RuleBase, SourceFile};
-pub use text::Text;

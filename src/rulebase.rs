@@ -1,12 +1,12 @@
 //! The rule base: the checked model plus its graph, loaded from `rules/` (built in) or a directory.
 
-use crate::check;
-use crate::decision::Decision;
 use crate::diagnostic::{did_you_mean, Diagnostic};
-use crate::eval::Context;
-use crate::graph::AuthorityGraph;
+use crate::engine::assess::Context;
+use crate::engine::decision::Decision;
+use crate::input::proposal::{fact_as, locate, Ledger, Proposal};
+use crate::lang::check;
+use crate::model::graph::AuthorityGraph;
 use crate::model::*;
-use crate::proposal::{fact_as, locate, Ledger, Proposal};
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::Arc;
@@ -179,7 +179,7 @@ impl RuleBase {
     }
 
     pub fn evaluate_with(&self, proposal: &Proposal, ctx: &Context) -> Decision {
-        crate::decision::decide(self, proposal, ctx)
+        crate::engine::decision::decide(self, proposal, ctx)
     }
 
     /// Parses a proposal and checks its ids and facts against this rule base; every problem is a

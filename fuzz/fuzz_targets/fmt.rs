@@ -2,7 +2,7 @@
 //! formatter bug) and must be idempotent; `lint` must not panic.
 #![no_main]
 
-use authsel::format::format_source;
+use authsel::lang::fmt::format_source;
 use authsel::SourceFile;
 use libfuzzer_sys::fuzz_target;
 
@@ -21,7 +21,7 @@ fuzz_target!(|data: &[u8]| {
             d.iter().map(ToString::to_string).collect::<String>()
         ),
     }
-    let _ = authsel::lint::lint(&[SourceFile {
+    let _ = authsel::lang::lint::lint(&[SourceFile {
         name: "fuzz.auth".into(),
         text: text.to_string(),
     }]);

@@ -3,7 +3,7 @@
 
 use crate::common::{authsel, code};
 use authsel::batch::Batch;
-use authsel::gen::{self, GenOptions};
+use authsel::tools::gen::{self, GenOptions};
 use authsel::RuleBase;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

@@ -1,6 +1,6 @@
 //! Explanations: why not, what would make it fit (verified), missing facts as questions.
 
-use authsel::remedy::apply;
+use authsel::engine::cure::apply;
 use authsel::{Proposal, RuleBase, Verdict};
 use proptest::prelude::*;
 
@@ -25,7 +25,7 @@ fn drawdown_over_the_ceiling_says_at_most_100m_and_names_the_next_best() {
         "{:?}",
         fix.steps
     );
-    let explain = authsel::report::explain_one(&d, "faa-506a1").expect("explain");
+    let explain = authsel::render::report::explain_one(&d, "faa-506a1").expect("explain");
     let next = d
         .recommended()
         .expect("some other authority is at least conditional");

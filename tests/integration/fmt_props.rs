@@ -2,8 +2,8 @@
 //! comment kept, over every built-in rule file and over generated rule files (random structure,
 //! random whitespace and comments between any two tokens).
 
-use authsel::format::{format_source, strip_spans};
-use authsel::syntax::parse_file;
+use authsel::lang::fmt::{format_source, strip_spans};
+use authsel::lang::syntax::parse_file;
 use authsel::RuleBase;
 use proptest::prelude::*;
 
@@ -316,6 +316,6 @@ proptest! {
         if let Ok(out) = format_source(&f.name, &f.text) {
             prop_assert_eq!(format_source(&f.name, &out).ok(), Some(out.clone()));
         }
-        let _ = authsel::lint::lint(&files);
+        let _ = authsel::lang::lint::lint(&files);
     }
 }

@@ -2,8 +2,8 @@
 //! compared with `tests/golden/snapshots/`. Review changes with `cargo insta review`, or accept them
 //! with `INSTA_UPDATE=always cargo test golden` and read the diff before committing.
 
-use authsel::cases::parse_directives;
-use authsel::report::{self, Detail};
+use authsel::render::report::{self, Detail};
+use authsel::tools::cases::parse_directives;
 use authsel::{Context, RuleBase};
 use std::path::Path;
 

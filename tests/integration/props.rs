@@ -1,12 +1,12 @@
 //! Properties of evaluation (determinism, rule-file order, monotone ceilings, the fiscal-year
 //! boundary, ledger additivity, JSON round trip) over generated proposals. Proposals come from the
-//! library's own deterministic generator (`authsel::diff::generate`), seeded by proptest, so each is
+//! library's own deterministic generator (`authsel::tools::diff::generate`), seeded by proptest, so each is
 //! aimed at one authority and has amounts around the ceilings.
 
-use authsel::diff::generate;
-use authsel::eval::{Context, Outcome};
+use authsel::engine::assess::{Context, Outcome};
+use authsel::input::proposal::LedgerEntry;
 use authsel::model::RuleKind;
-use authsel::proposal::LedgerEntry;
+use authsel::tools::diff::generate;
 use authsel::{Explanation, Ledger, Proposal, RuleBase};
 use proptest::prelude::*;
 use std::sync::OnceLock;

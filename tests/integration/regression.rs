@@ -1,6 +1,6 @@
 //! The built-in rule base checks, and every regression case beside the rules passes.
 
-use authsel::cases::run_case;
+use authsel::tools::cases::run_case;
 use authsel::RuleBase;
 
 #[test]
@@ -237,7 +237,7 @@ fn partner_registry_resolves_common_names_and_dates() {
 
 #[test]
 fn handbook_is_current() {
-    let want = authsel::handbook::render(&RuleBase::builtin());
+    let want = authsel::render::handbook::render(&RuleBase::builtin());
     let have = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/authorities.md"))
         .unwrap_or_default();
     assert!(

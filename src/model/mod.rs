@@ -1,7 +1,10 @@
 //! The checked rule base: authorities, rules, limits, obligations and the partner registry. Every
 //! name in here has been resolved and every condition type-checked by `check`.
 
-use crate::text::Text;
+pub mod graph;
+pub mod text;
+
+use crate::model::text::Text;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -285,7 +288,7 @@ pub struct Term {
     pub ty: Type,
 }
 
-pub use crate::ast::{CmpOp, HasOp, SetField};
+pub use crate::lang::ast::{CmpOp, HasOp, SetField};
 
 /// The proposal inputs a rule reads, as a bit set: a counterfactual that changes none of them
 /// cannot change the rule's outcome, so fixes are verified by re-evaluating only the rules they

@@ -448,8 +448,8 @@ fn prefix(n: &Node) -> &'static str {
 
 #[cfg(test)]
 mod tests {
-    use crate::gen::Generator;
     use crate::rulebase::RuleBase;
+    use crate::tools::gen::Generator;
 
     /// `reach` (counts, for the decision) and `candidates` (paths, for the explanation) find the
     /// same authorities with the same numbers of purposes served by name and through `is_a`.

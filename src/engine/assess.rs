@@ -1,12 +1,12 @@
 //! The evaluator: a pure function of (rule base, proposal, context) to one verdict per candidate.
 //! Three-valued: a missing fact makes a rule `unknown`, never silently true or false. Reads no files.
 
-use crate::ast::{CmpOp, HasOp, SetField};
-use crate::graph::{Link, Reach};
+use crate::input::proposal::{Ledger, Proposal};
+use crate::lang::ast::{CmpOp, HasOp, SetField};
+use crate::model::graph::{Link, Reach};
+use crate::model::text::{Message, Text};
 use crate::model::*;
-use crate::proposal::{Ledger, Proposal};
 use crate::rulebase::RuleBase;
-use crate::text::{Message, Text};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
@@ -324,7 +324,7 @@ impl<'a> Env<'a> {
             },
             Source::PartnerGroup(g, key) => {
                 // A fact of the group's name overrides the registry (what-if).
-                if let Some(crate::proposal::FactValue::Bool(b)) = p.facts.get(g) {
+                if let Some(crate::input::proposal::FactValue::Bool(b)) = p.facts.get(g) {
                     Val::Bool(*b)
                 } else {
                     Val::Bool(self.in_group(g).ok_or(Need::Key(key))?)
@@ -1083,7 +1083,7 @@ fn rule_reason(env: &Env, rule: &Rule, f: &Finding, missing: &[Text]) -> Reason 
                 let amount = env.proposal.amount();
                 let total = committed.and_then(|c| c.0.checked_add(amount.0)).map(Usd);
                 let sub = within.as_ref().map(|_| rule.name.clone());
-                let scope = crate::text::Scope(&sub);
+                let scope = crate::model::text::Scope(&sub);
                 match (total, f.outcome) {
                     (Some(t), Outcome::Pass) => Message::WithinCeiling {
                         fy,
@@ -1312,7 +1312,7 @@ authority a {
     fn ceilings_add_the_ledger_for_the_same_fiscal_year_only() {
         let rb = rb();
         let ledger = Ledger {
-            entries: vec![crate::proposal::LedgerEntry {
+            entries: vec![crate::input::proposal::LedgerEntry {
                 authority: "a".into(),
                 fiscal_year: 2027,
                 amount_usd: 20_000_000,

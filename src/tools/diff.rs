@@ -5,10 +5,11 @@
 //! A decision changes when its recommended authority, its verdict, or any candidate's verdict (or
 //! candidacy) differs. For each candidate whose verdict changed, the rules are compared by name.
 
-use crate::decision::Explanation;
-use crate::eval::{Context, Outcome, Verdict};
+use crate::diagnostic::Diagnostic;
+use crate::engine::assess::{Context, Outcome, Verdict};
+use crate::engine::decision::Explanation;
+use crate::input::proposal::Proposal;
 use crate::model::{Authority, Funding, LeahyStatus, RecipientKind, Rule, RuleKind};
-use crate::proposal::Proposal;
 use crate::rulebase::RuleBase;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -89,7 +90,7 @@ pub fn compare(
             continue;
         }
         let outcome =
-            |d: Option<&crate::decision::Candidate>| -> BTreeMap<String, (Outcome, String)> {
+            |d: Option<&crate::engine::decision::Candidate>| -> BTreeMap<String, (Outcome, String)> {
                 d.map(|c| {
                     c.reasons
                         .iter()
@@ -220,52 +221,109 @@ pub fn changed_rules(
     out
 }
 
-/// Renders changes for people.
-pub fn render(changes: &[Change]) -> String {
-    let mut s = String::new();
-    let opt = |o: &Option<String>| o.clone().unwrap_or_else(|| "none".to_string());
-    let arrow = |a: String, b: String| {
-        if a == b {
-            format!("{a} (unchanged)")
-        } else {
-            format!("{a} -> {b}")
+/// What `authsel diff` reports (rendered by `render::report::diff_human` and `diff_json`).
+#[derive(Debug, Default, Serialize)]
+pub struct DiffReport {
+    /// Every rule whose definition differs between the bases.
+    pub changed_rules: Vec<DefinitionChange>,
+    /// Every proposal whose decision differs.
+    pub changes: Vec<Change>,
+    pub summary: Totals,
+    /// Proposals that only one of the bases can read (an id was added or removed).
+    pub unreadable: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DefinitionChange {
+    pub authority: String,
+    pub new: Option<String>,
+    pub old: Option<String>,
+    pub rule: String,
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct Totals {
+    /// Changed decisions plus unreadable proposals.
+    pub changed: usize,
+    pub proposals: usize,
+}
+
+/// The comparison of two rule bases over proposals, fed one at a time.
+pub struct Diff<'a> {
+    pub old: &'a RuleBase,
+    pub new: &'a RuleBase,
+    pub ctx: Context<'a>,
+    report: DiffReport,
+}
+
+impl<'a> Diff<'a> {
+    pub fn new(old: &'a RuleBase, new: &'a RuleBase, ctx: Context<'a>) -> Diff<'a> {
+        let changed_rules = changed_rules(old, new)
+            .into_iter()
+            .map(|(authority, rule, old, new)| DefinitionChange {
+                authority,
+                new,
+                old,
+                rule,
+            })
+            .collect();
+        let report = DiffReport {
+            changed_rules,
+            ..DiffReport::default()
+        };
+        Diff {
+            old,
+            new,
+            ctx,
+            report,
         }
-    };
-    for c in changes {
-        let _ = writeln!(
-            s,
-            "{} ({}): recommended {}, verdict {}",
-            c.proposal,
-            c.source,
-            arrow(opt(&c.old.recommended), opt(&c.new.recommended)),
-            arrow(c.old.verdict.clone(), c.new.verdict.clone())
-        );
-        for cc in &c.candidates {
-            let v = |v: Option<Verdict>| v.map_or("not a candidate", Verdict::as_str);
-            let _ = writeln!(s, "    {}: {} -> {}", cc.authority, v(cc.old), v(cc.new));
-            for r in &cc.rules {
-                let o = |o: Option<Outcome>| match o {
-                    Some(Outcome::Pass) => "pass",
-                    Some(Outcome::Fail) => "fail",
-                    Some(Outcome::Unknown) => "unknown",
-                    None => "absent",
-                };
-                let _ = writeln!(
-                    s,
-                    "        rule {}: {} -> {} [{}]",
-                    r.rule,
-                    o(r.old),
-                    o(r.new),
-                    r.citation
-                );
-                if let Some(d) = &r.definition {
-                    let _ = writeln!(s, "            was: {}", opt(&d.old));
-                    let _ = writeln!(s, "            now: {}", opt(&d.new));
-                }
+    }
+
+    /// One proposal file. `Err` holds the diagnostics when neither base can read it.
+    pub fn file(&mut self, name: &str, text: &str) -> Result<(), Vec<Diagnostic>> {
+        self.report.summary.proposals += 1;
+        match (
+            self.old.read_proposal(name, text),
+            self.new.read_proposal(name, text),
+        ) {
+            (Ok(p), Ok(_)) => {
+                let change = compare(self.old, self.new, name, &p, &self.ctx);
+                self.report.changes.extend(change);
+                Ok(())
+            }
+            (Err(d), Err(_)) => Err(d),
+            (Ok(_), Err(d)) => {
+                self.unreadable(name, "the new rules reject it", &d);
+                Ok(())
+            }
+            (Err(d), Ok(_)) => {
+                self.unreadable(name, "the old rules rejected it", &d);
+                Ok(())
             }
         }
     }
-    s
+
+    fn unreadable(&mut self, name: &str, which: &str, d: &[Diagnostic]) {
+        let first = d.first().map(|d| d.message.clone()).unwrap_or_default();
+        self.report
+            .unreadable
+            .push(format!("{name}: {which}: {first}"));
+    }
+
+    /// `n` generated proposals aimed at both bases' ceilings.
+    pub fn generated(&mut self, n: usize, seed: u64) {
+        for (i, p) in generate(self.old, self.new, n, seed).iter().enumerate() {
+            self.report.summary.proposals += 1;
+            let name = format!("generated #{i}");
+            let change = compare(self.old, self.new, &name, p, &self.ctx);
+            self.report.changes.extend(change);
+        }
+    }
+
+    pub fn finish(mut self) -> DiffReport {
+        self.report.summary.changed = self.report.changes.len() + self.report.unreadable.len();
+        self.report
+    }
 }
 
 /// A small deterministic proposal generator (splitmix64). Each proposal is aimed at one authority
@@ -438,7 +496,7 @@ mod tests {
         let low = with_506a1_cap("$50M");
         let p = |amount: u64| {
             let mut p = Proposal::from_ron(include_str!(
-                "../rules/cases/domain/08-drawdown-506a1-150m.ron"
+                "../../rules/cases/domain/08-drawdown-506a1-150m.ron"
             ))
             .expect("case");
             p.amount_usd = amount;

@@ -1,15 +1,15 @@
 //! Syntax tree to model: name resolution, types, duplicates, missing citations, cycles. The only
 //! bridge between rule text and meaning; everything after it works on resolved, typed data.
 
-use crate::ast::{
+use crate::diagnostic::{did_you_mean, Diagnostic, Severity, Span};
+use crate::lang::ast::{
     self, BlockKind, Expr, Ident, Item, LitKind, Literal, Member as AstMember, Operand,
 };
-use crate::diagnostic::{did_you_mean, Diagnostic, Severity, Span};
-use crate::graph::AuthorityGraph;
+use crate::lang::syntax;
+use crate::model::graph::AuthorityGraph;
+use crate::model::text::Text;
 use crate::model::*;
 use crate::rulebase::{RuleBase, SourceFile};
-use crate::syntax;
-use crate::text::Text;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 

@@ -1,8 +1,8 @@
 //! Text to syntax tree. Knows nothing about authorities; never panics; reports every syntax error it
 //! can find (it restarts at each top-level declaration after an error).
 
-use crate::ast::*;
 use crate::diagnostic::{Diagnostic, Severity, Span};
+use crate::lang::ast::*;
 use pest::iterators::Pair;
 use pest::Parser;
 

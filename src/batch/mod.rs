@@ -6,13 +6,11 @@
 //! decisions are alive at a time. What is kept per proposal is a compact [`Row`]; full decisions go
 //! to a caller-supplied sink (rendered to JSON in the workers, for example).
 
-pub mod render;
-
-use crate::decision::Decision;
 use crate::diagnostic::{source_line, Diagnostic};
-use crate::eval::{Context, Env, Tri};
+use crate::engine::assess::{Context, Env, Tri};
+use crate::engine::decision::Decision;
+use crate::input::proposal::{locate, Ledger};
 use crate::model::{Authority, RuleKind};
-use crate::proposal::{locate, Ledger};
 use crate::rulebase::RuleBase;
 use jiff::civil::Date;
 use rayon::prelude::*;
@@ -227,7 +225,7 @@ impl<'a> Batch<'a> {
                 jobs: self.jobs.unwrap_or(0),
                 source,
             })?;
-        let (files, path_errors) = crate::files::collect(paths);
+        let (files, path_errors) = crate::input::files::collect(paths);
         let mut report = Report {
             summary: Summary {
                 files: files.len(),
@@ -322,7 +320,7 @@ impl<'a> Batch<'a> {
         render: &(impl Fn(Decision) -> T + Sync),
     ) -> FileResult<'a, T> {
         let name = path.display().to_string();
-        let text = match crate::files::read_text(path) {
+        let text = match crate::input::files::read_text(path) {
             Ok(t) => t,
             Err(d) => return FileResult::Invalid(vec![d]),
         };

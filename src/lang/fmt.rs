@@ -22,7 +22,7 @@
 //! - a token after a comment inside a declaration continues on a new line indented 4 more.
 
 use crate::diagnostic::{Diagnostic, Severity, Span};
-use crate::syntax::{self, Rule};
+use crate::lang::syntax::{self, Rule};
 use pest::iterators::Pair;
 use std::collections::HashMap;
 

@@ -1,11 +1,13 @@
-//! `authsel check` and `authsel gen`: the binary side of `authsel::batch` and `authsel::gen`.
+//! `authsel check` and `authsel gen`: the binary side of `authsel::batch` and `authsel::tools::gen`.
 
+use super::io::{load_ledger, load_rules};
+use super::Exit;
 use anyhow::{Context as _, Result};
-use authsel::batch::{render, Batch, Report};
-use authsel::{Ledger, RuleBase};
-use clap::ValueEnum;
+use authsel::batch::{Batch, Report};
+use authsel::render::batch as render;
+use clap::{Args, ValueEnum};
 use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq, Debug)]
 pub enum CheckFormat {
@@ -49,7 +51,7 @@ fn run_into(
         let mut failed: Option<std::io::Error> = None;
         let report = batch.run(
             paths,
-            |d| authsel::report::json_line(d.explain()),
+            |d| authsel::render::report::json_line(d.explain()),
             |json| {
                 if failed.is_none() {
                     if let Err(e) = stream.decision(&json) {
@@ -81,20 +83,55 @@ fn run_into(
     Ok(report)
 }
 
-pub fn check(
-    rules: &RuleBase,
-    ledger: Option<&Ledger>,
+#[derive(Args)]
+pub struct CheckArgs {
+    #[arg(long)]
+    rules: Option<PathBuf>,
+    /// Amounts already committed against per-fiscal-year ceilings.
+    #[arg(long)]
+    ledger: Option<PathBuf>,
+    #[arg(long, value_enum, default_value = "human")]
     format: CheckFormat,
-    report_file: Option<&Path>,
-    jobs: Option<usize>,
-    paths: &[PathBuf],
-) -> Result<u8> {
-    let batch = Batch {
-        rules,
-        ledger,
-        jobs,
+    /// Write the report to FILE (atomically) instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    report: Option<PathBuf>,
+    /// Worker threads (default: one per core).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    jobs: Option<u16>,
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct GenArgs {
+    #[arg(long)]
+    rules: Option<PathBuf>,
+    #[arg(long, value_name = "N")]
+    count: usize,
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    seed: u64,
+    /// Fraction of files (0 to 1) given a realistic defect.
+    #[arg(long, value_name = "FRACTION", default_value_t = 0.0)]
+    malformed: f64,
+    dir: PathBuf,
+}
+
+pub fn check(args: CheckArgs) -> Result<Exit> {
+    let rules = match load_rules(args.rules.as_deref()) {
+        Ok(rb) => rb,
+        Err(e) => return Ok(e),
     };
-    let report = match report_file {
+    let ledger = match load_ledger(&rules, args.ledger.as_deref()) {
+        Ok(l) => l,
+        Err(e) => return Ok(e),
+    };
+    let batch = Batch {
+        rules: &rules,
+        ledger: ledger.as_ref(),
+        jobs: args.jobs.map(usize::from),
+    };
+    let (format, paths) = (args.format, &args.paths[..]);
+    let report = match args.report.as_deref() {
         Some(path) => {
             let mut result = None;
             authsel::batch::write_atomically(path, |w| {
@@ -122,26 +159,35 @@ pub fn check(
                     if e.downcast_ref::<std::io::Error>()
                         .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) =>
                 {
-                    return Ok(0)
+                    return Ok(Exit::Done)
                 }
                 Err(e) => return Err(e),
             }
         }
     };
-    Ok(report.exit_code())
+    let s = &report.summary;
+    Ok(Exit::of(
+        s.errors > 0,
+        s.ceilings_over > 0 || s.no_authority > 0,
+    ))
 }
 
-pub fn gen(rules: &RuleBase, count: usize, seed: u64, malformed: f64, dir: &Path) -> Result<u8> {
-    let opts = authsel::gen::GenOptions {
-        count,
-        seed,
-        malformed,
+pub fn gen(args: GenArgs) -> Result<Exit> {
+    let rules = match load_rules(args.rules.as_deref()) {
+        Ok(rb) => rb,
+        Err(e) => return Ok(e),
     };
-    let r = authsel::gen::write(rules, &opts, dir)?;
+    let opts = authsel::tools::gen::GenOptions {
+        count: args.count,
+        seed: args.seed,
+        malformed: args.malformed,
+    };
+    let r = authsel::tools::gen::write(&rules, &opts, &args.dir)?;
     println!(
-        "wrote {} proposals to {} (seed {seed})",
+        "wrote {} proposals to {} (seed {})",
         r.written,
-        dir.display()
+        args.dir.display(),
+        args.seed
     );
-    Ok(0)
+    Ok(Exit::Done)
 }

@@ -2,9 +2,9 @@
 //! its rules (its own and those its restrictions bring in) the cases exercise, and with which
 //! outcomes. A rule is exercised when some case judges it (its `when` guard did not switch it off).
 
-use crate::cases::CaseResult;
-use crate::eval::Outcome;
+use crate::engine::assess::Outcome;
 use crate::rulebase::RuleBase;
+use crate::tools::cases::CaseResult;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
@@ -115,7 +115,7 @@ pub fn coverage(rules: &RuleBase, results: &[CaseResult]) -> Coverage {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cases::run_case;
+    use crate::tools::cases::run_case;
 
     #[test]
     fn builtin_cases_exercise_the_506a1_ceiling_both_ways() {

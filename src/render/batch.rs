@@ -1,7 +1,7 @@
 //! Renders a batch [`Report`]: a human summary, streaming JSON per `../shared/spec/cli.md`,
 //! JUnit XML for CI systems, and Markdown. Rendering only: nothing is decided here.
 
-use super::{CeilingUse, Report, Row};
+use crate::batch::{CeilingUse, Report, Row};
 use crate::diagnostic::Diagnostic;
 use crate::model::Usd;
 use std::collections::BTreeMap;

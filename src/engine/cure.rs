@@ -3,12 +3,12 @@
 //! (Leahy results, emergency determinations, coups, arrears, terrorism listings) are never "fixed" by
 //! editing the input: for those the remedy is what the law provides (an exception, a waiver).
 
-use crate::ast::{CmpOp, HasOp, SetField};
-use crate::eval::{
+use crate::engine::assess::{
     in_force_reason, verdict_after, Context, Env, Finding, Outcome, RuleRef, Tri, Verdict,
 };
+use crate::input::proposal::{FactValue, Proposal};
+use crate::lang::ast::{CmpOp, HasOp, SetField};
 use crate::model::*;
-use crate::proposal::{FactValue, Proposal};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -725,9 +725,9 @@ fn fact_bound(env: &Env, name: &str, op: CmpOp, v: &Val, words: Words) -> Option
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cases::parse_directives;
-    use crate::eval::{assess_all, verdict_of};
+    use crate::engine::assess::{assess_all, verdict_of};
     use crate::rulebase::RuleBase;
+    use crate::tools::cases::parse_directives;
 
     /// Changes of every kind a fix can make, one kind at a time and a few together.
     fn changes(rb: &RuleBase, p: &Proposal) -> Vec<Vec<Change>> {

@@ -1,8 +1,8 @@
 //! Renders decisions: human text (a plain-language summary first, then the detail), JSON Lines per
 //! `../shared/spec/cli.md`, and a Markdown staff memo.
 
-use crate::decision::{Candidate, Explanation};
-use crate::eval::{Outcome, Verdict};
+use crate::engine::assess::{Outcome, Verdict};
+use crate::engine::decision::{Candidate, Explanation};
 use crate::model::RuleKind;
 use std::fmt::Write;
 
@@ -453,4 +453,170 @@ fn duty_lines(out: &mut String, duties: &[crate::model::Duty]) {
             let _ = writeln!(out, "        CAVEAT (unconfirmed): {u}");
         }
     }
+}
+
+/// `authsel authorities`: one line per authority.
+pub fn authorities_human(rb: &crate::rulebase::RuleBase) -> String {
+    let mut out = String::new();
+    for a in &rb.authorities {
+        let title = a.title.map_or_else(|| "-".to_string(), |t| t.to_string());
+        let dept = a.administered_by.as_deref().unwrap_or("-");
+        let _ = writeln!(
+            out,
+            "{:<22} {:<28} T{:<3} {:<6} {}",
+            a.id, a.citation, title, dept, a.name
+        );
+    }
+    out
+}
+
+/// `authsel authorities --format json`: the catalogue contract's fields.
+pub fn authorities_json(rb: &crate::rulebase::RuleBase) -> String {
+    let list: Vec<serde_json::Value> = rb
+        .authorities
+        .iter()
+        .map(|a| {
+            serde_json::json!({
+                "id": a.id, "citation": a.citation, "name": a.name, "title": a.title,
+                "department": a.administered_by, "executed_by": a.executed_by,
+                "effective": a.effective.as_ref().map(|d| d.date),
+                "expires": a.expires.as_ref().map(|d| d.date),
+                "repealed": a.repealed.as_ref().map(|d| d.date),
+                "superseded_by": a.superseded_by,
+            })
+        })
+        .collect();
+    serde_json::to_string_pretty(&list).unwrap_or_default()
+}
+
+/// `authsel diff`: the changed rules, the changed decisions, the unreadable proposals, a total.
+pub fn diff_human(r: &crate::tools::diff::DiffReport) -> String {
+    let mut out = String::new();
+    for c in &r.changed_rules {
+        let _ = writeln!(out, "rule {}.{} changed", c.authority, c.rule);
+        let _ = writeln!(out, "    was: {}", c.old.as_deref().unwrap_or("(absent)"));
+        let _ = writeln!(out, "    now: {}", c.new.as_deref().unwrap_or("(absent)"));
+    }
+    out.push_str(&diff_changes(&r.changes));
+    for e in &r.unreadable {
+        let _ = writeln!(out, "{e}");
+    }
+    let t = &r.summary;
+    let _ = writeln!(
+        out,
+        "diff: {} of {} decisions change",
+        t.changed, t.proposals
+    );
+    out
+}
+
+/// The changed decisions of `authsel diff`, for people.
+fn diff_changes(changes: &[crate::tools::diff::Change]) -> String {
+    let mut s = String::new();
+    let opt = |o: &Option<String>| o.clone().unwrap_or_else(|| "none".to_string());
+    let arrow = |a: String, b: String| {
+        if a == b {
+            format!("{a} (unchanged)")
+        } else {
+            format!("{a} -> {b}")
+        }
+    };
+    for c in changes {
+        let _ = writeln!(
+            s,
+            "{} ({}): recommended {}, verdict {}",
+            c.proposal,
+            c.source,
+            arrow(opt(&c.old.recommended), opt(&c.new.recommended)),
+            arrow(c.old.verdict.clone(), c.new.verdict.clone())
+        );
+        for cc in &c.candidates {
+            let v = |v: Option<Verdict>| v.map_or("not a candidate", Verdict::as_str);
+            let _ = writeln!(s, "    {}: {} -> {}", cc.authority, v(cc.old), v(cc.new));
+            for r in &cc.rules {
+                let o = |o: Option<Outcome>| match o {
+                    Some(Outcome::Pass) => "pass",
+                    Some(Outcome::Fail) => "fail",
+                    Some(Outcome::Unknown) => "unknown",
+                    None => "absent",
+                };
+                let _ = writeln!(
+                    s,
+                    "        rule {}: {} -> {} [{}]",
+                    r.rule,
+                    o(r.old),
+                    o(r.new),
+                    r.citation
+                );
+                if let Some(d) = &r.definition {
+                    let _ = writeln!(s, "            was: {}", opt(&d.old));
+                    let _ = writeln!(s, "            now: {}", opt(&d.new));
+                }
+            }
+        }
+    }
+    s
+}
+
+/// `authsel lint`: every diagnostic (notes on one line), then the counts.
+pub fn lint_human(r: &crate::lang::lint::LintReport) -> String {
+    use crate::diagnostic::Severity;
+    let mut out = String::new();
+    for d in &r.diagnostics {
+        if d.severity == Severity::Info {
+            let _ = writeln!(
+                out,
+                "{}:{}:{}: info[{}]: {}",
+                d.file, d.line, d.column, d.code, d.message
+            );
+        } else {
+            out.push_str(&d.to_string());
+        }
+    }
+    let (e, w, i) = lint_counts(r);
+    let _ = writeln!(out, "lint: {e} error(s), {w} warning(s), {i} note(s)");
+    out
+}
+
+/// `authsel lint --format json`.
+pub fn lint_json(r: &crate::lang::lint::LintReport) -> String {
+    let (e, w, i) = lint_counts(r);
+    let v = serde_json::json!({
+        "diagnostics": r.diagnostics,
+        "summary": {"errors": e, "warnings": w, "notes": i},
+    });
+    serde_json::to_string_pretty(&v).unwrap_or_default()
+}
+
+fn lint_counts(r: &crate::lang::lint::LintReport) -> (usize, usize, usize) {
+    use crate::diagnostic::Severity;
+    (
+        r.count(Severity::Error),
+        r.count(Severity::Warning),
+        r.count(Severity::Info),
+    )
+}
+
+/// One regression case in `authsel test`: `FAIL` and the failures, or `ok` when `verbose`.
+pub fn case_result(r: &crate::tools::cases::CaseResult, verbose: bool) -> String {
+    let mut out = String::new();
+    if r.passed() {
+        if verbose {
+            let _ = writeln!(out, "ok   {}", r.name);
+        }
+        return out;
+    }
+    let _ = writeln!(out, "FAIL {}", r.name);
+    for f in &r.failures {
+        let _ = writeln!(out, "    {}", f.trim_end().replace('\n', "\n    "));
+    }
+    out
+}
+
+/// `authsel diff --format json`. Through `serde_json::Value`, whose maps are sorted: every object's
+/// keys come out in alphabetical order, as they always have.
+pub fn diff_json(r: &crate::tools::diff::DiffReport) -> String {
+    serde_json::to_value(r)
+        .and_then(|v| serde_json::to_string_pretty(&v))
+        .unwrap_or_default()
 }

@@ -15,9 +15,9 @@
 //! //! expect not-candidate: fms
 //! ```
 
-use crate::decision::Explanation;
-use crate::eval::{Context, Outcome, Verdict};
-use crate::proposal::{Ledger, LedgerEntry};
+use crate::engine::assess::{Context, Outcome, Verdict};
+use crate::engine::decision::Explanation;
+use crate::input::proposal::{Ledger, LedgerEntry};
 use crate::rulebase::RuleBase;
 use jiff::civil::Date;
 use std::fmt::Write;

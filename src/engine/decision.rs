@@ -2,15 +2,15 @@
 //! cure. `Decision::explain` renders it as an `Explanation`: the ranking and why, each candidate's
 //! reasons in words, the facts still needed, and a record that lets anyone reproduce the decision.
 
-use crate::eval::{
+use crate::engine::assess::{
     assess_all, reason, render, Assessment, Context, Env, Finding, Findings, Judgement, Obligation,
     Outcome, Reason, Span, Verdict,
 };
-use crate::graph::{Link, Reach};
-use crate::proposal::Proposal;
-use crate::remedy::{self, Cure, Fix};
+use crate::engine::cure::{self, Cure, Fix};
+use crate::input::proposal::Proposal;
+use crate::model::graph::{Link, Reach};
+use crate::model::text::{Message, Text};
 use crate::rulebase::RuleBase;
-use crate::text::{Message, Text};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -425,7 +425,7 @@ pub fn decide(rules: &RuleBase, p: &Proposal, ctx: &Context) -> Decision {
         // would make fit is closer than one that nothing cures, so the cure takes part in the
         // ranking. No edit makes an authority serve a purpose it does not serve: nothing to plan.
         let cure = if a.verdict == Verdict::Ineligible && a.reach.serves_any() {
-            remedy::cure(
+            cure::cure(
                 &env,
                 ctx,
                 a.authority,
@@ -492,7 +492,7 @@ fn explain(d: &Decision) -> Explanation {
         .ranked()
         .map(|(a, c)| {
             let fix = (c.verdict == Verdict::Ineligible)
-                .then(|| remedy::fix(&env, d.as_of, a, d.findings(c), c.cure.as_ref()))
+                .then(|| cure::fix(&env, d.as_of, a, d.findings(c), c.cure.as_ref()))
                 .filter(|f| !f.is_empty());
             let assessed = Assessment {
                 authority: a,

@@ -14,11 +14,13 @@
 //!   `A and not B` can never hold (A implies B); ceilings with the same guard shadow larger ones;
 //! - sub-ceilings (`E0303`): a `within` sub-cap larger than its parent can never bind.
 
-use crate::ast::{self, BlockKind, CmpOp, Expr, HasOp, Item, LitKind, Member, Operand, SetField};
-use crate::check;
 use crate::diagnostic::{Diagnostic, Severity, Span};
+use crate::lang::ast::{
+    self, BlockKind, CmpOp, Expr, HasOp, Item, LitKind, Member, Operand, SetField,
+};
+use crate::lang::check;
+use crate::lang::syntax;
 use crate::rulebase::SourceFile;
-use crate::syntax;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 

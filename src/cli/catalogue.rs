@@ -1,0 +1,123 @@
+//! The read-only views of the rule base: `authorities`, `show`, `docs`, `graph`.
+
+use super::io::{emit, load_rules, outln};
+use super::Exit;
+use anyhow::Result;
+use authsel::render::{handbook, report};
+use authsel::RuleBase;
+use clap::{Args, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum ListFormat {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum GraphFormat {
+    Dot,
+    Mermaid,
+    Json,
+}
+
+#[derive(Args)]
+pub struct AuthoritiesArgs {
+    #[arg(long)]
+    rules: Option<PathBuf>,
+    #[arg(long, value_enum, default_value = "human")]
+    format: ListFormat,
+}
+
+#[derive(Args)]
+pub struct ShowArgs {
+    #[arg(long)]
+    rules: Option<PathBuf>,
+    #[arg(long, value_enum, default_value = "human")]
+    format: ListFormat,
+    authority: String,
+}
+
+#[derive(Args)]
+pub struct DocsArgs {
+    #[arg(long)]
+    rules: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct GraphArgs {
+    #[arg(long)]
+    rules: Option<PathBuf>,
+    #[arg(long, value_enum, default_value = "dot")]
+    format: GraphFormat,
+}
+
+pub fn authorities(args: AuthoritiesArgs) -> Result<Exit> {
+    let rb = match load_rules(args.rules.as_deref()) {
+        Ok(rb) => rb,
+        Err(e) => return Ok(e),
+    };
+    match args.format {
+        ListFormat::Json => outln!("{}", report::authorities_json(&rb)),
+        ListFormat::Human => emit(&report::authorities_human(&rb)),
+    }
+    Ok(Exit::Done)
+}
+
+pub fn show(args: ShowArgs) -> Result<Exit> {
+    let rb = match load_rules(args.rules.as_deref()) {
+        Ok(rb) => rb,
+        Err(e) => return Ok(e),
+    };
+    let id = &args.authority;
+    if let Some(r) = rb.restrictions.get(id) {
+        match args.format {
+            ListFormat::Json => outln!("{}", serde_json::to_string_pretty(r)?),
+            ListFormat::Human => emit(&report::show_restriction(&rb, r)),
+        }
+        return Ok(Exit::Done);
+    }
+    let Some(a) = rb.authority(id) else {
+        eprintln!("authsel: unknown authority `{id}`{}", hint(&rb, id));
+        return Ok(Exit::Invalid);
+    };
+    match args.format {
+        ListFormat::Json => outln!("{}", serde_json::to_string_pretty(a)?),
+        ListFormat::Human => emit(&report::show(a)),
+    }
+    Ok(Exit::Done)
+}
+
+/// ` (did you mean `x`?)` over authority and restriction ids, or nothing.
+fn hint(rb: &RuleBase, id: &str) -> String {
+    let ids = rb
+        .authorities
+        .iter()
+        .map(|a| a.id.as_str())
+        .chain(rb.restrictions.keys().map(String::as_str));
+    authsel::diagnostic::did_you_mean(id, ids)
+        .map(|s| format!(" (did you mean `{s}`?)"))
+        .unwrap_or_default()
+}
+
+pub fn docs(args: DocsArgs) -> Result<Exit> {
+    let rb = match load_rules(args.rules.as_deref()) {
+        Ok(rb) => rb,
+        Err(e) => return Ok(e),
+    };
+    emit(&handbook::render(&rb));
+    Ok(Exit::Done)
+}
+
+pub fn graph(args: GraphArgs) -> Result<Exit> {
+    let rb = match load_rules(args.rules.as_deref()) {
+        Ok(rb) => rb,
+        Err(e) => return Ok(e),
+    };
+    match args.format {
+        GraphFormat::Dot => emit(&rb.graph.to_dot()),
+        GraphFormat::Mermaid => emit(&rb.graph.to_mermaid()),
+        GraphFormat::Json => outln!("{}", serde_json::to_string_pretty(&rb.graph.to_json())?),
+    }
+    Ok(Exit::Done)
+}

@@ -1,0 +1,69 @@
+//! `authsel diff`: which decisions change between two rule directories.
+
+use super::io::{each_input, emit, load_ledger, load_rules, outln, print_diags};
+use super::Exit;
+use anyhow::Result;
+use authsel::render::report;
+use authsel::tools::diff::Diff;
+use authsel::Context;
+use clap::Args;
+use std::path::PathBuf;
+
+use super::catalogue::ListFormat;
+
+#[derive(Args)]
+pub struct DiffArgs {
+    old_rules: PathBuf,
+    new_rules: PathBuf,
+    paths: Vec<PathBuf>,
+    /// Also compare N generated proposals.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    generate: usize,
+    /// Seed of the generator.
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    seed: u64,
+    #[arg(long)]
+    ledger: Option<PathBuf>,
+    #[arg(long, value_name = "DATE")]
+    as_of: Option<jiff::civil::Date>,
+    #[arg(long, value_enum, default_value = "human")]
+    format: ListFormat,
+}
+
+pub fn run(args: DiffArgs) -> Result<Exit> {
+    let (old, new) = match (
+        load_rules(Some(&args.old_rules)),
+        load_rules(Some(&args.new_rules)),
+    ) {
+        (Ok(o), Ok(n)) => (o, n),
+        _ => return Ok(Exit::Invalid),
+    };
+    if args.paths.is_empty() && args.generate == 0 {
+        eprintln!("authsel: diff needs proposal paths or --generate N");
+        return Ok(Exit::Invalid);
+    }
+    let ledger = match load_ledger(&old, args.ledger.as_deref()) {
+        Ok(l) => l,
+        Err(e) => return Ok(e),
+    };
+    let ctx = Context {
+        as_of: args.as_of,
+        ledger: ledger.as_ref(),
+    };
+    let mut diff = Diff::new(&old, &new, ctx);
+    let bad = !args.paths.is_empty()
+        && each_input(&args.paths, |name, text| match diff.file(name, text) {
+            Ok(()) => false,
+            Err(d) => {
+                print_diags(&d);
+                true
+            }
+        });
+    diff.generated(args.generate, args.seed);
+    let r = diff.finish();
+    match args.format {
+        ListFormat::Json => outln!("{}", report::diff_json(&r)),
+        ListFormat::Human => emit(&report::diff_human(&r)),
+    }
+    Ok(Exit::of(bad, r.summary.changed > 0))
+}

@@ -1,0 +1,100 @@
+//! `authsel eval`: recommend the authority that fits each proposal and explain why.
+
+use super::io::{each_input, emit, load_ledger, load_rules, outln, print_diags};
+use super::Exit;
+use anyhow::Result;
+use authsel::render::report::{self, Detail};
+use authsel::{Context, Explanation};
+use clap::{Args, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum EvalFormat {
+    Human,
+    Json,
+    Markdown,
+}
+
+#[derive(Args)]
+pub struct EvalArgs {
+    /// Rule directory (default: the built-in rule base).
+    #[arg(long)]
+    rules: Option<PathBuf>,
+    /// Amounts already committed against per-fiscal-year ceilings.
+    #[arg(long)]
+    ledger: Option<PathBuf>,
+    /// Judge by the law in force on this date (default: each proposal's start date).
+    #[arg(long, value_name = "DATE")]
+    as_of: Option<jiff::civil::Date>,
+    #[arg(long, value_enum, default_value = "human")]
+    format: EvalFormat,
+    /// Show every rule of one authority with its citation and outcome.
+    #[arg(long, value_name = "AUTHORITY")]
+    explain: Option<String>,
+    /// Show every rule of every candidate.
+    #[arg(long)]
+    full: bool,
+    #[arg(required = true)]
+    proposals: Vec<PathBuf>,
+}
+
+pub fn run(args: EvalArgs) -> Result<Exit> {
+    let rb = match load_rules(args.rules.as_deref()) {
+        Ok(rb) => rb,
+        Err(e) => return Ok(e),
+    };
+    let ledger = match load_ledger(&rb, args.ledger.as_deref()) {
+        Ok(l) => l,
+        Err(e) => return Ok(e),
+    };
+    if let Some(id) = &args.explain {
+        if rb.authority(id).is_none() {
+            eprintln!("authsel: unknown authority `{id}` (see `authsel authorities`)");
+            return Ok(Exit::Invalid);
+        }
+    }
+    let ctx = Context {
+        as_of: args.as_of,
+        ledger: ledger.as_ref(),
+    };
+    let mut none_fits = false;
+    let bad_input = each_input(&args.proposals, |name, text| {
+        match rb.read_proposal(name, text) {
+            Ok(p) => {
+                let d = rb.evaluate_with(&p, &ctx).into_explanation();
+                none_fits |= d.recommended.is_none();
+                print(&d, &args);
+                false
+            }
+            // One bad file never hides the others.
+            Err(d) => {
+                print_diags(&d);
+                true
+            }
+        }
+    });
+    Ok(Exit::of(bad_input, none_fits))
+}
+
+fn print(d: &Explanation, args: &EvalArgs) {
+    match (args.format, args.explain.as_deref()) {
+        (EvalFormat::Json, _) => outln!("{}", report::json_line(d)),
+        (EvalFormat::Markdown, _) => emit(&report::markdown(d)),
+        (EvalFormat::Human, Some(id)) => match report::explain_one(d, id) {
+            Some(s) => emit(&s),
+            None => outln!(
+                "{id} is not a candidate for {}: it serves none of its purposes and provides none of its activities",
+                d.proposal
+            ),
+        },
+        (EvalFormat::Human, None) => {
+            let detail = if args.full {
+                Detail::Full
+            } else {
+                Detail::Planner
+            };
+            emit(&report::human(d, detail));
+            emit("\n");
+        }
+    }
+}

@@ -1,0 +1,49 @@
+//! `authsel lint`: static checks of a rule base (docs/diagnostics.md).
+
+use super::catalogue::ListFormat;
+use super::io::{emit, outln};
+use super::Exit;
+use anyhow::Result;
+use authsel::diagnostic::Severity;
+use authsel::render::report;
+use authsel::RuleBase;
+use clap::{Args, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum Deny {
+    Warnings,
+}
+
+#[derive(Args)]
+pub struct LintArgs {
+    #[arg(long)]
+    rules: Option<PathBuf>,
+    /// `--deny warnings`: warnings fail too (exit 1).
+    #[arg(long, value_enum)]
+    deny: Option<Deny>,
+    #[arg(long, value_enum, default_value = "human")]
+    format: ListFormat,
+}
+
+pub fn run(args: LintArgs) -> Result<Exit> {
+    let files = match args.rules {
+        Some(d) => match RuleBase::load_files(&d) {
+            Ok(f) => f,
+            Err(e) => {
+                eprintln!("authsel: {e}");
+                return Ok(Exit::Invalid);
+            }
+        },
+        None => RuleBase::builtin_files(),
+    };
+    let r = authsel::lang::lint::lint(&files);
+    match args.format {
+        ListFormat::Json => outln!("{}", report::lint_json(&r)),
+        ListFormat::Human => emit(&report::lint_human(&r)),
+    }
+    let errors = r.count(Severity::Error);
+    let warnings = r.count(Severity::Warning);
+    let found = errors > 0 || (args.deny.is_some() && warnings > 0);
+    Ok(Exit::of(false, found))
+}

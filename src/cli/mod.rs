@@ -1,0 +1,74 @@
+//! The command line: clap and anyhow live only here. One file per subcommand (the read-only views
+//! of the rule base share `catalogue`); `io` holds what they share; `Exit` is the exit code.
+
+mod catalogue;
+mod check;
+mod diff;
+mod eval;
+mod exit;
+mod fmt;
+mod io;
+mod lint;
+mod test;
+
+pub use exit::Exit;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "authsel",
+    version,
+    about = "Which U.S. security-cooperation authority fits a proposed activity, and why"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Recommend the authority that fits each proposal and explain why.
+    Eval(eval::EvalArgs),
+    /// List the authority catalogue.
+    Authorities(catalogue::AuthoritiesArgs),
+    /// Show one authority (purposes, activities, rules, limits, duties, citations, caveats) or one
+    /// shared restriction.
+    Show(catalogue::ShowArgs),
+    /// Run the rule regression cases (proposal files with `//! expect` headers).
+    Test(test::TestArgs),
+    /// Print the authority handbook (Markdown) generated from the rule base.
+    Docs(catalogue::DocsArgs),
+    /// Batch-validate proposal files and directories, with fiscal-year ceilings across the batch.
+    Check(check::CheckArgs),
+    /// Write realistic random proposals (for load tests, demos and benchmarks).
+    Gen(check::GenArgs),
+    /// Static checks of a rule base: contradictions, shadowed rules, unreachable authorities,
+    /// unread facts, and a summary of unconfirmed values (docs/diagnostics.md).
+    Lint(lint::LintArgs),
+    /// Which decisions change between two rule directories, over proposals (files or directories,
+    /// recursively `*.ron`) and optionally N generated ones.
+    Diff(diff::DiffArgs),
+    /// Format rule files in the canonical layout, keeping comments (docs/dsl.md, src/lang/fmt.rs).
+    Fmt(fmt::FmtArgs),
+    /// The authority/purpose/activity graph.
+    Graph(catalogue::GraphArgs),
+}
+
+/// Runs one command line to its exit code.
+pub fn run(cli: Cli) -> Result<Exit> {
+    match cli.command {
+        Command::Eval(a) => eval::run(a),
+        Command::Authorities(a) => catalogue::authorities(a),
+        Command::Show(a) => catalogue::show(a),
+        Command::Test(a) => test::run(a),
+        Command::Docs(a) => catalogue::docs(a),
+        Command::Check(a) => check::check(a),
+        Command::Gen(a) => check::gen(a),
+        Command::Lint(a) => lint::run(a),
+        Command::Diff(a) => diff::run(a),
+        Command::Fmt(a) => Ok(fmt::run(a)),
+        Command::Graph(a) => catalogue::graph(a),
+    }
+}

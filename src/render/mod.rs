@@ -1,0 +1,5 @@
+//! Output formats. Rendering only: nothing here decides anything.
+
+pub mod batch;
+pub mod handbook;
+pub mod report;

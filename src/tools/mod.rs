@@ -1,0 +1,6 @@
+//! Rule maintainers' tools: regression cases, coverage, rule-base diffs, the proposal generator.
+
+pub mod cases;
+pub mod coverage;
+pub mod diff;
+pub mod gen;
