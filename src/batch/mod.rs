@@ -56,7 +56,7 @@ pub struct Summary {
 pub struct Row {
     pub proposal: String,
     pub file: String,
-    pub fiscal_year: i16,
+    pub fiscal_year: crate::model::FiscalYear,
     pub start: Date,
     pub amount_usd: u64,
     pub recommended: Option<String>,
@@ -93,7 +93,7 @@ pub struct Crossing {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CeilingUse {
     pub authority: String,
-    pub fiscal_year: i16,
+    pub fiscal_year: crate::model::FiscalYear,
     /// The ceiling rule's name (`aggregate`, `counternarcotics`, ...).
     pub ceiling: String,
     /// The ceiling this one is a sub-cap of.
@@ -121,7 +121,7 @@ pub struct CeilingUse {
 
 impl CeilingUse {
     pub fn label(&self) -> String {
-        format!("{} {} FY{}", self.authority, self.ceiling, self.fiscal_year)
+        format!("{} {} {}", self.authority, self.ceiling, self.fiscal_year)
     }
 }
 
@@ -183,7 +183,7 @@ enum FileResult<'r, T> {
 
 /// A counted (or unknown-guard) charge against one ceiling.
 struct Charge<'r> {
-    key: (&'r str, i16, &'r str),
+    key: (&'r str, crate::model::FiscalYear, &'r str),
     authority: &'r Authority,
     rule: usize,
     row: usize,
@@ -377,7 +377,8 @@ impl<'a> Batch<'a> {
     fn ceilings(&self, mut charges: Vec<Charge>, rows: &mut [Row]) -> Vec<CeilingUse> {
         let order = |c: &Charge| rows.get(c.row).map(|r| (r.start, r.proposal.clone()));
         charges.sort_by_cached_key(|c| (c.key, order(c)));
-        let mut groups: BTreeMap<(&str, i16, &str), Vec<&Charge>> = BTreeMap::new();
+        let mut groups: BTreeMap<(&str, crate::model::FiscalYear, &str), Vec<&Charge>> =
+            BTreeMap::new();
         for c in &charges {
             groups.entry(c.key).or_default().push(c);
         }

@@ -308,10 +308,11 @@ impl<'a> Env<'a> {
                 }
                 Field::Start => Val::Date(p.start),
                 Field::End => Val::Date(p.end().ok_or(Need::Field("duration_months"))?),
-                Field::FiscalYear => Val::Int(i64::from(p.fiscal_year())),
-                Field::EndFiscalYear => Val::Int(i64::from(fiscal_year(
-                    p.end().ok_or(Need::Field("duration_months"))?,
-                ))),
+                Field::FiscalYear => Val::Int(i64::from(p.fiscal_year().year())),
+                Field::EndFiscalYear => {
+                    let end = p.end().ok_or(Need::Field("duration_months"))?;
+                    Val::Int(i64::from(FiscalYear::of(end).year()))
+                }
                 Field::Recipient => Val::Recipient(p.recipient),
                 Field::Funding => Val::Funding(p.funding.ok_or(Need::Field("funding"))?),
                 Field::Leahy => match p.leahy {
@@ -1094,12 +1095,12 @@ fn rule_reason(env: &Env, rule: &Rule, f: &Finding, missing: &[Text]) -> Reason 
                         sub,
                     },
                     (Some(t), Outcome::Unknown) => format!(
-                        "FY{fy} total {t} would exceed the {limit} {scope} if it applies; unknown until {} is known",
+                        "{fy} total {t} would exceed the {limit} {scope} if it applies; unknown until {} is known",
                         missing_text(missing)
                     )
                     .into(),
                     (Some(t), _) => format!(
-                        "FY{fy} total {t} (committed {} + this {amount}) exceeds the {limit} per-fiscal-year {scope} by {}",
+                        "{fy} total {t} (committed {} + this {amount}) exceeds the {limit} per-fiscal-year {scope} by {}",
                         committed.unwrap_or_default(),
                         Usd(t.0.saturating_sub(limit.0))
                     )

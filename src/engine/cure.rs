@@ -383,23 +383,24 @@ fn rule_fix(
             if room > 0 {
                 Ok(vec![Step {
                     change: Change::AmountUsd { to: room },
-                    text: words.say(|| format!(
-                        "reduce amount_usd to at most {}; {} of FY{fy}'s {limit} {} ceiling is left",
+                    text: words.say(|| {
+                        format!(
+                        "reduce amount_usd to at most {}; {} of {fy}'s {limit} {} ceiling is left",
                         Usd(room),
                         Usd(room),
                         rule.name
-                    )),
+                    )
+                    }),
                 }])
             } else {
                 // Nothing left this year: the next fiscal year starts 1 October.
-                let next = Date::new(fy, 10, 1).map_err(|_| words.say(|| legal("no room left")))?;
+                let next = fy.next();
+                let first = next.first_day();
+                let next_day = first.ok_or_else(|| words.say(|| legal("no room left")))?;
                 Ok(vec![Step {
-                    change: Change::Start { to: next },
+                    change: Change::Start { to: next_day },
                     text: words.say(|| {
-                        format!(
-                            "FY{fy}'s {limit} ceiling is used up; start on or after {next} (FY{})",
-                            fy + 1
-                        )
+                        format!("{fy}'s {limit} ceiling is used up; start on or after {next_day} ({next})")
                     }),
                 }])
             }
@@ -640,13 +641,14 @@ fn bound(env: &Env, f: Field, op: CmpOp, target: &Val, words: Words) -> Option<V
         }
         (Field::EndFiscalYear, Val::Int(fy)) if matches!(op, CmpOp::Le | CmpOp::Lt) => {
             let fy = if op == CmpOp::Lt { fy - 1 } else { *fy };
-            let last = fiscal_year_end(i16::try_from(fy).ok()?)?;
+            let fy = FiscalYear::new(i16::try_from(fy).ok()?);
+            let last = fy.last_day()?;
             let months = months_until(p.start, last)?;
             Some(vec![Step {
                 change: Change::DurationMonths { to: months },
                 text: words.say(|| {
                     format!(
-                    "end by the close of FY{fy} ({last}): set duration_months to at most {months}"
+                    "end by the close of {fy} ({last}): set duration_months to at most {months}"
                 )
                 }),
             }])

@@ -175,7 +175,7 @@ pub struct Explanation {
     pub proposal: String,
     pub title: String,
     pub partner: String,
-    pub fiscal_year: i16,
+    pub fiscal_year: crate::model::FiscalYear,
     /// The date whose law was applied (`--as-of`, else the proposal's start).
     pub as_of: Date,
     pub recommended: Option<String>,

@@ -2,7 +2,7 @@
 //! are errors with a position), money in whole dollars, dates as calendar dates.
 
 use crate::diagnostic::{did_you_mean, Diagnostic};
-use crate::model::{fiscal_year, FactDecl, Funding, LeahyStatus, RecipientKind, Type, Usd, Val};
+use crate::model::{FactDecl, FiscalYear, Funding, LeahyStatus, RecipientKind, Type, Usd, Val};
 use jiff::civil::Date;
 use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
@@ -174,8 +174,8 @@ impl Proposal {
         Ok(p)
     }
 
-    pub fn fiscal_year(&self) -> i16 {
-        fiscal_year(self.start)
+    pub fn fiscal_year(&self) -> FiscalYear {
+        FiscalYear::of(self.start)
     }
 
     /// The last day of the activity (start + duration - 1 day), if the duration is given.
@@ -285,7 +285,7 @@ pub struct Ledger {
 #[serde(deny_unknown_fields)]
 pub struct LedgerEntry {
     pub authority: String,
-    pub fiscal_year: i16,
+    pub fiscal_year: FiscalYear,
     pub amount_usd: u64,
     #[serde(default)]
     pub reference: String,
@@ -316,7 +316,7 @@ impl Ledger {
     pub fn committed_against(
         &self,
         a: &crate::model::Authority,
-        fy: i16,
+        fy: FiscalYear,
         ceiling: &str,
     ) -> Option<Usd> {
         let mut total = 0u64;
@@ -358,7 +358,7 @@ mod tests {
         let p = Proposal::from_ron(GOOD).expect("valid");
         assert_eq!(p.amount_usd, 30_000_000);
         assert_eq!(p.duration_months, Some(24));
-        assert_eq!(p.fiscal_year(), 2027);
+        assert_eq!(p.fiscal_year(), FiscalYear::new(2027));
         assert_eq!(p.end(), Some(jiff::civil::date(2029, 2, 28)));
         let fy_start = Proposal {
             start: jiff::civil::date(2026, 10, 1),

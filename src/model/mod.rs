@@ -3,48 +3,15 @@
 
 pub mod graph;
 pub mod text;
+mod units;
+
+pub use units::{FiscalYear, Usd};
 
 use crate::model::text::Text;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
-
-/// Whole U.S. dollars. Never floating point; sums use `checked_add`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
-)]
-#[serde(transparent)]
-pub struct Usd(pub u64);
-
-impl fmt::Display for Usd {
-    /// `$100,000,000`
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let digits = self.0.to_string();
-        let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
-        for (i, c) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i) % 3 == 0 {
-                out.push(',');
-            }
-            out.push(c);
-        }
-        write!(f, "${out}")
-    }
-}
-
-/// The U.S. federal fiscal year: FY N runs from 1 October of N-1 to 30 September of N.
-pub fn fiscal_year(date: Date) -> i16 {
-    if date.month() >= 10 {
-        date.year() + 1
-    } else {
-        date.year()
-    }
-}
-
-/// Last day of fiscal year `fy` (30 September).
-pub fn fiscal_year_end(fy: i16) -> Option<Date> {
-    Date::new(fy, 9, 30).ok()
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum RecipientKind {
@@ -803,13 +770,6 @@ pub fn group_includes(
 mod tests {
     use super::*;
     use jiff::civil::date;
-
-    #[test]
-    fn fiscal_year_starts_first_of_october() {
-        assert_eq!(fiscal_year(date(2026, 9, 30)), 2026);
-        assert_eq!(fiscal_year(date(2026, 10, 1)), 2027);
-        assert_eq!(fiscal_year(date(2027, 3, 1)), 2027);
-    }
 
     /// The flattened memberships answer as walking the inclusions does: nested inclusions, dates
     /// on and either side of every membership's bounds, groups never joined, and the built-in

@@ -198,7 +198,7 @@ pub enum Message {
     },
     /// A ceiling with room left. `sub` is the rule name of a sub-ceiling.
     WithinCeiling {
-        fy: i16,
+        fy: crate::model::FiscalYear,
         total: Usd,
         committed: Usd,
         amount: Usd,
@@ -274,7 +274,7 @@ impl Message {
                 sub,
             } => write!(
                 f,
-                "FY{fy} total {total} (committed {committed} + this {amount}) is within the {limit} {}; {} left",
+                "{fy} total {total} (committed {committed} + this {amount}) is within the {limit} {}; {} left",
                 Scope(sub),
                 Usd(limit.0.saturating_sub(total.0))
             ),

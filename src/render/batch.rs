@@ -101,7 +101,7 @@ fn ceiling_rows(report: &Report) -> Vec<Vec<String>> {
         .map(|c| {
             vec![
                 c.authority.clone(),
-                format!("FY{}", c.fiscal_year),
+                c.fiscal_year.to_string(),
                 c.ceiling.clone(),
                 Usd(c.limit_usd).to_string(),
                 usd(c.committed_usd),
@@ -231,7 +231,7 @@ pub fn junit(report: &Report) -> String {
                 "      <failure type=\"ceiling\" message=\"over the {}\">{}</failure>",
                 xml_escape(c),
                 xml_escape(&format!(
-                    "FY{} {} ceiling exceeded across the batch",
+                    "{} {} ceiling exceeded across the batch",
                     r.fiscal_year, c
                 ))
             );
@@ -304,7 +304,7 @@ pub fn markdown(report: &Report) -> String {
             };
             let _ = writeln!(
                 out,
-                "| {} | {} | FY{} | {} | {} | {} | {} |",
+                "| {} | {} | {} | {} | {} | {} | {} |",
                 md(&r.proposal),
                 md(&r.file),
                 r.fiscal_year,

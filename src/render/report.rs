@@ -101,7 +101,7 @@ pub fn human(d: &Explanation, detail: Detail) -> String {
     let _ = writeln!(out, "  {}", d.summary);
     let _ = writeln!(
         out,
-        "  fiscal year FY{}, law as of {}",
+        "  fiscal year {}, law as of {}",
         d.fiscal_year, d.as_of
     );
     if !d.missing_facts.is_empty() {
@@ -204,7 +204,7 @@ pub fn markdown(d: &Explanation) -> String {
     let _ = writeln!(out, "{}\n", d.summary);
     let _ = writeln!(
         out,
-        "Fiscal year FY{}; law as of {}.\n",
+        "Fiscal year {}; law as of {}.\n",
         d.fiscal_year, d.as_of
     );
     if let Some(c) = d.recommended().and_then(|r| d.candidate(r)) {

@@ -18,6 +18,7 @@
 use crate::engine::assess::{Context, Outcome, Verdict};
 use crate::engine::decision::Explanation;
 use crate::input::proposal::{Ledger, LedgerEntry};
+use crate::model::FiscalYear;
 use crate::rulebase::RuleBase;
 use jiff::civil::Date;
 use std::fmt::Write;
@@ -94,7 +95,7 @@ pub fn parse_directives(name: &str, text: &str) -> Result<Case, (usize, String)>
             };
             case.ledger.entries.push(LedgerEntry {
                 authority: (*authority).to_string(),
-                fiscal_year: fy.parse().map_err(|_| err("bad fiscal year"))?,
+                fiscal_year: FiscalYear::new(fy.parse().map_err(|_| err("bad fiscal year"))?),
                 amount_usd: amount
                     .replace('_', "")
                     .parse()

@@ -289,7 +289,7 @@ impl<'r> Generator<'r> {
         let start = first_day()
             .checked_add(jiff::Span::new().days(rng.below(1095) as i64))
             .unwrap_or_else(|_| first_day());
-        let fy = crate::model::fiscal_year(start);
+        let fy = crate::model::FiscalYear::of(start).year();
         let leahy = match rng.below(100) {
             0..=79 => Some(LeahyStatus::Passed),
             80..=87 => Some(LeahyStatus::Pending),
