@@ -289,9 +289,9 @@ fn has_purpose(p: &Proposal, x: &str) -> bool {
 
 /// 10 U.S.C. § 333 with `leahy-dod` and `terrorism-dod`, in plain Rust.
 fn native_333(p: &Proposal) -> Verdict {
-    let fy = i32::from(p.fiscal_year());
+    let fy = i32::from(p.fiscal_year().year());
     let program_length = match p.end() {
-        Some(end) => b(i32::from(authsel::model::fiscal_year(end)) <= fy + 2),
+        Some(end) => b(i32::from(authsel::model::FiscalYear::of(end).year()) <= fy + 2),
         None => T3::U,
     };
     let national_level = implies(

@@ -1315,7 +1315,7 @@ authority a {
         let ledger = Ledger {
             entries: vec![crate::input::proposal::LedgerEntry {
                 authority: "a".into(),
-                fiscal_year: 2027,
+                fiscal_year: FiscalYear::new(2027),
                 amount_usd: 20_000_000,
                 reference: "x".into(),
                 ceiling: None,

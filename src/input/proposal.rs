@@ -424,10 +424,22 @@ authority d { name "D" citation "D"
         )
         .expect("ledger");
         // The sub-cap's entry counts against its parent too; the named separate cap only against itself.
-        assert_eq!(l.committed_against(a, 2027, "total"), Some(Usd(57)));
-        assert_eq!(l.committed_against(a, 2027, "cn"), Some(Usd(50)));
+        assert_eq!(
+            l.committed_against(a, FiscalYear::new(2027), "total"),
+            Some(Usd(57))
+        );
+        assert_eq!(
+            l.committed_against(a, FiscalYear::new(2027), "cn"),
+            Some(Usd(50))
+        );
         // An entry naming no ceiling counts against every top-level one.
-        assert_eq!(l.committed_against(a, 2027, "other"), Some(Usd(10)));
-        assert_eq!(l.committed_against(a, 2028, "total"), Some(Usd(0)));
+        assert_eq!(
+            l.committed_against(a, FiscalYear::new(2027), "other"),
+            Some(Usd(10))
+        );
+        assert_eq!(
+            l.committed_against(a, FiscalYear::new(2028), "total"),
+            Some(Usd(0))
+        );
     }
 }

@@ -114,7 +114,7 @@ proptest! {
         p.amount_usd = amount;
         let ledger = Ledger { entries: vec![LedgerEntry {
             authority: "faa-506a1".into(),
-            fiscal_year: 2026,
+            fiscal_year: authsel::model::FiscalYear::new(2026),
             amount_usd: committed,
             reference: "FY2026".into(),
             ceiling: None,
@@ -125,10 +125,10 @@ proptest! {
                 .and_then(|c| c.reasons.iter().find(|r| r.rule == "aggregate").map(|r| r.outcome))
         };
         p.start = "2026-09-30".parse().expect("date");
-        prop_assert_eq!(p.fiscal_year(), 2026);
+        prop_assert_eq!(p.fiscal_year().year(), 2026);
         prop_assert_eq!(outcome(&p), Some(Outcome::Fail));
         p.start = "2026-10-01".parse().expect("date");
-        prop_assert_eq!(p.fiscal_year(), 2027);
+        prop_assert_eq!(p.fiscal_year().year(), 2027);
         prop_assert_eq!(outcome(&p), Some(Outcome::Pass));
     }
 }
