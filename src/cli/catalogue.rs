@@ -3,7 +3,7 @@
 use super::io::{emit, load_rules, outln};
 use super::Exit;
 use anyhow::Result;
-use authsel::render::{handbook, report};
+use authsel::render::{graph, handbook, human, json};
 use authsel::RuleBase;
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
@@ -58,8 +58,8 @@ pub fn authorities(args: AuthoritiesArgs) -> Result<Exit> {
         Err(e) => return Ok(e),
     };
     match args.format {
-        ListFormat::Json => outln!("{}", report::authorities_json(&rb)),
-        ListFormat::Human => emit(&report::authorities_human(&rb)),
+        ListFormat::Json => outln!("{}", json::authorities(&rb)),
+        ListFormat::Human => emit(&human::authorities(&rb)),
     }
     Ok(Exit::Done)
 }
@@ -73,7 +73,7 @@ pub fn show(args: ShowArgs) -> Result<Exit> {
     if let Some(r) = rb.restrictions.get(id) {
         match args.format {
             ListFormat::Json => outln!("{}", serde_json::to_string_pretty(r)?),
-            ListFormat::Human => emit(&report::show_restriction(&rb, r)),
+            ListFormat::Human => emit(&human::restriction(&rb, r)),
         }
         return Ok(Exit::Done);
     }
@@ -83,7 +83,7 @@ pub fn show(args: ShowArgs) -> Result<Exit> {
     };
     match args.format {
         ListFormat::Json => outln!("{}", serde_json::to_string_pretty(a)?),
-        ListFormat::Human => emit(&report::show(a)),
+        ListFormat::Human => emit(&human::authority(a)),
     }
     Ok(Exit::Done)
 }
@@ -115,9 +115,9 @@ pub fn graph(args: GraphArgs) -> Result<Exit> {
         Err(e) => return Ok(e),
     };
     match args.format {
-        GraphFormat::Dot => emit(&rb.graph.to_dot()),
-        GraphFormat::Mermaid => emit(&rb.graph.to_mermaid()),
-        GraphFormat::Json => outln!("{}", serde_json::to_string_pretty(&rb.graph.to_json())?),
+        GraphFormat::Dot => emit(&graph::dot(&rb.graph)),
+        GraphFormat::Mermaid => emit(&graph::mermaid(&rb.graph)),
+        GraphFormat::Json => outln!("{}", graph::json(&rb.graph)),
     }
     Ok(Exit::Done)
 }

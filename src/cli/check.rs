@@ -4,7 +4,7 @@ use super::io::{load_ledger, load_rules};
 use super::Exit;
 use anyhow::{Context as _, Result};
 use authsel::batch::{Batch, Report};
-use authsel::render::batch as render;
+use authsel::render::{human, json, junit, markdown};
 use clap::{Args, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -47,11 +47,11 @@ fn run_into(
     };
     let report = if format == CheckFormat::Json {
         // Decisions are serialized in the workers and streamed: memory stays flat.
-        let mut stream = render::JsonStream::begin(&mut *out)?;
+        let mut stream = json::JsonStream::begin(&mut *out)?;
         let mut failed: Option<std::io::Error> = None;
         let report = batch.run(
             paths,
-            |d| authsel::render::report::json_line(d.explain()),
+            |d| json::decision(d.explain()),
             |json| {
                 if failed.is_none() {
                     if let Err(e) = stream.decision(&json) {
@@ -69,9 +69,9 @@ fn run_into(
     } else {
         let report = batch.run(paths, |_| (), |()| {}, progress)?;
         let text = match format {
-            CheckFormat::Human => render::human(&report),
-            CheckFormat::Junit => render::junit(&report),
-            _ => render::markdown(&report),
+            CheckFormat::Human => human::check(&report),
+            CheckFormat::Junit => junit::check(&report),
+            _ => markdown::check(&report),
         };
         out.write_all(text.as_bytes())?;
         report

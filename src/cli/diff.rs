@@ -3,7 +3,7 @@
 use super::io::{each_input, emit, load_ledger, load_rules, outln, print_diags};
 use super::Exit;
 use anyhow::Result;
-use authsel::render::report;
+use authsel::render::{human, json};
 use authsel::tools::diff::Diff;
 use authsel::Context;
 use clap::Args;
@@ -62,8 +62,8 @@ pub fn run(args: DiffArgs) -> Result<Exit> {
     diff.generated(args.generate, args.seed);
     let r = diff.finish();
     match args.format {
-        ListFormat::Json => outln!("{}", report::diff_json(&r)),
-        ListFormat::Human => emit(&report::diff_human(&r)),
+        ListFormat::Json => outln!("{}", json::diff(&r)),
+        ListFormat::Human => emit(&human::diff(&r)),
     }
     Ok(Exit::of(bad, r.summary.changed > 0))
 }

@@ -3,7 +3,8 @@
 use super::io::{each_input, emit, load_ledger, load_rules, outln, print_diags};
 use super::Exit;
 use anyhow::Result;
-use authsel::render::report::{self, Detail};
+use authsel::render::human::{self, Detail};
+use authsel::render::{json, markdown};
 use authsel::{Context, Explanation};
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
@@ -78,9 +79,9 @@ pub fn run(args: EvalArgs) -> Result<Exit> {
 
 fn print(d: &Explanation, args: &EvalArgs) {
     match (args.format, args.explain.as_deref()) {
-        (EvalFormat::Json, _) => outln!("{}", report::json_line(d)),
-        (EvalFormat::Markdown, _) => emit(&report::markdown(d)),
-        (EvalFormat::Human, Some(id)) => match report::explain_one(d, id) {
+        (EvalFormat::Json, _) => outln!("{}", json::decision(d)),
+        (EvalFormat::Markdown, _) => emit(&markdown::memo(d)),
+        (EvalFormat::Human, Some(id)) => match human::explain_one(d, id) {
             Some(s) => emit(&s),
             None => outln!(
                 "{id} is not a candidate for {}: it serves none of its purposes and provides none of its activities",
@@ -93,7 +94,7 @@ fn print(d: &Explanation, args: &EvalArgs) {
             } else {
                 Detail::Planner
             };
-            emit(&report::human(d, detail));
+            emit(&human::decision(d, detail));
             emit("\n");
         }
     }

@@ -5,7 +5,7 @@ use super::io::{emit, outln};
 use super::Exit;
 use anyhow::Result;
 use authsel::diagnostic::Severity;
-use authsel::render::report;
+use authsel::render::{human, json};
 use authsel::RuleBase;
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
@@ -39,8 +39,8 @@ pub fn run(args: LintArgs) -> Result<Exit> {
     };
     let r = authsel::lang::lint::lint(&files);
     match args.format {
-        ListFormat::Json => outln!("{}", report::lint_json(&r)),
-        ListFormat::Human => emit(&report::lint_human(&r)),
+        ListFormat::Json => outln!("{}", json::lint(&r)),
+        ListFormat::Human => emit(&human::lint(&r)),
     }
     let errors = r.count(Severity::Error);
     let warnings = r.count(Severity::Warning);

@@ -3,7 +3,7 @@
 use super::io::{each_input, emit, load_rules, outln};
 use super::Exit;
 use anyhow::Result;
-use authsel::render::report;
+use authsel::render::human;
 use authsel::tools::{cases, coverage};
 use authsel::RuleBase;
 use clap::Args;
@@ -39,7 +39,7 @@ pub fn run(args: TestArgs) -> Result<Exit> {
     let mut results = Vec::new();
     let mut run = |name: &str, text: &str| {
         let r = cases::run_case(&rb, name, text);
-        emit(&report::case_result(&r, args.verbose));
+        emit(&human::case_result(&r, args.verbose));
         results.push(r);
         false
     };

@@ -8,7 +8,6 @@ use petgraph::visit::EdgeRef;
 use petgraph::Direction;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::fmt::Write;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 #[serde(tag = "kind", content = "id", rename_all = "snake_case")]
@@ -40,7 +39,7 @@ pub enum Edge {
 }
 
 impl Edge {
-    fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             Edge::Serves => "serves",
             Edge::Provides => "provides",
@@ -326,73 +325,15 @@ impl AuthorityGraph {
         out
     }
 
-    /// Graphviz dot.
-    pub fn to_dot(&self) -> String {
-        let mut s = String::from("digraph authsel {\n  rankdir=LR;\n");
-        for n in self.sorted_nodes() {
-            let shape = match n {
-                Node::Authority(_) => "box",
-                Node::Purpose(_) => "ellipse",
-                Node::Activity(_) => "diamond",
-            };
-            let _ = writeln!(s, "  \"{}\" [shape={shape}];", n.id());
-        }
-        for (a, b, e) in self.sorted_edges() {
-            let _ = writeln!(s, "  \"{a}\" -> \"{b}\" [label=\"{}\"];", e.label());
-        }
-        s.push_str("}\n");
-        s
-    }
-
-    /// Mermaid flowchart.
-    pub fn to_mermaid(&self) -> String {
-        let id = |n: &str| n.replace(['-', '.'], "_");
-        let mut s = String::from("flowchart LR\n");
-        for n in self.sorted_nodes() {
-            let (open, close) = match n {
-                Node::Authority(_) => ("[", "]"),
-                Node::Purpose(_) => ("([", "])"),
-                Node::Activity(_) => ("{{", "}}"),
-            };
-            let prefix = match n {
-                Node::Authority(_) => "a_",
-                Node::Purpose(_) => "p_",
-                Node::Activity(_) => "v_",
-            };
-            let _ = writeln!(s, "  {prefix}{}{open}\"{}\"{close}", id(n.id()), n.id());
-        }
-        for (a, b, e) in self.sorted_edges_nodes() {
-            let pa = prefix(&a);
-            let pb = prefix(&b);
-            let _ = writeln!(
-                s,
-                "  {pa}{} -->|{}| {pb}{}",
-                id(a.id()),
-                e.label(),
-                id(b.id())
-            );
-        }
-        s
-    }
-
-    /// JSON: `{"nodes": [...], "edges": [...]}`.
-    pub fn to_json(&self) -> serde_json::Value {
-        let nodes: Vec<&Node> = self.sorted_nodes();
-        let edges: Vec<serde_json::Value> = self
-            .sorted_edges()
-            .into_iter()
-            .map(|(a, b, e)| serde_json::json!({"from": a, "to": b, "kind": e}))
-            .collect();
-        serde_json::json!({"nodes": nodes, "edges": edges})
-    }
-
-    fn sorted_nodes(&self) -> Vec<&Node> {
+    /// Nodes in a stable order: authorities, purposes, activities, each by id.
+    pub(crate) fn sorted_nodes(&self) -> Vec<&Node> {
         let mut v: Vec<&Node> = self.graph.node_weights().collect();
         v.sort_by_key(|n| (kind_rank(n), n.id().to_string()));
         v
     }
 
-    fn sorted_edges_nodes(&self) -> Vec<(Node, Node, Edge)> {
+    /// Edges in a stable order.
+    pub(crate) fn sorted_edges_nodes(&self) -> Vec<(Node, Node, Edge)> {
         let mut v: Vec<(Node, Node, Edge)> = self
             .graph
             .edge_references()
@@ -415,7 +356,7 @@ impl AuthorityGraph {
         v
     }
 
-    fn sorted_edges(&self) -> Vec<(String, String, Edge)> {
+    pub(crate) fn sorted_edges(&self) -> Vec<(String, String, Edge)> {
         self.sorted_edges_nodes()
             .into_iter()
             .map(|(a, b, e)| (a.id().to_string(), b.id().to_string(), e))
@@ -435,14 +376,6 @@ fn kind_rank(n: &Node) -> u8 {
         Node::Authority(_) => 0,
         Node::Purpose(_) => 1,
         Node::Activity(_) => 2,
-    }
-}
-
-fn prefix(n: &Node) -> &'static str {
-    match n {
-        Node::Authority(_) => "a_",
-        Node::Purpose(_) => "p_",
-        Node::Activity(_) => "v_",
     }
 }
 

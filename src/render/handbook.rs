@@ -2,12 +2,9 @@
 //! documentation a planner reads is the rule base itself. A test keeps the committed copy current.
 
 use crate::model::{Authority, Duty, Rule, RuleKind};
+use crate::render::markdown::escape as md;
 use crate::rulebase::RuleBase;
 use std::fmt::Write;
-
-fn md(s: &str) -> String {
-    s.replace('|', "\\|")
-}
 
 fn rule_line(r: &Rule) -> String {
     let what = match &r.kind {

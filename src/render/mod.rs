@@ -1,5 +1,87 @@
-//! Output formats. Rendering only: nothing here decides anything.
+//! Output formats, one file each: `human`, `json`, `markdown`, `junit`, `graph` (dot and Mermaid),
+//! `handbook` (the generated authority reference). Rendering only: nothing here decides anything;
+//! every function takes finished data (an `Explanation`, a batch `Report`, a `LintReport`, ...) and
+//! returns text. The rows below are shared by the human and Markdown `check` reports.
 
-pub mod batch;
+pub mod graph;
 pub mod handbook;
-pub mod report;
+pub mod human;
+pub mod json;
+pub mod junit;
+pub mod markdown;
+
+use crate::batch::{CeilingUse, Report};
+use crate::engine::decision::Explanation;
+use crate::model::Usd;
+
+pub(crate) fn lint_counts(r: &crate::lang::lint::LintReport) -> (usize, usize, usize) {
+    use crate::diagnostic::Severity;
+    (
+        r.count(Severity::Error),
+        r.count(Severity::Warning),
+        r.count(Severity::Info),
+    )
+}
+
+pub(crate) fn usd(v: Option<u64>) -> String {
+    v.map_or_else(|| "overflow".to_string(), |v| Usd(v).to_string())
+}
+
+pub(crate) fn ceiling_status(c: &CeilingUse) -> String {
+    if !c.over {
+        let left = c.total_usd.and_then(|t| c.limit_usd.checked_sub(t));
+        return format!("ok, {} left", usd(left));
+    }
+    match &c.crossed_by {
+        Some(x) => format!(
+            "OVER by {}; crossed by {} (+{})",
+            usd(c.over_by_usd),
+            x.proposal,
+            usd(x.over_by_usd)
+        ),
+        None => format!("OVER: the ledger alone is {}", usd(c.committed_usd)),
+    }
+}
+
+pub(crate) fn ceiling_rows(report: &Report) -> Vec<Vec<String>> {
+    report
+        .ceilings
+        .iter()
+        .map(|c| {
+            vec![
+                c.authority.clone(),
+                c.fiscal_year.to_string(),
+                c.ceiling.clone(),
+                Usd(c.limit_usd).to_string(),
+                usd(c.committed_usd),
+                usd(c.total_usd),
+                c.proposals.len().to_string(),
+                ceiling_status(c),
+            ]
+        })
+        .collect()
+}
+
+pub(crate) fn summary_rows(report: &Report) -> Vec<Vec<String>> {
+    let s = &report.summary;
+    [
+        ("files", s.files),
+        ("proposals evaluated", s.proposals),
+        ("eligible", s.eligible),
+        ("conditional", s.conditional),
+        ("no fitting authority", s.no_authority),
+        ("invalid files", s.invalid_files),
+        ("errors", s.errors),
+        ("ceilings exceeded", s.ceilings_over),
+    ]
+    .iter()
+    .map(|(k, v)| vec![(*k).to_string(), v.to_string()])
+    .collect()
+}
+
+pub(crate) fn verdict_word(d: &Explanation) -> String {
+    match d.recommended() {
+        Some(r) => format!("{r} ({})", d.verdict),
+        None => "no authority fits".to_string(),
+    }
+}

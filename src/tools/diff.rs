@@ -11,6 +11,7 @@ use crate::engine::decision::Explanation;
 use crate::input::proposal::Proposal;
 use crate::model::{Authority, Funding, LeahyStatus, RecipientKind, Rule, RuleKind};
 use crate::rulebase::RuleBase;
+use crate::tools::rng::Rng;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
@@ -221,7 +222,7 @@ pub fn changed_rules(
     out
 }
 
-/// What `authsel diff` reports (rendered by `render::report::diff_human` and `diff_json`).
+/// What `authsel diff` reports (rendered by `render::human::diff` and `render::json::diff`).
 #[derive(Debug, Default, Serialize)]
 pub struct DiffReport {
     /// Every rule whose definition differs between the bases.
@@ -330,7 +331,7 @@ impl<'a> Diff<'a> {
 /// of the old base (its purposes, activities, recipients, funding), with amounts drawn around every
 /// ceiling of both bases, so that threshold changes show.
 pub fn generate(old_rb: &RuleBase, new_rb: &RuleBase, n: usize, seed: u64) -> Vec<Proposal> {
-    let mut rng = Rng(seed);
+    let mut rng = Rng::new(seed);
     let purposes: Vec<&String> = old_rb.purposes.keys().collect();
     let partners: Vec<&str> = old_rb
         .registry
@@ -357,29 +358,32 @@ pub fn generate(old_rb: &RuleBase, new_rb: &RuleBase, n: usize, seed: u64) -> Ve
     let amounts: Vec<u64> = amounts.into_iter().collect();
     let mut out = Vec::with_capacity(n);
     for i in 0..n {
-        let Some(target) = old_rb.authorities.get(rng.below(old_rb.authorities.len())) else {
+        let Some(target) = old_rb
+            .authorities
+            .get(rng.index_mod(old_rb.authorities.len()))
+        else {
             break;
         };
         let mut ps: Vec<String> = target
             .serves
             .items
-            .get(rng.below(target.serves.items.len()))
+            .get(rng.index_mod(target.serves.items.len()))
             .cloned()
             .into_iter()
             .collect();
-        if rng.below(4) == 0 || ps.is_empty() {
-            if let Some(p) = purposes.get(rng.below(purposes.len())) {
+        if rng.index_mod(4) == 0 || ps.is_empty() {
+            if let Some(p) = purposes.get(rng.index_mod(purposes.len())) {
                 if !ps.contains(*p) {
                     ps.push((*p).clone());
                 }
             }
         }
         let mut acts: Vec<String> = Vec::new();
-        for _ in 0..=rng.below(2) {
+        for _ in 0..=rng.index_mod(2) {
             if let Some(a) = target
                 .provides
                 .items
-                .get(rng.below(target.provides.items.len()))
+                .get(rng.index_mod(target.provides.items.len()))
             {
                 if !acts.contains(a) {
                     acts.push(a.clone());
@@ -390,36 +394,39 @@ pub fn generate(old_rb: &RuleBase, new_rb: &RuleBase, n: usize, seed: u64) -> Ve
             if let Some(a) = old_rb
                 .activities
                 .keys()
-                .nth(rng.below(old_rb.activities.len()))
+                .nth(rng.index_mod(old_rb.activities.len()))
             {
                 acts.push(a.clone());
             }
         }
-        let amount = if rng.below(4) == 0 {
-            rng.below(500_000_000) as u64
+        let amount = if rng.index_mod(4) == 0 {
+            rng.index_mod(500_000_000) as u64
         } else {
-            amounts.get(rng.below(amounts.len())).copied().unwrap_or(0)
+            amounts
+                .get(rng.index_mod(amounts.len()))
+                .copied()
+                .unwrap_or(0)
         };
         let recipient = match &target.recipients {
-            Some(r) if rng.below(4) != 0 => r.items.get(rng.below(r.items.len())).copied(),
+            Some(r) if rng.index_mod(4) != 0 => r.items.get(rng.index_mod(r.items.len())).copied(),
             _ => RecipientKind::ALL
-                .get(rng.below(RecipientKind::ALL.len()))
+                .get(rng.index_mod(RecipientKind::ALL.len()))
                 .copied(),
         };
-        let funding = match (&target.funding, rng.below(4)) {
+        let funding = match (&target.funding, rng.index_mod(4)) {
             (_, 0) => None,
-            (Some(f), 1 | 2) => f.items.get(rng.below(f.items.len())).copied(),
-            _ => Funding::ALL.get(rng.below(Funding::ALL.len())).copied(),
+            (Some(f), 1 | 2) => f.items.get(rng.index_mod(f.items.len())).copied(),
+            _ => Funding::ALL.get(rng.index_mod(Funding::ALL.len())).copied(),
         };
-        let year = 2024 + i16::try_from(rng.below(5)).unwrap_or(0);
-        let month = 1 + i8::try_from(rng.below(12)).unwrap_or(0);
-        let day = 1 + i8::try_from(rng.below(28)).unwrap_or(0);
+        let year = 2024 + i16::try_from(rng.index_mod(5)).unwrap_or(0);
+        let month = 1 + i8::try_from(rng.index_mod(12)).unwrap_or(0);
+        let day = 1 + i8::try_from(rng.index_mod(28)).unwrap_or(0);
         let start = jiff::civil::Date::new(year, month, day)
             .unwrap_or(jiff::civil::Date::constant(2027, 3, 1));
-        let leahy = match rng.below(4) {
+        let leahy = match rng.index_mod(4) {
             0 => None,
             1 => LeahyStatus::ALL
-                .get(rng.below(LeahyStatus::ALL.len()))
+                .get(rng.index_mod(LeahyStatus::ALL.len()))
                 .copied(),
             _ => Some(LeahyStatus::Passed),
         };
@@ -427,18 +434,18 @@ pub fn generate(old_rb: &RuleBase, new_rb: &RuleBase, n: usize, seed: u64) -> Ve
             id: format!("GEN-{seed}-{i}"),
             title: format!("generated for {}", target.id),
             partner: partners
-                .get(rng.below(partners.len()))
+                .get(rng.index_mod(partners.len()))
                 .map_or("Kenya".to_string(), |s| s.to_string()),
             recipient: recipient.unwrap_or(RecipientKind::NationalMilitary),
             purposes: ps,
             activities: acts,
             amount_usd: amount,
             start,
-            duration_months: (rng.below(2) == 0).then(|| 1 + rng.below(72) as u32),
+            duration_months: (rng.index_mod(2) == 0).then(|| 1 + rng.index_mod(72) as u32),
             funding,
             leahy,
-            major_defense_equipment_usd: (rng.below(3) == 0).then_some(amount / 2),
-            emergency: match rng.below(4) {
+            major_defense_equipment_usd: (rng.index_mod(3) == 0).then_some(amount / 2),
+            emergency: match rng.index_mod(4) {
                 0 => None,
                 1 => Some(false),
                 _ => Some(true),
@@ -447,26 +454,6 @@ pub fn generate(old_rb: &RuleBase, new_rb: &RuleBase, n: usize, seed: u64) -> Ve
         });
     }
     out
-}
-
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    /// Uniform enough in `0..k` (0 when `k` is 0).
-    fn below(&mut self, k: usize) -> usize {
-        if k == 0 {
-            0
-        } else {
-            (self.next() % k as u64) as usize
-        }
-    }
 }
 
 #[cfg(test)]

@@ -11,56 +11,12 @@ use crate::model::{
     Authority, Cond, Field, Funding, LeahyStatus, RecipientKind, RuleKind, Source, Val,
 };
 use crate::rulebase::RuleBase;
+use crate::tools::rng::Rng;
 use jiff::civil::Date;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-
-/// SplitMix64: tiny, fast and fully specified, so a seed gives the same files on every platform
-/// and every version (a general-purpose crate may change its algorithms between releases).
-#[derive(Debug, Clone)]
-pub struct Rng(u64);
-
-impl Rng {
-    pub fn new(seed: u64) -> Rng {
-        Rng(seed)
-    }
-
-    /// A generator for item `i` of a run: independent streams from one seed.
-    pub fn for_item(seed: u64, i: u64) -> Rng {
-        let mut r = Rng(seed ^ i.wrapping_mul(0xD1B5_4A32_D192_ED03));
-        r.next_u64();
-        r
-    }
-
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in `0..n` (0 when `n` is 0); multiply-shift, bias below 2^-32 for test data sizes.
-    pub fn below(&mut self, n: u64) -> u64 {
-        ((u128::from(self.next_u64()) * u128::from(n)) >> 64) as u64
-    }
-
-    /// True with probability `percent`/100.
-    pub fn chance(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
-    }
-
-    pub fn pick<'a, T>(&mut self, xs: &'a [T]) -> Option<&'a T> {
-        xs.get(usize::try_from(self.below(xs.len() as u64)).unwrap_or(0))
-    }
-
-    /// Uniform in `lo..=hi`.
-    pub fn range(&mut self, lo: u64, hi: u64) -> u64 {
-        lo.saturating_add(self.below(hi.saturating_sub(lo).saturating_add(1)))
-    }
-}
 
 /// A realistic defect planted in a file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -4,3 +4,4 @@ pub mod cases;
 pub mod coverage;
 pub mod diff;
 pub mod gen;
+mod rng;

@@ -25,7 +25,7 @@ fn drawdown_over_the_ceiling_says_at_most_100m_and_names_the_next_best() {
         "{:?}",
         fix.steps
     );
-    let explain = authsel::render::report::explain_one(&d, "faa-506a1").expect("explain");
+    let explain = authsel::render::human::explain_one(&d, "faa-506a1").expect("explain");
     let next = d
         .recommended()
         .expect("some other authority is at least conditional");

@@ -2,7 +2,8 @@
 //! compared with `tests/golden/snapshots/`. Review changes with `cargo insta review`, or accept them
 //! with `INSTA_UPDATE=always cargo test golden` and read the diff before committing.
 
-use authsel::render::report::{self, Detail};
+use authsel::render::human::{self, Detail};
+use authsel::render::markdown;
 use authsel::tools::cases::parse_directives;
 use authsel::{Context, RuleBase};
 use std::path::Path;
@@ -21,7 +22,7 @@ fn render(rb: &RuleBase, name: &str, text: &str) -> String {
             },
         )
         .into_explanation();
-    let mut out = report::human(&d, Detail::Planner);
+    let mut out = human::decision(&d, Detail::Planner);
     // The decision record is checked elsewhere; here it would churn with every rule edit.
     out.push_str(&format!(
         "\nrecord: authsel {}, as of {}\n",
@@ -69,7 +70,7 @@ fn golden_markdown_memo() {
     let rb = RuleBase::builtin();
     let text = include_str!("../golden/inputs/01-eligible-333-contrast.ron");
     let p = rb.read_proposal("memo", text).expect("valid");
-    let md = report::markdown(rb.evaluate(&p).explain());
+    let md = markdown::memo(rb.evaluate(&p).explain());
     let md: String = md
         .lines()
         .filter(|l| !l.starts_with("<sub>"))

@@ -1,6 +1,8 @@
-//! Renders decisions: human text (a plain-language summary first, then the detail), JSON Lines per
-//! `../shared/spec/cli.md`, and a Markdown staff memo.
+//! Human-readable text: the decision, one authority's rules, the catalogue, lint, diff, the regression
+//! cases and the `check` report. Rendering only: nothing is decided here.
 
+use super::{ceiling_rows, lint_counts, summary_rows, verdict_word};
+use crate::batch::{Report, Row};
 use crate::engine::assess::{Outcome, Verdict};
 use crate::engine::decision::{Candidate, Explanation};
 use crate::model::RuleKind;
@@ -21,13 +23,6 @@ fn outcome_mark(o: Outcome, applies: bool) -> &'static str {
         (Outcome::Pass, _) => "pass",
         (Outcome::Fail, _) => "FAIL",
         (Outcome::Unknown, _) => "??  ",
-    }
-}
-
-fn verdict_word(d: &Explanation) -> String {
-    match d.recommended() {
-        Some(r) => format!("{r} ({})", d.verdict),
-        None => "no authority fits".to_string(),
     }
 }
 
@@ -95,7 +90,7 @@ fn fix_lines(out: &mut String, c: &Candidate, indent: &str) {
 }
 
 /// Human-readable report for one decision.
-pub fn human(d: &Explanation, detail: Detail) -> String {
+pub fn decision(d: &Explanation, detail: Detail) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{} — {}", d.proposal, verdict_word(d));
     let _ = writeln!(out, "  {}", d.summary);
@@ -191,129 +186,8 @@ pub fn explain_one(d: &Explanation, id: &str) -> Option<String> {
     Some(out)
 }
 
-/// One JSON object (one line) per decision.
-pub fn json_line(d: &Explanation) -> String {
-    serde_json::to_string(d).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
-}
-
-/// A Markdown staff memo.
-pub fn markdown(d: &Explanation) -> String {
-    let mut out = String::new();
-    let _ = writeln!(out, "## {} — {}\n", d.proposal, d.title);
-    let _ = writeln!(out, "**Recommendation:** {}\n", verdict_word(d));
-    let _ = writeln!(out, "{}\n", d.summary);
-    let _ = writeln!(
-        out,
-        "Fiscal year {}; law as of {}.\n",
-        d.fiscal_year, d.as_of
-    );
-    if let Some(c) = d.recommended().and_then(|r| d.candidate(r)) {
-        if !c.obligations.is_empty() {
-            let _ = writeln!(
-                out,
-                "### Duties\n\n| duty | deadline | citation | detail |\n|---|---|---|---|"
-            );
-            for o in &c.obligations {
-                let dl = o
-                    .deadline
-                    .map_or_else(|| "—".to_string(), |x| x.to_string());
-                let _ = writeln!(
-                    out,
-                    "| {}{} | {dl} | {} | {} |",
-                    o.kind,
-                    if o.status == "required" {
-                        ""
-                    } else {
-                        " (possible)"
-                    },
-                    o.citation,
-                    md(&o.message.text())
-                );
-            }
-            out.push('\n');
-        }
-        let _ = writeln!(out, "### Why {}\n", c.authority);
-        for r in c.reasons.iter().filter(|r| r.applies) {
-            let _ = writeln!(
-                out,
-                "- **{}** ({}): {} — *{}*",
-                r.rule,
-                outcome_name(r.outcome),
-                md(&r.message.text()),
-                r.citation
-            );
-        }
-        out.push('\n');
-    }
-    if !d.missing_facts.is_empty() {
-        let _ = writeln!(out, "### Still needed\n");
-        for m in &d.missing_facts {
-            let _ = writeln!(
-                out,
-                "- {} (decides {}; bears on {})",
-                md(&m.question),
-                m.settles,
-                m.candidates.join(", ")
-            );
-        }
-        out.push('\n');
-    }
-    let others: Vec<&Candidate> = d
-        .candidates
-        .iter()
-        .filter(|c| Some(c.authority.as_str()) != d.recommended())
-        .collect();
-    if !others.is_empty() {
-        let _ = writeln!(
-            out,
-            "### Why not the others\n\n| authority | verdict | reason |\n|---|---|---|"
-        );
-        for c in others {
-            let mut reason = md(&c.ranking.text());
-            if let Some(f) = c.fix.as_ref().filter(|f| !f.steps.is_empty()) {
-                reason.push_str(&format!("<br>*would fit if:* {}", md(&f.steps.join("; "))));
-            }
-            let _ = writeln!(
-                out,
-                "| {} ({}) | {} | {reason} |",
-                c.authority,
-                c.citation,
-                c.verdict.as_str()
-            );
-        }
-        out.push('\n');
-    }
-    let _ = writeln!(
-        out,
-        "<sub>authsel {} · rules {} · input {}</sub>\n",
-        d.record.authsel_version,
-        &d.record.rules_digest.get(..12).unwrap_or(""),
-        &d.record.input_digest.get(..12).unwrap_or("")
-    );
-    out
-}
-
-fn outcome_name(o: Outcome) -> &'static str {
-    match o {
-        Outcome::Pass => "pass",
-        Outcome::Fail => "fail",
-        Outcome::Unknown => "unknown",
-    }
-}
-
-fn md(s: &str) -> String {
-    s.replace('|', "\\|")
-}
-
-/// Whether a decision found an authority (for exit codes).
-pub fn found(d: &Explanation) -> bool {
-    d.candidates
-        .iter()
-        .any(|c| c.verdict != Verdict::Ineligible)
-}
-
 /// `authsel show`: one authority in full.
-pub fn show(a: &crate::model::Authority) -> String {
+pub fn authority(a: &crate::model::Authority) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{} — {}", a.id, a.name);
     let _ = writeln!(out, "  citation:   {}", a.citation);
@@ -379,7 +253,7 @@ pub fn show(a: &crate::model::Authority) -> String {
 }
 
 /// `authsel show RESTRICTION`: a shared restriction and the authorities that apply it.
-pub fn show_restriction(rb: &crate::rulebase::RuleBase, r: &crate::model::Restriction) -> String {
+pub fn restriction(rb: &crate::rulebase::RuleBase, r: &crate::model::Restriction) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{} — {} (shared restriction)", r.id, r.name);
     let _ = writeln!(out, "  citation:   {}", r.citation);
@@ -456,7 +330,7 @@ fn duty_lines(out: &mut String, duties: &[crate::model::Duty]) {
 }
 
 /// `authsel authorities`: one line per authority.
-pub fn authorities_human(rb: &crate::rulebase::RuleBase) -> String {
+pub fn authorities(rb: &crate::rulebase::RuleBase) -> String {
     let mut out = String::new();
     for a in &rb.authorities {
         let title = a.title.map_or_else(|| "-".to_string(), |t| t.to_string());
@@ -470,27 +344,8 @@ pub fn authorities_human(rb: &crate::rulebase::RuleBase) -> String {
     out
 }
 
-/// `authsel authorities --format json`: the catalogue contract's fields.
-pub fn authorities_json(rb: &crate::rulebase::RuleBase) -> String {
-    let list: Vec<serde_json::Value> = rb
-        .authorities
-        .iter()
-        .map(|a| {
-            serde_json::json!({
-                "id": a.id, "citation": a.citation, "name": a.name, "title": a.title,
-                "department": a.administered_by, "executed_by": a.executed_by,
-                "effective": a.effective.as_ref().map(|d| d.date),
-                "expires": a.expires.as_ref().map(|d| d.date),
-                "repealed": a.repealed.as_ref().map(|d| d.date),
-                "superseded_by": a.superseded_by,
-            })
-        })
-        .collect();
-    serde_json::to_string_pretty(&list).unwrap_or_default()
-}
-
 /// `authsel diff`: the changed rules, the changed decisions, the unreadable proposals, a total.
-pub fn diff_human(r: &crate::tools::diff::DiffReport) -> String {
+pub fn diff(r: &crate::tools::diff::DiffReport) -> String {
     let mut out = String::new();
     for c in &r.changed_rules {
         let _ = writeln!(out, "rule {}.{} changed", c.authority, c.rule);
@@ -559,7 +414,7 @@ fn diff_changes(changes: &[crate::tools::diff::Change]) -> String {
 }
 
 /// `authsel lint`: every diagnostic (notes on one line), then the counts.
-pub fn lint_human(r: &crate::lang::lint::LintReport) -> String {
+pub fn lint(r: &crate::lang::lint::LintReport) -> String {
     use crate::diagnostic::Severity;
     let mut out = String::new();
     for d in &r.diagnostics {
@@ -578,25 +433,6 @@ pub fn lint_human(r: &crate::lang::lint::LintReport) -> String {
     out
 }
 
-/// `authsel lint --format json`.
-pub fn lint_json(r: &crate::lang::lint::LintReport) -> String {
-    let (e, w, i) = lint_counts(r);
-    let v = serde_json::json!({
-        "diagnostics": r.diagnostics,
-        "summary": {"errors": e, "warnings": w, "notes": i},
-    });
-    serde_json::to_string_pretty(&v).unwrap_or_default()
-}
-
-fn lint_counts(r: &crate::lang::lint::LintReport) -> (usize, usize, usize) {
-    use crate::diagnostic::Severity;
-    (
-        r.count(Severity::Error),
-        r.count(Severity::Warning),
-        r.count(Severity::Info),
-    )
-}
-
 /// One regression case in `authsel test`: `FAIL` and the failures, or `ok` when `verbose`.
 pub fn case_result(r: &crate::tools::cases::CaseResult, verbose: bool) -> String {
     let mut out = String::new();
@@ -613,10 +449,91 @@ pub fn case_result(r: &crate::tools::cases::CaseResult, verbose: bool) -> String
     out
 }
 
-/// `authsel diff --format json`. Through `serde_json::Value`, whose maps are sorted: every object's
-/// keys come out in alphabetical order, as they always have.
-pub fn diff_json(r: &crate::tools::diff::DiffReport) -> String {
-    serde_json::to_value(r)
-        .and_then(|v| serde_json::to_string_pretty(&v))
-        .unwrap_or_default()
+/// A plain text table with `|` columns and `-` rules; widths in characters.
+fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
+    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
+    for r in rows {
+        for (w, cell) in widths.iter_mut().zip(r) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let rule: String = {
+        let parts: Vec<String> = widths.iter().map(|w| "-".repeat(w + 2)).collect();
+        format!("+{}+\n", parts.join("+"))
+    };
+    let line = |cells: Vec<&str>| {
+        let parts: Vec<String> = widths
+            .iter()
+            .zip(cells)
+            .map(|(w, c)| format!(" {c}{} ", " ".repeat(w - c.chars().count())))
+            .collect();
+        format!("|{}|\n", parts.join("|"))
+    };
+    let mut out = rule.clone();
+    out.push_str(&line(headers.to_vec()));
+    out.push_str(&rule);
+    for r in rows {
+        out.push_str(&line(r.iter().map(String::as_str).collect()));
+    }
+    if !rows.is_empty() {
+        out.push_str(&rule);
+    }
+    out
+}
+
+/// Human text: every error with its caret, the proposals that failed, the ceilings, a summary.
+pub fn check(report: &Report) -> String {
+    let mut out = String::new();
+    for d in &report.errors {
+        let _ = write!(out, "{d}");
+    }
+    if !report.errors.is_empty() {
+        out.push('\n');
+    }
+    let failed: Vec<&Row> = report.rows.iter().filter(|r| r.failed()).collect();
+    if !failed.is_empty() {
+        let _ = writeln!(out, "Proposals that fail the batch:");
+        for r in failed {
+            let why = match (&r.recommended, &r.why_none) {
+                (None, Some(w)) => format!("no fitting authority: {w}"),
+                (None, None) => "no fitting authority".to_string(),
+                (Some(a), _) => format!("{a} is over {}", r.over_ceilings.join(", ")),
+            };
+            let _ = writeln!(out, "  {} ({}): {why}", r.proposal, r.file);
+        }
+        out.push('\n');
+    }
+    if !report.ceilings.is_empty() {
+        let _ = writeln!(out, "Fiscal-year ceilings across the batch:");
+        out.push_str(&table(
+            &[
+                "authority",
+                "FY",
+                "ceiling",
+                "limit",
+                "committed",
+                "total",
+                "proposals",
+                "status",
+            ],
+            &ceiling_rows(report),
+        ));
+        out.push('\n');
+    }
+    out.push_str(&table(&["check", "count"], &summary_rows(report)));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_pads_to_the_widest_cell() {
+        let t = table(&["a", "bb"], &[vec!["ccc".into(), "d".into()]]);
+        assert_eq!(
+            t,
+            "+-----+----+\n| a   | bb |\n+-----+----+\n| ccc | d  |\n+-----+----+\n"
+        );
+    }
 }

@@ -1,0 +1,116 @@
+//! JUnit XML of a `check` run, for CI systems. Rendering only: nothing is decided here.
+
+use crate::batch::Report;
+use crate::diagnostic::Diagnostic;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+/// XML text and attribute escaping; characters XML 1.0 forbids become U+FFFD.
+pub fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// JUnit XML: one test case per proposal (a failure when nothing fits or it is over a ceiling),
+/// one per invalid file (an error).
+pub fn check(report: &Report) -> String {
+    let mut by_file: BTreeMap<&str, Vec<&Diagnostic>> = BTreeMap::new();
+    for d in &report.errors {
+        by_file.entry(d.file.as_str()).or_default().push(d);
+    }
+    let failures = report.rows.iter().filter(|r| r.failed()).count();
+    let tests = report.rows.len() + by_file.len();
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let counts = format!(
+        "tests=\"{tests}\" failures=\"{failures}\" errors=\"{}\"",
+        by_file.len()
+    );
+    let _ = writeln!(out, "<testsuites name=\"authsel check\" {counts}>");
+    let _ = writeln!(
+        out,
+        "  <testsuite name=\"authsel check\" {counts} skipped=\"0\">"
+    );
+    for r in &report.rows {
+        let _ = writeln!(
+            out,
+            "    <testcase name=\"{}\" classname=\"authsel.check\" file=\"{}\">",
+            xml_escape(&r.proposal),
+            xml_escape(&r.file)
+        );
+        if r.recommended.is_none() {
+            let why = r.why_none.as_deref().unwrap_or("no candidate authority");
+            let _ = writeln!(
+                out,
+                "      <failure type=\"no_authority\" message=\"no fitting authority\">{}</failure>",
+                xml_escape(why)
+            );
+        }
+        for c in &r.over_ceilings {
+            let _ = writeln!(
+                out,
+                "      <failure type=\"ceiling\" message=\"over the {}\">{}</failure>",
+                xml_escape(c),
+                xml_escape(&format!(
+                    "{} {} ceiling exceeded across the batch",
+                    r.fiscal_year, c
+                ))
+            );
+        }
+        let _ = writeln!(
+            out,
+            "      <system-out>{}</system-out>",
+            xml_escape(&format!(
+                "{}: {}",
+                r.recommended.as_deref().unwrap_or("none"),
+                r.verdict
+            ))
+        );
+        let _ = writeln!(out, "    </testcase>");
+    }
+    for (file, diags) in by_file {
+        let _ = writeln!(
+            out,
+            "    <testcase name=\"{}\" classname=\"authsel.check.input\" file=\"{0}\">",
+            xml_escape(file)
+        );
+        let text: String = diags.iter().map(|d| d.to_string()).collect();
+        let first = diags.first().map_or(String::new(), |d| {
+            format!("{}:{}: {}", d.line, d.column, d.message)
+        });
+        let code = diags.first().map_or("E0200", |d| d.code);
+        let _ = writeln!(
+            out,
+            "      <error type=\"{code}\" message=\"{}\">{}</error>",
+            xml_escape(&first),
+            xml_escape(&text)
+        );
+        let _ = writeln!(out, "    </testcase>");
+    }
+    out.push_str("  </testsuite>\n</testsuites>\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn xml_escape_covers_markup_and_control_characters() {
+        assert_eq!(
+            xml_escape("a<b>&\"c'\u{1}\n"),
+            "a&lt;b&gt;&amp;&quot;c&apos;\u{FFFD}\n"
+        );
+    }
+}

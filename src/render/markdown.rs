@@ -1,0 +1,174 @@
+//! Markdown: the staff memo for one decision and the `check` report; `escape` is the one Markdown
+//! escaper (the handbook uses it too). Rendering only: nothing is decided here.
+
+use super::{ceiling_rows, summary_rows, verdict_word};
+use crate::batch::Report;
+use crate::engine::assess::Outcome;
+use crate::engine::decision::{Candidate, Explanation};
+use crate::model::Usd;
+use std::fmt::Write;
+
+/// Text safe inside a Markdown table cell or line: `|` escaped, line breaks as spaces.
+pub fn escape(s: &str) -> String {
+    s.replace('|', "\\|").replace(['\n', '\r'], " ")
+}
+
+/// A Markdown staff memo.
+pub fn memo(d: &Explanation) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "## {} — {}\n", d.proposal, d.title);
+    let _ = writeln!(out, "**Recommendation:** {}\n", verdict_word(d));
+    let _ = writeln!(out, "{}\n", d.summary);
+    let _ = writeln!(
+        out,
+        "Fiscal year {}; law as of {}.\n",
+        d.fiscal_year, d.as_of
+    );
+    if let Some(c) = d.recommended().and_then(|r| d.candidate(r)) {
+        if !c.obligations.is_empty() {
+            let _ = writeln!(
+                out,
+                "### Duties\n\n| duty | deadline | citation | detail |\n|---|---|---|---|"
+            );
+            for o in &c.obligations {
+                let dl = o
+                    .deadline
+                    .map_or_else(|| "—".to_string(), |x| x.to_string());
+                let _ = writeln!(
+                    out,
+                    "| {}{} | {dl} | {} | {} |",
+                    o.kind,
+                    if o.status == "required" {
+                        ""
+                    } else {
+                        " (possible)"
+                    },
+                    o.citation,
+                    escape(&o.message.text())
+                );
+            }
+            out.push('\n');
+        }
+        let _ = writeln!(out, "### Why {}\n", c.authority);
+        for r in c.reasons.iter().filter(|r| r.applies) {
+            let _ = writeln!(
+                out,
+                "- **{}** ({}): {} — *{}*",
+                r.rule,
+                outcome_name(r.outcome),
+                escape(&r.message.text()),
+                r.citation
+            );
+        }
+        out.push('\n');
+    }
+    if !d.missing_facts.is_empty() {
+        let _ = writeln!(out, "### Still needed\n");
+        for m in &d.missing_facts {
+            let _ = writeln!(
+                out,
+                "- {} (decides {}; bears on {})",
+                escape(&m.question),
+                m.settles,
+                m.candidates.join(", ")
+            );
+        }
+        out.push('\n');
+    }
+    let others: Vec<&Candidate> = d
+        .candidates
+        .iter()
+        .filter(|c| Some(c.authority.as_str()) != d.recommended())
+        .collect();
+    if !others.is_empty() {
+        let _ = writeln!(
+            out,
+            "### Why not the others\n\n| authority | verdict | reason |\n|---|---|---|"
+        );
+        for c in others {
+            let mut reason = escape(&c.ranking.text());
+            if let Some(f) = c.fix.as_ref().filter(|f| !f.steps.is_empty()) {
+                reason.push_str(&format!(
+                    "<br>*would fit if:* {}",
+                    escape(&f.steps.join("; "))
+                ));
+            }
+            let _ = writeln!(
+                out,
+                "| {} ({}) | {} | {reason} |",
+                c.authority,
+                c.citation,
+                c.verdict.as_str()
+            );
+        }
+        out.push('\n');
+    }
+    let _ = writeln!(
+        out,
+        "<sub>authsel {} · rules {} · input {}</sub>\n",
+        d.record.authsel_version,
+        &d.record.rules_digest.get(..12).unwrap_or(""),
+        &d.record.input_digest.get(..12).unwrap_or("")
+    );
+    out
+}
+
+fn outcome_name(o: Outcome) -> &'static str {
+    match o {
+        Outcome::Pass => "pass",
+        Outcome::Fail => "fail",
+        Outcome::Unknown => "unknown",
+    }
+}
+
+/// A Markdown report: summary, ceilings, failing proposals, errors, then every proposal.
+pub fn check(report: &Report) -> String {
+    let mut out = String::from("# authsel check\n\n| check | count |\n|---|---:|\n");
+    for r in summary_rows(report) {
+        let _ = writeln!(out, "| {} |", r.join(" | "));
+    }
+    if !report.ceilings.is_empty() {
+        out.push_str("\n## Fiscal-year ceilings\n\n| authority | FY | ceiling | limit | committed | total | proposals | status |\n|---|---|---|---:|---:|---:|---:|---|\n");
+        for r in ceiling_rows(report) {
+            let cells: Vec<String> = r.iter().map(|c| escape(c)).collect();
+            let _ = writeln!(out, "| {} |", cells.join(" | "));
+        }
+    }
+    if !report.errors.is_empty() {
+        out.push_str("\n## Invalid input\n\n```text\n");
+        for d in &report.errors {
+            let _ = write!(out, "{}", d.to_string().replace("```", "'''"));
+        }
+        out.push_str("```\n");
+    }
+    if !report.rows.is_empty() {
+        out.push_str("\n## Proposals\n\n| proposal | file | FY | amount | recommended | verdict | problem |\n|---|---|---|---:|---|---|---|\n");
+        for r in &report.rows {
+            let problem = if r.recommended.is_none() {
+                r.why_none.clone().unwrap_or_default()
+            } else {
+                r.over_ceilings.join(", ")
+            };
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} | {} | {} |",
+                escape(&r.proposal),
+                escape(&r.file),
+                r.fiscal_year,
+                Usd(r.amount_usd),
+                r.recommended.as_deref().unwrap_or("—"),
+                r.verdict,
+                escape(&problem)
+            );
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn escape_keeps_a_table_row_one_row() {
+        assert_eq!(super::escape("a|b\nc\r\nd"), "a\\|b c  d");
+    }
+}
