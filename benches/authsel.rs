@@ -5,7 +5,8 @@
 //! `cargo bench --bench authsel` measures; `cargo test --benches` runs each once as a smoke test.
 //! Figures and how to reproduce them: `docs/performance.md`.
 
-use authsel::engine::assess::{judge, Context, Env, Verdict};
+use authsel::engine::assess::{Context, Env, Verdict};
+use authsel::explain::judge;
 use authsel::model::{Funding, LeahyStatus, RecipientKind};
 use authsel::tools::gen::Generator;
 use authsel::{Proposal, RuleBase};

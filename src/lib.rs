@@ -32,6 +32,7 @@
 pub mod batch;
 pub mod diagnostic;
 pub mod engine;
+pub mod explain;
 pub mod input;
 pub mod lang;
 pub mod model;
@@ -40,8 +41,9 @@ pub mod rulebase;
 pub mod tools;
 
 pub use diagnostic::Diagnostic;
-pub use engine::assess::{Context, Obligation, Outcome, Reason, Verdict};
-pub use engine::decision::{Candidate, Decision, Explanation};
+pub use engine::assess::{Context, Obligation, Outcome, Verdict};
+pub use engine::decision::Decision;
+pub use explain::{Candidate, Explanation, Reason};
 pub use input::proposal::{InputError, Ledger, Proposal};
 pub use model::text::Text;
 pub use model::{Authority, Usd};

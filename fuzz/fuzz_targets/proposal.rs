@@ -33,5 +33,5 @@ fuzz_target!(|data: &[u8]| {
 });
 
 fn serde_json_len(d: &authsel::Decision) -> usize {
-    authsel::render::json::decision(d.explain()).len()
+    authsel::render::json::decision(&d.explain()).len()
 }

@@ -51,7 +51,7 @@ fn run_into(
         let mut failed: Option<std::io::Error> = None;
         let report = batch.run(
             paths,
-            |d| json::decision(d.explain()),
+            |d| json::decision(&d.explain()),
             |json| {
                 if failed.is_none() {
                     if let Err(e) = stream.decision(&json) {

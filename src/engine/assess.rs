@@ -3,7 +3,7 @@
 
 use crate::input::proposal::{Ledger, Proposal};
 use crate::lang::ast::{CmpOp, HasOp, SetField};
-use crate::model::graph::{Link, Reach};
+use crate::model::graph::Reach;
 use crate::model::text::{Message, Text};
 use crate::model::*;
 use crate::rulebase::RuleBase;
@@ -47,30 +47,6 @@ impl Verdict {
     }
 }
 
-/// One rule's outcome for one candidate.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Reason {
-    pub rule: Text,
-    pub outcome: Outcome,
-    pub citation: Text,
-    pub message: Message,
-    /// Facts whose absence made the outcome unknown (`leahy`, `fact.excess_articles`, ...).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub missing: Vec<String>,
-    /// False when a `when` guard switched the rule off for this proposal.
-    #[serde(default = "yes", skip_serializing_if = "is_true")]
-    pub applies: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub unconfirmed: Option<Text>,
-}
-
-fn yes() -> bool {
-    true
-}
-fn is_true(b: &bool) -> bool {
-    *b
-}
-
 /// A duty that follows from using a candidate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Obligation {
@@ -85,22 +61,6 @@ pub struct Obligation {
     pub status: Text,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
-}
-
-/// One candidate authority judged against one proposal.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Judgement<'r> {
-    pub authority: &'r Authority,
-    pub link: Link,
-    pub verdict: Verdict,
-    pub reasons: Vec<Reason>,
-    pub obligations: Vec<Obligation>,
-}
-
-impl Judgement<'_> {
-    pub fn count(&self, o: Outcome) -> usize {
-        self.reasons.iter().filter(|r| r.outcome == o).count()
-    }
 }
 
 /// Three-valued truth; `Unknown` carries the missing facts.
@@ -666,59 +626,6 @@ pub fn assess<'r>(
     }
 }
 
-/// Judges every candidate the graph links to the proposal, in catalogue order, with every reason
-/// rendered (ranking is `decision`'s).
-pub fn judge_all<'r>(
-    rules: &'r RuleBase,
-    proposal: &Proposal,
-    ctx: &Context,
-) -> Vec<Judgement<'r>> {
-    let env = Env::new(rules, proposal, ctx);
-    let links = rules
-        .graph
-        .candidates(&proposal.purposes, &proposal.activities);
-    let mut out: Vec<Judgement<'r>> = links
-        .into_iter()
-        .filter_map(|(id, link)| rules.authority(&id).map(|a| judge(&env, ctx, a, link)))
-        .collect();
-    out.sort_by_key(|j| j.authority.order);
-    out
-}
-
-/// Judges one authority against the proposal: its assessment, with every finding rendered.
-pub fn judge<'r>(env: &Env, ctx: &Context, a: &'r Authority, link: Link) -> Judgement<'r> {
-    let reach = Reach {
-        authority: a.order,
-        direct: link.direct.len(),
-        inherited: link.inherited.len(),
-    };
-    let mut store = Findings::default();
-    let assessed = assess(env, ctx, a, reach, &mut Memo::default(), &mut store);
-    render(env, &store, assessed, link)
-}
-
-/// An assessment with its findings (in `store`) rendered as reasons.
-pub fn render<'r>(
-    env: &Env,
-    store: &Findings,
-    assessed: Assessment<'r>,
-    link: Link,
-) -> Judgement<'r> {
-    let a = assessed.authority;
-    let reasons = store
-        .of(assessed.findings)
-        .iter()
-        .map(|f| reason(env, a, &link, f, store.missing(f)))
-        .collect();
-    Judgement {
-        authority: a,
-        link,
-        verdict: assessed.verdict,
-        reasons,
-        obligations: assessed.obligations,
-    }
-}
-
 /// The verdict alone, stopping at the first failure: what `assess` decides, without keeping the
 /// findings. The full evaluation `verdict_after` is tested against; a test keeps it in step with
 /// `judge`.
@@ -881,246 +788,9 @@ fn find(
     f
 }
 
-/// A finding with its rule's name, citation and sentence.
-pub fn reason(env: &Env, a: &Authority, link: &Link, f: &Finding, missing: &[Text]) -> Reason {
-    let p = env.proposal;
-    let ok = f.outcome == Outcome::Pass;
-    match f.rule {
-        RuleRef::InForce => {
-            let (citation, message) = in_force_reason(a, env.law_date);
-            builtin("in_force", ok, &citation, message)
-        }
-        RuleRef::Purpose => purpose_reason(env, a, link),
-        RuleRef::Activities => activities_reason(p, a),
-        RuleRef::Recipient => {
-            let citation = a.recipients.as_ref().map(|r| r.citation.clone());
-            let message = if ok {
-                Message::EligibleRecipient(p.recipient)
-            } else {
-                let allowed: Vec<String> = a
-                    .recipients
-                    .iter()
-                    .flat_map(|r| r.items.iter().map(ToString::to_string))
-                    .collect();
-                format!(
-                    "recipient {} is not eligible; allowed: {}",
-                    p.recipient,
-                    allowed.join(", ")
-                )
-                .into()
-            };
-            builtin("recipient", ok, &citation.unwrap_or_default(), message)
-        }
-        RuleRef::Funding => {
-            let items = a.funding.as_ref().map_or(&[][..], |f| f.items.as_slice());
-            let names = || {
-                items
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join(" or ")
-            };
-            let message = match p.funding {
-                None => Message::from(format!(
-                    "funding not specified; this authority is paid by {}",
-                    names()
-                )),
-                Some(x) if ok => Message::FundedBy(x),
-                Some(x) => {
-                    format!("funded by {x}, but this authority is paid by {}", names()).into()
-                }
-            };
-            let citation = a.funding.as_ref().map(|f| f.citation.clone());
-            builtin("funding", ok, &citation.unwrap_or_default(), message)
-        }
-        RuleRef::Own(i) => match a.rules.get(i) {
-            Some(rule) => rule_reason(env, rule, f, missing),
-            None => Reason {
-                rule: Text::from_static("?"),
-                outcome: f.outcome,
-                citation: a.citation.clone(),
-                message: Message::default(),
-                missing: missing.iter().map(ToString::to_string).collect(),
-                applies: f.applies,
-                unconfirmed: None,
-            },
-        },
-    }
-}
-
-fn builtin(rule: &'static str, ok: bool, citation: &Text, message: Message) -> Reason {
-    Reason {
-        rule: Text::from_static(rule),
-        outcome: if ok { Outcome::Pass } else { Outcome::Fail },
-        citation: citation.clone(),
-        message,
-        missing: Vec::new(),
-        applies: true,
-        unconfirmed: None,
-    }
-}
-
-/// The citation and sentence of the `in_force` check on `d`.
-pub fn in_force_reason(a: &Authority, d: Date) -> (Text, Message) {
-    let successors = if a.superseded_by.is_empty() {
-        String::new()
-    } else {
-        format!("; superseded by {}", a.superseded_by.join(", "))
-    };
-    let cite = |x: &Option<Dated>| {
-        x.as_ref()
-            .and_then(|x| x.citation.clone())
-            .unwrap_or_else(|| a.citation.clone())
-    };
-    if let Some(e) = a.effective.as_ref().filter(|e| d < e.date) {
-        return (
-            cite(&a.effective),
-            format!("not yet in force on {d}: effective {}", e.date).into(),
-        );
-    }
-    if let Some(r) = a.repealed.as_ref().filter(|r| d >= r.date) {
-        return (
-            cite(&a.repealed),
-            format!("repealed effective {}{successors}", r.date).into(),
-        );
-    }
-    if let Some(x) = a.expires.as_ref().filter(|x| d > x.date) {
-        return (
-            cite(&a.expires),
-            format!("expired after {}{successors}", x.date).into(),
-        );
-    }
-    (a.citation.clone(), Message::InForce(d))
-}
-
-fn purpose_reason(env: &Env, a: &Authority, link: &Link) -> Reason {
-    let p = env.proposal;
-    if link.serves_any() {
-        let mut parts: Vec<String> = link.direct.clone();
-        parts.extend(
-            link.inherited
-                .iter()
-                .map(|(q, anc)| format!("{q} (as {anc})")),
-        );
-        builtin(
-            "purpose",
-            true,
-            &a.serves.citation,
-            format!("serves {}", parts.join(", ")).into(),
-        )
-    } else {
-        builtin(
-            "purpose",
-            false,
-            &a.serves.citation,
-            format!(
-                "serves none of the proposal's purposes ({}); it serves {}",
-                p.purposes.join(", "),
-                a.serves.items.join(", ")
-            )
-            .into(),
-        )
-    }
-}
-
-fn activities_reason(p: &Proposal, a: &Authority) -> Reason {
-    let lacking: Vec<&str> = p
-        .activities
-        .iter()
-        .filter(|x| !a.provides.items.contains(x))
-        .map(String::as_str)
-        .collect();
-    if lacking.is_empty() {
-        builtin(
-            "activities",
-            true,
-            &a.provides.citation,
-            format!("provides {}", p.activities.join(", ")).into(),
-        )
-    } else {
-        builtin(
-            "activities",
-            false,
-            &a.provides.citation,
-            format!(
-                "does not provide {}; it provides {}",
-                lacking.join(", "),
-                a.provides.items.join(", ")
-            )
-            .into(),
-        )
-    }
-}
-
-fn missing_text(m: &[Text]) -> String {
+pub(crate) fn missing_text(m: &[Text]) -> String {
     let names: Vec<&str> = m.iter().map(Text::as_str).collect();
     names.join(", ")
-}
-
-/// An own rule's finding with its sentence.
-fn rule_reason(env: &Env, rule: &Rule, f: &Finding, missing: &[Text]) -> Reason {
-    let message = if !f.applies {
-        Message::DoesNotApply(rule.when.clone())
-    } else {
-        match &rule.kind {
-            RuleKind::Require { condition, .. } => match f.outcome {
-                Outcome::Pass => Message::Holds {
-                    condition: condition.clone(),
-                    because: rule.because.clone(),
-                },
-                Outcome::Fail => Message::Fails {
-                    condition: condition.clone(),
-                    because: rule.because.clone(),
-                },
-                Outcome::Unknown => format!(
-                    "unknown until {} is known: requires {condition}",
-                    missing_text(missing)
-                )
-                .into(),
-            },
-            RuleKind::Ceiling { limit, within } => {
-                let fy = env.proposal.fiscal_year();
-                let committed = f.committed;
-                let amount = env.proposal.amount();
-                let total = committed.and_then(|c| c.0.checked_add(amount.0)).map(Usd);
-                let sub = within.as_ref().map(|_| rule.name.clone());
-                let scope = crate::model::text::Scope(&sub);
-                match (total, f.outcome) {
-                    (Some(t), Outcome::Pass) => Message::WithinCeiling {
-                        fy,
-                        total: t,
-                        committed: committed.unwrap_or_default(),
-                        amount,
-                        limit: *limit,
-                        sub,
-                    },
-                    (Some(t), Outcome::Unknown) => format!(
-                        "{fy} total {t} would exceed the {limit} {scope} if it applies; unknown until {} is known",
-                        missing_text(missing)
-                    )
-                    .into(),
-                    (Some(t), _) => format!(
-                        "{fy} total {t} (committed {} + this {amount}) exceeds the {limit} per-fiscal-year {scope} by {}",
-                        committed.unwrap_or_default(),
-                        Usd(t.0.saturating_sub(limit.0))
-                    )
-                    .into(),
-                    (None, _) => Message::Shared(Text::from_static(
-                        "the fiscal-year total overflows: the amounts are not plausible",
-                    )),
-                }
-            }
-        }
-    };
-    Reason {
-        rule: rule.name.clone(),
-        outcome: f.outcome,
-        citation: rule.citation.clone(),
-        message,
-        missing: missing.iter().map(ToString::to_string).collect(),
-        applies: f.applies,
-        unconfirmed: rule.unconfirmed.clone(),
-    }
 }
 
 fn obligation(env: &Env, d: &Duty) -> Option<Obligation> {
@@ -1172,6 +842,7 @@ fn obligation(env: &Env, d: &Duty) -> Option<Obligation> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::explain::{judge_all, Reason};
     use crate::rulebase::SourceFile;
     use jiff::civil::date;
 

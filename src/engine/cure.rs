@@ -3,9 +3,8 @@
 //! (Leahy results, emergency determinations, coups, arrears, terrorism listings) are never "fixed" by
 //! editing the input: for those the remedy is what the law provides (an exception, a waiver).
 
-use crate::engine::assess::{
-    in_force_reason, verdict_after, Context, Env, Finding, Outcome, RuleRef, Tri, Verdict,
-};
+use crate::engine::assess::{verdict_after, Context, Env, Finding, Outcome, RuleRef, Tri, Verdict};
+use crate::explain::reasons::in_force_reason;
 use crate::input::proposal::{FactValue, Proposal};
 use crate::lang::ast::{CmpOp, HasOp, SetField};
 use crate::model::*;

@@ -1,28 +1,22 @@
 //! Assessments to a `Decision`: the candidates ranked, each with its findings, duties and verified
-//! cure. `Decision::explain` renders it as an `Explanation`: the ranking and why, each candidate's
-//! reasons in words, the facts still needed, and a record that lets anyone reproduce the decision.
+//! cure. No words: `explain` puts a decision in words.
 
 use crate::engine::assess::{
-    assess_all, reason, render, Assessment, Context, Env, Finding, Findings, Judgement, Obligation,
-    Outcome, Reason, Span, Verdict,
+    assess_all, Assessment, Context, Env, Finding, Findings, Obligation, Span, Verdict,
 };
-use crate::engine::cure::{self, Cure, Fix};
+use crate::engine::cure::{self, Cure};
 use crate::input::proposal::Proposal;
-use crate::model::graph::{Link, Reach};
-use crate::model::text::{Message, Text};
+use crate::model::graph::Reach;
+use crate::model::text::Text;
 use crate::rulebase::RuleBase;
 use jiff::civil::Date;
-use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use std::cmp::Reverse;
-use std::collections::BTreeMap;
 use std::fmt;
-use std::sync::OnceLock;
 
 /// The decision for one proposal: every candidate authority ranked, best first, with the findings
 /// behind its verdict, the duties that follow and, for an ineligible one, the verified change that
-/// would cure it. Built without any explanation text; `explain` renders that on first use, and
-/// serializing a decision writes its explanation (the JSON of `../shared/spec/cli.md`).
+/// would cure it. Built without any explanation text; `Decision::explain` (in `explain/`) puts it
+/// in words, and serializing a decision writes its explanation (the JSON of `docs/json.md`).
 #[derive(Clone)]
 pub struct Decision {
     rules: RuleBase,
@@ -32,7 +26,6 @@ pub struct Decision {
     ranked: Vec<Considered>,
     /// Every candidate's findings, in one store (`Considered::findings` says where).
     findings: Findings,
-    explained: OnceLock<Explanation>,
 }
 
 /// One candidate of a decision.
@@ -71,12 +64,6 @@ impl PartialEq for Decision {
 }
 
 impl Eq for Decision {}
-
-impl Serialize for Decision {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.explain().serialize(s)
-    }
-}
 
 impl Decision {
     /// The best candidate that is eligible or conditional.
@@ -123,135 +110,24 @@ impl Decision {
         self.as_of.unwrap_or(self.proposal.start)
     }
 
-    /// When nothing fits: why the best-ranked candidate does not, in one line (its first failed
-    /// rule with the citation), the line its explanation's ranking gives, without rendering the
-    /// rest of the explanation. `None` when an authority fits or no authority is linked.
-    pub fn why_none(&self) -> Option<String> {
-        if self.recommended().is_some() {
-            return None;
-        }
-        let (a, c) = self.ranked().next()?;
-        let ctx = Context {
-            as_of: self.as_of,
-            ledger: None,
-        };
-        let env = Env::new(&self.rules, &self.proposal, &ctx);
-        // A failed `purpose` finding reads no link: the authority serves none of the purposes.
-        let failure = self
-            .findings(c)
-            .iter()
-            .find(|f| f.outcome == Outcome::Fail)
-            .map(|f| reason(&env, a, &Link::default(), f, self.missing(f)))
-            .map(|r| Box::new((r.message, r.citation)));
-        Some(
-            Message::Ineligible {
-                authority: a.id.clone(),
-                failure,
-            }
-            .to_string(),
-        )
+    /// The rule base that decided.
+    pub fn rules(&self) -> &RuleBase {
+        &self.rules
     }
 
-    /// The decision in words, rendered on first use and kept.
-    pub fn explain(&self) -> &Explanation {
-        self.explained.get_or_init(|| explain(self))
+    /// `--as-of`, if given.
+    pub fn as_of(&self) -> Option<Date> {
+        self.as_of
     }
 
-    /// The explanation, rendered if it was not yet.
-    pub fn into_explanation(self) -> Explanation {
-        match self.explained.into_inner() {
-            Some(e) => e,
-            None => explain(&Decision {
-                explained: OnceLock::new(),
-                ..self
-            }),
-        }
-    }
-}
-
-/// A decision in words; serializes to the JSON of `../shared/spec/cli.md` (plus extras).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Explanation {
-    pub proposal: String,
-    pub title: String,
-    pub partner: String,
-    pub fiscal_year: crate::model::FiscalYear,
-    /// The date whose law was applied (`--as-of`, else the proposal's start).
-    pub as_of: Date,
-    pub recommended: Option<String>,
-    /// `eligible`, `conditional` or `none`.
-    pub verdict: String,
-    /// One plain-language paragraph for a staff memo.
-    pub summary: String,
-    pub candidates: Vec<Candidate>,
-    pub missing_facts: Vec<MissingFact>,
-    pub record: Record,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Candidate {
-    pub authority: Text,
-    pub citation: Text,
-    pub name: Text,
-    pub verdict: Verdict,
-    /// 1 = best.
-    pub rank: usize,
-    /// Why this candidate stands where it does, against the recommended one.
-    pub ranking: Message,
-    pub reasons: Vec<Reason>,
-    pub obligations: Vec<Obligation>,
-    /// How the graph links it to the proposal.
-    pub paths: Vec<String>,
-    /// Why not: each failed rule (ineligible) or open question (conditional), with its citation.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub why_not: Vec<Message>,
-    /// For an ineligible candidate: the smallest verified change that would make it fit, and the
-    /// legal remedies where no change to the proposal can.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fix: Option<Fix>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub caveats: Vec<Text>,
-}
-
-impl Candidate {
-    pub fn failed(&self) -> impl Iterator<Item = &Reason> {
-        self.reasons.iter().filter(|r| r.outcome == Outcome::Fail)
-    }
-    pub fn unknown(&self) -> impl Iterator<Item = &Reason> {
-        self.reasons
-            .iter()
-            .filter(|r| r.outcome == Outcome::Unknown)
-    }
-}
-
-/// A fact the planner has not given, and how many candidates it would settle.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MissingFact {
-    pub fact: String,
-    pub question: String,
-    /// Conditional candidates for which this is the only open fact: answering it decides them.
-    pub settles: usize,
-    /// Conditional candidates whose verdict depends on it at all.
-    pub candidates: Vec<String>,
-}
-
-/// Enough to reproduce a decision later.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Record {
-    pub authsel_version: String,
-    pub rules_digest: String,
-    pub input_digest: String,
-    pub as_of: Date,
-    pub ledger_entries: usize,
-}
-
-impl Explanation {
-    pub fn recommended(&self) -> Option<&str> {
-        self.recommended.as_deref()
+    /// How many ledger entries the decision saw.
+    pub fn ledger_entries(&self) -> usize {
+        self.ledger_entries
     }
 
-    pub fn candidate(&self, id: &str) -> Option<&Candidate> {
-        self.candidates.iter().find(|c| c.authority == id)
+    /// The findings store (every candidate's findings).
+    pub fn store(&self) -> &Findings {
+        &self.findings
     }
 }
 
@@ -306,108 +182,6 @@ fn rank_key(a: &Assessment, cure: Option<&Cure>) -> RankKey {
         a.authority.breadth(),
         a.authority.order,
     )
-}
-
-/// The failed rules (ineligible) or open questions (conditional), one line each with the citation.
-fn why_not(j: &Judgement) -> Vec<Message> {
-    let want = match j.verdict {
-        Verdict::Eligible => return Vec::new(),
-        Verdict::Conditional => Outcome::Unknown,
-        Verdict::Ineligible => Outcome::Fail,
-    };
-    j.reasons
-        .iter()
-        .filter(|r| r.outcome == want)
-        .map(|r| Message::WhyNot {
-            rule: r.rule.clone(),
-            message: Box::new(r.message.clone()),
-            citation: r.citation.clone(),
-        })
-        .collect()
-}
-
-fn first_failure(j: &Judgement) -> Message {
-    Message::Ineligible {
-        authority: j.authority.id.clone(),
-        failure: j
-            .reasons
-            .iter()
-            .find(|r| r.outcome == Outcome::Fail)
-            .map(|r| Box::new((r.message.clone(), r.citation.clone()))),
-    }
-}
-
-/// One sentence: why `lower` ranks below `upper`.
-fn why_below(upper: &Judgement, lower: &Judgement) -> Message {
-    Message::Over {
-        upper: upper.authority.id.clone(),
-        lower: lower.authority.id.clone(),
-        why: Box::new(contrast(upper, lower)),
-    }
-}
-
-/// The first ranking criterion that separates the two, in words.
-fn contrast(upper: &Judgement, lower: &Judgement) -> Message {
-    let (u, l) = (&upper.authority.id, &lower.authority.id);
-    if lower.verdict == Verdict::Ineligible {
-        return first_failure(lower);
-    }
-    Message::Owned(contrast_text(upper, lower, u, l))
-}
-
-fn contrast_text(upper: &Judgement, lower: &Judgement, u: &Text, l: &Text) -> String {
-    if lower.verdict != upper.verdict {
-        return match lower.verdict {
-            Verdict::Ineligible => first_failure(lower).to_string(),
-            _ => {
-                let needs: Vec<String> = lower
-                    .reasons
-                    .iter()
-                    .flat_map(|r| r.missing.iter().cloned())
-                    .collect();
-                format!(
-                    "{u} is {} now; {l} is conditional until {} is known",
-                    upper.verdict.as_str(),
-                    dedup(needs).join(", ")
-                )
-            }
-        };
-    }
-    if lower.link.direct.len() != upper.link.direct.len() {
-        return format!(
-            "{u} serves {} by name; {l} serves {}",
-            upper.link.direct.join(", "),
-            if lower.link.direct.is_empty() {
-                "them only through a broader purpose".to_string()
-            } else {
-                lower.link.direct.join(", ")
-            }
-        );
-    }
-    let (ua, la) = (
-        upper.link.direct.len() + upper.link.inherited.len(),
-        lower.link.direct.len() + lower.link.inherited.len(),
-    );
-    if ua != la {
-        return format!("{u} serves {ua} of the proposal's purposes, {l} {la}");
-    }
-    let (uu, lu) = (upper.count(Outcome::Unknown), lower.count(Outcome::Unknown));
-    if uu != lu {
-        return format!("{u} leaves {uu} question(s) open, {l} {lu}");
-    }
-    let (ub, lb) = (upper.authority.breadth(), lower.authority.breadth());
-    if ub != lb {
-        return format!(
-            "{u} is the more specific authority ({ub} purposes and activities against {l}'s {lb}); the specific authority governs the general"
-        );
-    }
-    format!("{u} and {l} tie on every criterion; {u} comes first in the catalogue")
-}
-
-fn dedup(mut v: Vec<String>) -> Vec<String> {
-    v.sort();
-    v.dedup();
-    v
 }
 
 /// Decides: assesses every candidate, plans and verifies a cure for each ineligible one, and ranks
@@ -474,301 +248,7 @@ pub fn decide(rules: &RuleBase, p: &Proposal, ctx: &Context) -> Decision {
         ledger_entries: ctx.ledger.map_or(0, |l| l.entries.len()),
         ranked,
         findings,
-        explained: OnceLock::new(),
     }
-}
-
-/// Renders a decision in words.
-fn explain(d: &Decision) -> Explanation {
-    let rules = &d.rules;
-    let p = &d.proposal;
-    let ctx = Context {
-        as_of: d.as_of,
-        ledger: None,
-    };
-    let env = Env::new(rules, p, &ctx);
-    let mut links = rules.graph.candidates(&p.purposes, &p.activities);
-    let judged: Vec<(Judgement, Option<Fix>)> = d
-        .ranked()
-        .map(|(a, c)| {
-            let fix = (c.verdict == Verdict::Ineligible)
-                .then(|| cure::fix(&env, d.as_of, a, d.findings(c), c.cure.as_ref()))
-                .filter(|f| !f.is_empty());
-            let assessed = Assessment {
-                authority: a,
-                reach: c.reach,
-                verdict: c.verdict,
-                findings: c.findings,
-                fails: d.findings.count(c.findings, Outcome::Fail),
-                unknowns: d.findings.count(c.findings, Outcome::Unknown),
-                obligations: c.obligations.clone(),
-            };
-            let link = links.remove(a.id.as_str()).unwrap_or_default();
-            (render(&env, &d.findings, assessed, link), fix)
-        })
-        .collect();
-    let (judged, fixes): (Vec<Judgement>, Vec<Option<Fix>>) = judged.into_iter().unzip();
-    let best = judged.iter().find(|j| j.verdict != Verdict::Ineligible);
-    let recommended = best.map(|j| j.authority.id.to_string());
-    let verdict = best.map_or("none", |j| j.verdict.as_str()).to_string();
-    let top = best.or(judged.first());
-
-    // The rankings need every judgement; computed first, the reasons can then be moved, not copied.
-    let rankings: Vec<Message> = judged
-        .iter()
-        .map(|j| match top {
-            Some(t) if t.authority.id == j.authority.id => {
-                if recommended.is_some() {
-                    Message::Shared(Text::from_static("recommended"))
-                } else {
-                    // Nothing fits: the best-ranked one still says why not.
-                    first_failure(j)
-                }
-            }
-            Some(t) => why_below(t, j),
-            None => Message::default(),
-        })
-        .collect();
-    // Why-not lines also read the judgements before they are moved.
-    let extras: Vec<(Vec<Message>, Option<Fix>)> = judged.iter().map(why_not).zip(fixes).collect();
-    let candidates: Vec<Candidate> = judged
-        .into_iter()
-        .zip(rankings)
-        .zip(extras)
-        .enumerate()
-        .map(|(i, ((j, ranking), (why_not, fix)))| Candidate {
-            authority: j.authority.id.clone(),
-            citation: j.authority.citation.clone(),
-            name: j.authority.name.clone(),
-            verdict: j.verdict,
-            rank: i + 1,
-            ranking,
-            reasons: j.reasons,
-            obligations: j.obligations,
-            paths: j.link.paths,
-            why_not,
-            fix,
-            caveats: j.authority.caveats.clone(),
-        })
-        .collect();
-
-    let missing_facts = missing_facts(rules, p, &candidates);
-    let law_date = d.law_date();
-    let summary = summary(p, &candidates, recommended.as_deref(), &missing_facts);
-    let input_digest = input_digest(p);
-    Explanation {
-        proposal: p.id.clone(),
-        title: p.title.clone(),
-        partner: p.partner.clone(),
-        fiscal_year: p.fiscal_year(),
-        as_of: law_date,
-        recommended,
-        verdict,
-        summary,
-        candidates,
-        missing_facts,
-        record: Record {
-            authsel_version: env!("CARGO_PKG_VERSION").to_string(),
-            rules_digest: rules.digest.clone(),
-            input_digest,
-            as_of: law_date,
-            ledger_entries: d.ledger_entries,
-        },
-    }
-}
-
-/// SHA-256 of the proposal's JSON, in hex. The JSON is hashed as it is written, not built first.
-fn input_digest(p: &Proposal) -> String {
-    struct Hasher(Sha256);
-    impl std::io::Write for Hasher {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0.update(buf);
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let mut h = Hasher(Sha256::new());
-    // Serializing plain data cannot fail; if it ever did, the digest would be of the empty string,
-    // as before.
-    if serde_json::to_writer(&mut h, p).is_err() {
-        h = Hasher(Sha256::new());
-    }
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(64);
-    for b in h.0.finalize() {
-        for nibble in [b >> 4, b & 0xf] {
-            out.push(char::from(
-                HEX.get(usize::from(nibble)).copied().unwrap_or(b'0'),
-            ));
-        }
-    }
-    out
-}
-
-fn missing_facts(rules: &RuleBase, p: &Proposal, candidates: &[Candidate]) -> Vec<MissingFact> {
-    let mut by_fact: BTreeMap<String, (usize, Vec<String>)> = BTreeMap::new();
-    for c in candidates
-        .iter()
-        .filter(|c| c.verdict == Verdict::Conditional)
-    {
-        let mut open: Vec<&String> = c.unknown().flat_map(|r| r.missing.iter()).collect();
-        open.sort();
-        open.dedup();
-        for m in &open {
-            let e = by_fact.entry((*m).clone()).or_default();
-            e.1.push(c.authority.to_string());
-            if open.len() == 1 {
-                e.0 += 1;
-            }
-        }
-    }
-    let mut out: Vec<MissingFact> = by_fact
-        .into_iter()
-        .map(|(fact, (settles, cands))| MissingFact {
-            question: question(rules, p, &fact),
-            settles,
-            candidates: cands,
-            fact,
-        })
-        .collect();
-    out.sort_by(|a, b| {
-        b.settles
-            .cmp(&a.settles)
-            .then(b.candidates.len().cmp(&a.candidates.len()))
-            .then(a.fact.cmp(&b.fact))
-    });
-    out
-}
-
-/// The planner-facing question for a missing fact.
-pub fn question(rules: &RuleBase, p: &Proposal, fact: &str) -> String {
-    match fact {
-        "leahy" => match p.leahy {
-            Some(s) => format!("Leahy vetting of the recipient units is {s}: has it passed?"),
-            None => "Has every recipient unit passed Leahy human-rights vetting? (set `leahy`)"
-                .to_string(),
-        },
-        "emergency" => {
-            "Has the President determined that an emergency exists? (set `emergency`)".to_string()
-        }
-        "duration_months" => {
-            "How many months will the activity or lease run? (set `duration_months`)".to_string()
-        }
-        "funding" => "Whose money pays for it? (set `funding`)".to_string(),
-        "major_defense_equipment_usd" => {
-            "What value of major defense equipment is included? (set `major_defense_equipment_usd`)"
-                .to_string()
-        }
-        f => {
-            if let Some(name) = f.strip_prefix("fact.") {
-                let meaning = rules
-                    .facts
-                    .get(name)
-                    .map_or(String::new(), |d| format!(": {}", d.meaning));
-                format!("What is `{name}`{meaning}? (add it to `facts`)")
-            } else if let Some(g) = f.strip_prefix("partner.") {
-                let meaning = rules
-                    .registry
-                    .groups
-                    .get(g)
-                    .map_or(String::new(), |d| format!(" ({})", d.meaning));
-                format!(
-                    "Is {} in the group `{g}`{meaning}? The partner registry does not know it (add `\"{g}\"` to `facts`)",
-                    p.partner
-                )
-            } else {
-                format!("What is `{f}`?")
-            }
-        }
-    }
-}
-
-fn summary(
-    p: &Proposal,
-    cands: &[Candidate],
-    rec: Option<&str>,
-    missing: &[MissingFact],
-) -> String {
-    let head = format!(
-        "{} ({}, {}, ${} starting {})",
-        p.title,
-        p.id,
-        p.partner,
-        group_digits(p.amount_usd),
-        p.start
-    );
-    match rec.and_then(|r| cands.iter().find(|c| c.authority == r)) {
-        Some(c) => {
-            let duties: Vec<String> = c
-                .obligations
-                .iter()
-                .filter(|o| o.status == "required")
-                .map(|o| match o.deadline {
-                    Some(d) => format!("{} by {d}", o.kind.replace('_', " ")),
-                    None => o.kind.replace('_', " "),
-                })
-                .collect();
-            let mut s = format!(
-                "{head}: use {} ({}, {}); it is {}.",
-                c.authority,
-                c.name,
-                c.citation,
-                c.verdict.as_str()
-            );
-            if c.verdict == Verdict::Conditional {
-                let qs: Vec<&str> = missing
-                    .iter()
-                    .filter(|m| m.candidates.iter().any(|x| x == r_id(c)))
-                    .map(|m| m.fact.as_str())
-                    .collect();
-                s.push_str(&format!(" Still needed: {}.", qs.join(", ")));
-            }
-            if !duties.is_empty() {
-                s.push_str(&format!(" Duties: {}.", duties.join("; ")));
-            }
-            let others = cands.iter().filter(|x| x.authority != c.authority).count();
-            if others > 0 {
-                s.push_str(&format!(
-                    " {others} other candidate(s) considered; see why not below."
-                ));
-            }
-            s
-        }
-        None => {
-            let mut s = format!(
-                "{head}: no authority fits. {} candidate(s) considered, all ineligible; see the failed rules below.",
-                cands.len()
-            );
-            // Name the closest authority when a verified change would make it fit.
-            if let Some((c, f)) = cands.first().and_then(|c| {
-                c.fix
-                    .as_ref()
-                    .filter(|f| !f.changes.is_empty())
-                    .map(|f| (c, f))
-            }) {
-                s.push_str(&format!(
-                    " Closest: {} ({}), which would fit if you: {}.",
-                    c.authority,
-                    c.citation,
-                    f.steps.join("; and ")
-                ));
-            }
-            s
-        }
-    }
-}
-
-fn r_id(c: &Candidate) -> &str {
-    &c.authority
-}
-
-fn group_digits(v: u64) -> String {
-    crate::model::Usd(v)
-        .to_string()
-        .trim_start_matches('$')
-        .to_string()
 }
 
 #[cfg(test)]
@@ -785,28 +265,6 @@ mod tests {
         let n = || 0usize..70_000;
         (verdict, any::<bool>(), (n(), n(), n(), n(), n(), n(), n()))
             .prop_map(|(v, u, (c, f, d, s, q, b, o))| (v, u, c, f, Reverse(d), Reverse(s), q, b, o))
-    }
-
-    /// `why_none` renders, alone, the line the full explanation gives the best-ranked candidate
-    /// when nothing fits.
-    #[test]
-    fn why_none_is_the_explanations_first_ranking_line() {
-        let rb = RuleBase::builtin();
-        let mut none = 0;
-        for file in RuleBase::builtin_cases() {
-            let Ok(p) = rb.read_proposal(&file.name, &file.text) else {
-                continue;
-            };
-            let d = rb.evaluate(&p);
-            let e = d.explain();
-            let want = match e.recommended {
-                Some(_) => None,
-                None => e.candidates.first().map(|c| c.ranking.to_string()),
-            };
-            none += usize::from(want.is_some());
-            assert_eq!(d.why_none(), want, "{}", file.name);
-        }
-        assert!(none > 20, "{none}");
     }
 
     proptest! {

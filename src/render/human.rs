@@ -4,7 +4,7 @@
 use super::{ceiling_rows, lint_counts, summary_rows, verdict_word};
 use crate::batch::{Report, Row};
 use crate::engine::assess::{Outcome, Verdict};
-use crate::engine::decision::{Candidate, Explanation};
+use crate::explain::{Candidate, Explanation};
 use crate::model::RuleKind;
 use std::fmt::Write;
 

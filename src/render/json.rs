@@ -3,7 +3,7 @@
 
 use super::lint_counts;
 use crate::batch::Report;
-use crate::engine::decision::Explanation;
+use crate::explain::Explanation;
 use std::io::{self, Write};
 
 /// One JSON object (one line) per decision.

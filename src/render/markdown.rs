@@ -4,7 +4,7 @@
 use super::{ceiling_rows, summary_rows, verdict_word};
 use crate::batch::Report;
 use crate::engine::assess::Outcome;
-use crate::engine::decision::{Candidate, Explanation};
+use crate::explain::{Candidate, Explanation};
 use crate::model::Usd;
 use std::fmt::Write;
 

@@ -11,7 +11,7 @@ pub mod junit;
 pub mod markdown;
 
 use crate::batch::{CeilingUse, Report};
-use crate::engine::decision::Explanation;
+use crate::explain::Explanation;
 use crate::model::Usd;
 
 pub(crate) fn lint_counts(r: &crate::lang::lint::LintReport) -> (usize, usize, usize) {

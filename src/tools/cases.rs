@@ -16,7 +16,7 @@
 //! ```
 
 use crate::engine::assess::{Context, Outcome, Verdict};
-use crate::engine::decision::Explanation;
+use crate::explain::Explanation;
 use crate::input::proposal::{Ledger, LedgerEntry};
 use crate::model::FiscalYear;
 use crate::rulebase::RuleBase;

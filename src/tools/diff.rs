@@ -7,7 +7,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::engine::assess::{Context, Outcome, Verdict};
-use crate::engine::decision::Explanation;
+use crate::explain::Explanation;
 use crate::input::proposal::Proposal;
 use crate::model::{Authority, Funding, LeahyStatus, RecipientKind, Rule, RuleKind};
 use crate::rulebase::RuleBase;
@@ -91,7 +91,7 @@ pub fn compare(
             continue;
         }
         let outcome =
-            |d: Option<&crate::engine::decision::Candidate>| -> BTreeMap<String, (Outcome, String)> {
+            |d: Option<&crate::explain::Candidate>| -> BTreeMap<String, (Outcome, String)> {
                 d.map(|c| {
                     c.reasons
                         .iter()

@@ -70,7 +70,7 @@ fn golden_markdown_memo() {
     let rb = RuleBase::builtin();
     let text = include_str!("../golden/inputs/01-eligible-333-contrast.ron");
     let p = rb.read_proposal("memo", text).expect("valid");
-    let md = markdown::memo(rb.evaluate(&p).explain());
+    let md = markdown::memo(&rb.evaluate(&p).explain());
     let md: String = md
         .lines()
         .filter(|l| !l.starts_with("<sub>"))

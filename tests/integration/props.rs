@@ -24,7 +24,7 @@ fn proposal(seed: u64) -> Proposal {
 
 /// What a decision says, without its record (which counts ledger entries and digests inputs).
 fn verdicts(d: &authsel::Decision) -> String {
-    let mut d = d.explain().clone();
+    let mut d = d.explain();
     d.record.ledger_entries = 0;
     d.record.rules_digest.clear();
     serde_json::to_string(&(&d.recommended, &d.verdict, &d.candidates)).expect("json")
@@ -54,7 +54,7 @@ proptest! {
         let d = rules().evaluate(&proposal(seed));
         let json = serde_json::to_string(&d).expect("serialize");
         let back: Explanation = serde_json::from_str(&json).expect("deserialize");
-        prop_assert_eq!(&back, d.explain());
+        prop_assert_eq!(back, d.explain());
     }
 
     /// Raising `amount_usd` never turns a failed ceiling into a pass.

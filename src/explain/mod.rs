@@ -1,0 +1,274 @@
+//! Decision -> Explanation: the decision in words. Each finding's reason with its rule and citation,
+//! the ranking and why-not sentences, the fixes in words with the law's remedies, the missing facts
+//! as questions, the plain-language summary and the decision record. Never decides: verdicts,
+//! ranking and cures come from the `Decision`; an explanation only puts them in words.
+
+mod questions;
+pub mod ranking;
+pub mod reasons;
+mod record;
+mod summary;
+
+pub use reasons::{judge, judge_all, Judgement, Reason};
+pub use record::Record;
+
+use crate::engine::assess::{Assessment, Context, Env, Obligation, Outcome, Verdict};
+use crate::engine::cure::{self, Fix};
+use crate::engine::decision::Decision;
+use crate::model::graph::Link;
+use crate::model::text::{Message, Text};
+use jiff::civil::Date;
+use questions::missing_facts;
+use ranking::{first_failure, why_below, why_not};
+use reasons::{reason, render};
+use record::input_digest;
+use serde::{Deserialize, Serialize};
+use summary::summary;
+
+/// A decision in words; serializes to the JSON of `../shared/spec/cli.md` (plus extras).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Explanation {
+    pub proposal: String,
+    pub title: String,
+    pub partner: String,
+    pub fiscal_year: crate::model::FiscalYear,
+    /// The date whose law was applied (`--as-of`, else the proposal's start).
+    pub as_of: Date,
+    pub recommended: Option<String>,
+    /// `eligible`, `conditional` or `none`.
+    pub verdict: String,
+    /// One plain-language paragraph for a staff memo.
+    pub summary: String,
+    pub candidates: Vec<Candidate>,
+    pub missing_facts: Vec<MissingFact>,
+    pub record: Record,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Candidate {
+    pub authority: Text,
+    pub citation: Text,
+    pub name: Text,
+    pub verdict: Verdict,
+    /// 1 = best.
+    pub rank: usize,
+    /// Why this candidate stands where it does, against the recommended one.
+    pub ranking: Message,
+    pub reasons: Vec<Reason>,
+    pub obligations: Vec<Obligation>,
+    /// How the graph links it to the proposal.
+    pub paths: Vec<String>,
+    /// Why not: each failed rule (ineligible) or open question (conditional), with its citation.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub why_not: Vec<Message>,
+    /// For an ineligible candidate: the smallest verified change that would make it fit, and the
+    /// legal remedies where no change to the proposal can.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fix: Option<Fix>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub caveats: Vec<Text>,
+}
+
+impl Candidate {
+    pub fn failed(&self) -> impl Iterator<Item = &Reason> {
+        self.reasons.iter().filter(|r| r.outcome == Outcome::Fail)
+    }
+    pub fn unknown(&self) -> impl Iterator<Item = &Reason> {
+        self.reasons
+            .iter()
+            .filter(|r| r.outcome == Outcome::Unknown)
+    }
+}
+
+/// A fact the planner has not given, and how many candidates it would settle.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MissingFact {
+    pub fact: String,
+    pub question: String,
+    /// Conditional candidates for which this is the only open fact: answering it decides them.
+    pub settles: usize,
+    /// Conditional candidates whose verdict depends on it at all.
+    pub candidates: Vec<String>,
+}
+
+impl Explanation {
+    pub fn recommended(&self) -> Option<&str> {
+        self.recommended.as_deref()
+    }
+
+    pub fn candidate(&self, id: &str) -> Option<&Candidate> {
+        self.candidates.iter().find(|c| c.authority == id)
+    }
+}
+
+impl Serialize for Decision {
+    /// A decision serializes as its explanation: the JSON of `docs/json.md`.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.explain().serialize(s)
+    }
+}
+
+impl Decision {
+    /// When nothing fits: why the best-ranked candidate does not, in one line (its first failed
+    /// rule with the citation), the line its explanation's ranking gives, without rendering the
+    /// rest of the explanation. `None` when an authority fits or no authority is linked.
+    pub fn why_none(&self) -> Option<String> {
+        if self.recommended().is_some() {
+            return None;
+        }
+        let (a, c) = self.ranked().next()?;
+        let ctx = Context {
+            as_of: self.as_of(),
+            ledger: None,
+        };
+        let env = Env::new(self.rules(), self.proposal(), &ctx);
+        // A failed `purpose` finding reads no link: the authority serves none of the purposes.
+        let failure = self
+            .findings(c)
+            .iter()
+            .find(|f| f.outcome == Outcome::Fail)
+            .map(|f| reason(&env, a, &Link::default(), f, self.missing(f)))
+            .map(|r| Box::new((r.message, r.citation)));
+        Some(
+            Message::Ineligible {
+                authority: a.id.clone(),
+                failure,
+            }
+            .to_string(),
+        )
+    }
+
+    /// The decision in words: reasons, ranking, why-not lines, fixes, questions, summary, record.
+    pub fn explain(&self) -> Explanation {
+        explain(self)
+    }
+
+    /// The decision in words (the same as `explain`, for call chains that end with the decision).
+    pub fn into_explanation(self) -> Explanation {
+        explain(&self)
+    }
+}
+
+/// Renders a decision in words.
+fn explain(d: &Decision) -> Explanation {
+    let rules = d.rules();
+    let p = d.proposal();
+    let ctx = Context {
+        as_of: d.as_of(),
+        ledger: None,
+    };
+    let env = Env::new(rules, p, &ctx);
+    let mut links = rules.graph.candidates(&p.purposes, &p.activities);
+    let judged: Vec<(Judgement, Option<Fix>)> = d
+        .ranked()
+        .map(|(a, c)| {
+            let fix = (c.verdict == Verdict::Ineligible)
+                .then(|| cure::fix(&env, d.as_of(), a, d.findings(c), c.cure.as_ref()))
+                .filter(|f| !f.is_empty());
+            let assessed = Assessment {
+                authority: a,
+                reach: c.reach,
+                verdict: c.verdict,
+                findings: c.findings,
+                fails: d.store().count(c.findings, Outcome::Fail),
+                unknowns: d.store().count(c.findings, Outcome::Unknown),
+                obligations: c.obligations.clone(),
+            };
+            let link = links.remove(a.id.as_str()).unwrap_or_default();
+            (render(&env, d.store(), assessed, link), fix)
+        })
+        .collect();
+    let (judged, fixes): (Vec<Judgement>, Vec<Option<Fix>>) = judged.into_iter().unzip();
+    let best = judged.iter().find(|j| j.verdict != Verdict::Ineligible);
+    let recommended = best.map(|j| j.authority.id.to_string());
+    let verdict = best.map_or("none", |j| j.verdict.as_str()).to_string();
+    let top = best.or(judged.first());
+
+    // The rankings need every judgement; computed first, the reasons can then be moved, not copied.
+    let rankings: Vec<Message> = judged
+        .iter()
+        .map(|j| match top {
+            Some(t) if t.authority.id == j.authority.id => {
+                if recommended.is_some() {
+                    Message::Shared(Text::from_static("recommended"))
+                } else {
+                    // Nothing fits: the best-ranked one still says why not.
+                    first_failure(j)
+                }
+            }
+            Some(t) => why_below(t, j),
+            None => Message::default(),
+        })
+        .collect();
+    // Why-not lines also read the judgements before they are moved.
+    let extras: Vec<(Vec<Message>, Option<Fix>)> = judged.iter().map(why_not).zip(fixes).collect();
+    let candidates: Vec<Candidate> = judged
+        .into_iter()
+        .zip(rankings)
+        .zip(extras)
+        .enumerate()
+        .map(|(i, ((j, ranking), (why_not, fix)))| Candidate {
+            authority: j.authority.id.clone(),
+            citation: j.authority.citation.clone(),
+            name: j.authority.name.clone(),
+            verdict: j.verdict,
+            rank: i + 1,
+            ranking,
+            reasons: j.reasons,
+            obligations: j.obligations,
+            paths: j.link.paths,
+            why_not,
+            fix,
+            caveats: j.authority.caveats.clone(),
+        })
+        .collect();
+
+    let missing_facts = missing_facts(rules, p, &candidates);
+    let law_date = d.law_date();
+    let summary = summary(p, &candidates, recommended.as_deref(), &missing_facts);
+    let input_digest = input_digest(p);
+    Explanation {
+        proposal: p.id.clone(),
+        title: p.title.clone(),
+        partner: p.partner.clone(),
+        fiscal_year: p.fiscal_year(),
+        as_of: law_date,
+        recommended,
+        verdict,
+        summary,
+        candidates,
+        missing_facts,
+        record: Record {
+            authsel_version: env!("CARGO_PKG_VERSION").to_string(),
+            rules_digest: rules.digest.clone(),
+            input_digest,
+            as_of: law_date,
+            ledger_entries: d.ledger_entries(),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::RuleBase;
+
+    #[test]
+    fn why_none_is_the_explanations_first_ranking_line() {
+        let rb = RuleBase::builtin();
+        let mut none = 0;
+        for file in RuleBase::builtin_cases() {
+            let Ok(p) = rb.read_proposal(&file.name, &file.text) else {
+                continue;
+            };
+            let d = rb.evaluate(&p);
+            let e = d.explain();
+            let want = match e.recommended {
+                Some(_) => None,
+                None => e.candidates.first().map(|c| c.ranking.to_string()),
+            };
+            none += usize::from(want.is_some());
+            assert_eq!(d.why_none(), want, "{}", file.name);
+        }
+        assert!(none > 20, "{none}");
+    }
+}
