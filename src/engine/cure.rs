@@ -171,7 +171,6 @@ struct Plan {
 /// Plans the edits for one ineligible candidate. Without words it stops at the first failure no
 /// edit can cure, since then there is nothing to verify.
 fn plan(env: &Env, as_of: Option<Date>, a: &Authority, findings: &[Finding], words: Words) -> Plan {
-    let p = env.proposal;
     let mut out = Plan {
         steps: Vec::new(),
         legal: Vec::new(),
@@ -181,86 +180,111 @@ fn plan(env: &Env, as_of: Option<Date>, a: &Authority, findings: &[Finding], wor
         if out.hopeless && !words.0 {
             break;
         }
-        match f.rule {
-            RuleRef::Purpose => out.hopeless = true, // it does not serve this purpose: no edit changes that
-            RuleRef::InForce => match in_force_fix(a, p, as_of, words) {
-                Some(s) => out.steps.push(s),
-                None => {
-                    out.hopeless = true;
-                    if words.0 {
-                        let (_, message) = in_force_reason(a, env.law_date);
-                        out.legal.push(format!("in_force: {message}"));
-                    }
-                }
-            },
-            RuleRef::Activities => {
-                // Splitting off what it cannot provide only helps if something is left for it.
-                if !p.activities.iter().any(|x| a.provides.items.contains(x)) {
-                    out.hopeless = true;
-                    continue;
-                }
-                for act in p
-                    .activities
-                    .iter()
-                    .filter(|x| !a.provides.items.contains(x))
-                {
-                    out.steps.push(Step {
-                        change: Change::RemoveActivity { activity: act.clone() },
-                        text: words.say(|| format!("drop `{act}` from this proposal (split it off under another authority): {} does not provide it", a.id)),
-                    });
+        plan_one(&mut out, env, as_of, a, f, words);
+    }
+    out
+}
+
+/// The edits (or the legal remedy) for one failed finding.
+fn plan_one(
+    out: &mut Plan,
+    env: &Env,
+    as_of: Option<Date>,
+    a: &Authority,
+    f: &Finding,
+    words: Words,
+) {
+    let p = env.proposal;
+    match f.rule {
+        RuleRef::Purpose => out.hopeless = true, // it does not serve this purpose: no edit changes that
+        RuleRef::InForce => match in_force_fix(a, p, as_of, words) {
+            Some(s) => out.steps.push(s),
+            None => {
+                out.hopeless = true;
+                if words.0 {
+                    let (_, message) = in_force_reason(a, env.law_date);
+                    out.legal.push(format!("in_force: {message}"));
                 }
             }
-            RuleRef::Recipient => match a.recipients.as_ref().and_then(|x| x.items.first()) {
-                Some(k) => out.steps.push(Step {
-                    change: Change::Recipient { to: *k },
-                    text: words.say(|| {
-                        let all: Vec<String> = a
-                            .recipients
-                            .iter()
-                            .flat_map(|x| x.items.iter().map(ToString::to_string))
-                            .collect();
-                        format!(
-                            "change recipient to {k} (this authority serves {})",
-                            all.join(", ")
-                        )
-                    }),
-                }),
-                None => out.hopeless = true,
-            },
-            RuleRef::Funding => match a.funding.as_ref().and_then(|x| x.items.first()) {
-                Some(fd) => out.steps.push(Step {
-                    change: Change::Funding { to: *fd },
-                    text: words.say(|| {
-                        let all: Vec<String> = a
-                            .funding
-                            .iter()
-                            .flat_map(|x| x.items.iter().map(ToString::to_string))
-                            .collect();
-                        format!(
-                            "pay with {fd} funds (this authority is paid by {})",
-                            all.join(" or ")
-                        )
-                    }),
-                }),
-                None => out.hopeless = true,
-            },
-            RuleRef::Own(i) => {
-                let Some(rule) = a.rules.get(i) else {
-                    continue;
-                };
-                match rule_fix(env, f.committed, rule, words) {
-                    Ok(mut s) => out.steps.append(&mut s),
-                    Err(why) => {
-                        out.hopeless = true;
-                        if words.0 {
-                            out.legal.push(why);
-                        }
+        },
+        RuleRef::Activities => {
+            // Splitting off what it cannot provide only helps if something is left for it.
+            if !p.activities.iter().any(|x| a.provides.items.contains(x)) {
+                out.hopeless = true;
+                return;
+            }
+            for act in p
+                .activities
+                .iter()
+                .filter(|x| !a.provides.items.contains(x))
+            {
+                out.steps.push(Step {
+                    change: Change::RemoveActivity { activity: act.clone() },
+                    text: words.say(|| format!("drop `{act}` from this proposal (split it off under another authority): {} does not provide it", a.id)),
+                });
+            }
+        }
+        RuleRef::Recipient => match recipient_step(a, words) {
+            Some(s) => out.steps.push(s),
+            None => out.hopeless = true,
+        },
+        RuleRef::Funding => match funding_step(a, words) {
+            Some(s) => out.steps.push(s),
+            None => out.hopeless = true,
+        },
+        RuleRef::Own(i) => {
+            let Some(rule) = a.rules.get(i) else {
+                return;
+            };
+            match rule_fix(env, f.committed, rule, words) {
+                Ok(mut s) => out.steps.append(&mut s),
+                Err(why) => {
+                    out.hopeless = true;
+                    if words.0 {
+                        out.legal.push(why);
                     }
                 }
             }
         }
     }
-    out
+}
+
+/// Receive it as the first kind of recipient the authority serves.
+fn recipient_step(a: &Authority, words: Words) -> Option<Step> {
+    let k = a.recipients.as_ref().and_then(|x| x.items.first())?;
+    Some(Step {
+        change: Change::Recipient { to: *k },
+        text: words.say(|| {
+            let all: Vec<String> = a
+                .recipients
+                .iter()
+                .flat_map(|x| x.items.iter().map(ToString::to_string))
+                .collect();
+            format!(
+                "change recipient to {k} (this authority serves {})",
+                all.join(", ")
+            )
+        }),
+    })
+}
+
+/// Pay with the first kind of funds the authority is paid by.
+fn funding_step(a: &Authority, words: Words) -> Option<Step> {
+    let fd = a.funding.as_ref().and_then(|x| x.items.first())?;
+    Some(Step {
+        change: Change::Funding { to: *fd },
+        text: words.say(|| {
+            let all: Vec<String> = a
+                .funding
+                .iter()
+                .flat_map(|x| x.items.iter().map(ToString::to_string))
+                .collect();
+            format!(
+                "pay with {fd} funds (this authority is paid by {})",
+                all.join(" or ")
+            )
+        }),
+    })
 }
 
 /// Plans the edits that would make an ineligible candidate fit and verifies them by evaluating the
@@ -438,50 +462,9 @@ fn solve(env: &Env, c: &Cond, want: bool, words: Words) -> Option<Vec<Step>> {
         }
         (Cond::Cmp { lhs, op, rhs }, w) => {
             let op = if w { *op } else { negate(*op) };
-            match (&lhs.source, &rhs.source) {
-                (Source::Field(f), _) if editable(*f) => {
-                    let target = env_value(env, rhs)?;
-                    bound(env, *f, op, &target, words)
-                }
-                (_, Source::Field(f)) if editable(*f) => {
-                    let target = env_value(env, lhs)?;
-                    bound(env, *f, flip(op), &target, words)
-                }
-                (Source::Fact(name, ..), Source::Const(v)) => fact_bound(env, name, op, v, words),
-                _ => None,
-            }
+            solve_cmp(env, lhs, op, rhs, words)
         }
-        (Cond::In { term, negated, set }, w) => {
-            let inside = w != *negated;
-            match &term.source {
-                Source::Field(Field::Recipient) if inside => set.iter().find_map(|v| match v {
-                    Val::Recipient(k) => Some(vec![Step {
-                        change: Change::Recipient { to: *k },
-                        text: words
-                            .say(|| format!("change recipient to {k} (allowed: {})", list(set))),
-                    }]),
-                    _ => None,
-                }),
-                Source::Field(Field::Funding) if inside => set.iter().find_map(|v| match v {
-                    Val::Funding(k) => Some(vec![Step {
-                        change: Change::Funding { to: *k },
-                        text: words.say(|| format!("pay with {k} funds (allowed: {})", list(set))),
-                    }]),
-                    _ => None,
-                }),
-                Source::Field(Field::Recipient) => RecipientKind::ALL
-                    .into_iter()
-                    .find(|k| !set.contains(&Val::Recipient(*k)))
-                    .map(|k| {
-                        vec![Step {
-                            change: Change::Recipient { to: k },
-                            text: words
-                                .say(|| format!("change recipient to {k} (not {})", list(set))),
-                        }]
-                    }),
-                _ => None,
-            }
-        }
+        (Cond::In { term, negated, set }, w) => solve_in(term, w != *negated, set, words),
         (
             Cond::Has {
                 field: SetField::Activities,
@@ -489,31 +472,79 @@ fn solve(env: &Env, c: &Cond, want: bool, words: Words) -> Option<Vec<Step>> {
                 items,
             },
             false,
-        ) => {
-            // `not activities any [x, y]`: drop those activities.
-            let present: Vec<&String> = items
-                .iter()
-                .filter(|i| env.proposal.activities.contains(i))
-                .collect();
-            if present.is_empty() || (*op == HasOp::All && present.len() < items.len()) {
-                return None;
-            }
-            Some(
-                present
-                    .into_iter()
-                    .map(|a| Step {
-                        change: Change::RemoveActivity { activity: a.clone() },
-                        text: words.say(|| format!("drop `{a}` from this proposal (it is barred here; use another authority for it)")),
-                    })
-                    .collect(),
-            )
-        }
+        ) => drop_activities(env, *op, items, words),
         (Cond::Truthy(t), w) => match &t.source {
             Source::Fact(name, ..) => fact_bound(env, name, CmpOp::Eq, &Val::Bool(w), words),
             _ => None,
         },
         _ => None,
     }
+}
+
+/// Makes `lhs op rhs` hold by editing the editable field on one side, or a fact.
+fn solve_cmp(env: &Env, lhs: &Term, op: CmpOp, rhs: &Term, words: Words) -> Option<Vec<Step>> {
+    match (&lhs.source, &rhs.source) {
+        (Source::Field(f), _) if editable(*f) => {
+            let target = env_value(env, rhs)?;
+            bound(env, *f, op, &target, words)
+        }
+        (_, Source::Field(f)) if editable(*f) => {
+            let target = env_value(env, lhs)?;
+            bound(env, *f, flip(op), &target, words)
+        }
+        (Source::Fact(name, ..), Source::Const(v)) => fact_bound(env, name, op, v, words),
+        _ => None,
+    }
+}
+
+/// Makes `term in set` hold (`inside`) or fail, for the recipient and the funding.
+fn solve_in(term: &Term, inside: bool, set: &[Val], words: Words) -> Option<Vec<Step>> {
+    match &term.source {
+        Source::Field(Field::Recipient) if inside => set.iter().find_map(|v| match v {
+            Val::Recipient(k) => Some(vec![Step {
+                change: Change::Recipient { to: *k },
+                text: words.say(|| format!("change recipient to {k} (allowed: {})", list(set))),
+            }]),
+            _ => None,
+        }),
+        Source::Field(Field::Funding) if inside => set.iter().find_map(|v| match v {
+            Val::Funding(k) => Some(vec![Step {
+                change: Change::Funding { to: *k },
+                text: words.say(|| format!("pay with {k} funds (allowed: {})", list(set))),
+            }]),
+            _ => None,
+        }),
+        Source::Field(Field::Recipient) => RecipientKind::ALL
+            .into_iter()
+            .find(|k| !set.contains(&Val::Recipient(*k)))
+            .map(|k| {
+                vec![Step {
+                    change: Change::Recipient { to: k },
+                    text: words.say(|| format!("change recipient to {k} (not {})", list(set))),
+                }]
+            }),
+        _ => None,
+    }
+}
+
+/// `not activities any [x, y]`: drop those activities.
+fn drop_activities(env: &Env, op: HasOp, items: &[String], words: Words) -> Option<Vec<Step>> {
+    let present: Vec<&String> = items
+        .iter()
+        .filter(|i| env.proposal.activities.contains(i))
+        .collect();
+    if present.is_empty() || (op == HasOp::All && present.len() < items.len()) {
+        return None;
+    }
+    Some(
+    present
+        .into_iter()
+        .map(|a| Step {
+            change: Change::RemoveActivity { activity: a.clone() },
+            text: words.say(|| format!("drop `{a}` from this proposal (it is barred here; use another authority for it)")),
+        })
+        .collect(),
+)
 }
 
 fn list(set: &[Val]) -> String {
@@ -566,31 +597,9 @@ fn flip(op: CmpOp) -> CmpOp {
 /// The nearest value of field `f` satisfying `f op target`.
 fn bound(env: &Env, f: Field, op: CmpOp, target: &Val, words: Words) -> Option<Vec<Step>> {
     let p = env.proposal;
-    let bounded = |w: &str| match op {
-        CmpOp::Lt | CmpOp::Le => format!("at most {w}"),
-        CmpOp::Gt | CmpOp::Ge => format!("at least {w}"),
-        _ => w.to_string(),
-    };
     match (f, target) {
         (Field::AmountUsd | Field::MajorDefenseEquipmentUsd, Val::Usd(Usd(v))) => {
-            let to = int_bound(*v, op)?;
-            let (change, name, verb) = if f == Field::AmountUsd {
-                (
-                    Change::AmountUsd { to },
-                    "amount_usd",
-                    if to < p.amount_usd { "reduce" } else { "raise" },
-                )
-            } else {
-                (
-                    Change::MajorDefenseEquipmentUsd { to },
-                    "major_defense_equipment_usd",
-                    "set",
-                )
-            };
-            Some(vec![Step {
-                change,
-                text: words.say(|| format!("{verb} {name} to {}", bounded(&Usd(to).to_string()))),
-            }])
+            bound_money(p, f, *v, op, words)
         }
         (Field::DurationMonths, Val::Months(m)) => {
             let to = u32::try_from(int_bound(u64::from(*m), op)?).ok()?;
@@ -604,27 +613,12 @@ fn bound(env: &Env, f: Field, op: CmpOp, target: &Val, words: Words) -> Option<V
                 text: words.say(|| {
                     format!(
                         "{verb} duration_months to {}",
-                        bounded(&format!("{to} months"))
+                        bounded(op, &format!("{to} months"))
                     )
                 }),
             }])
         }
-        (Field::Start, Val::Date(d)) => {
-            let to = match op {
-                CmpOp::Le | CmpOp::Ge | CmpOp::Eq => *d,
-                CmpOp::Lt => d.yesterday().ok()?,
-                CmpOp::Gt => d.tomorrow().ok()?,
-                CmpOp::Ne => return None,
-            };
-            let text = || match op {
-                CmpOp::Lt | CmpOp::Le => format!("start on or before {to}"),
-                _ => format!("start on or after {to}"),
-            };
-            Some(vec![Step {
-                change: Change::Start { to },
-                text: words.say(text),
-            }])
-        }
+        (Field::Start, Val::Date(d)) => bound_start(*d, op, words),
         (Field::End, Val::Date(d)) if matches!(op, CmpOp::Le | CmpOp::Lt) => {
             let last = if op == CmpOp::Lt {
                 d.yesterday().ok()?
@@ -654,6 +648,55 @@ fn bound(env: &Env, f: Field, op: CmpOp, target: &Val, words: Words) -> Option<V
         }
         _ => None,
     }
+}
+
+/// `at most x` / `at least x` / `x`, as the comparison asks.
+fn bounded(op: CmpOp, w: &str) -> String {
+    match op {
+        CmpOp::Lt | CmpOp::Le => format!("at most {w}"),
+        CmpOp::Gt | CmpOp::Ge => format!("at least {w}"),
+        _ => w.to_string(),
+    }
+}
+
+/// The amount or the MDE value set to the bound.
+fn bound_money(p: &Proposal, f: Field, v: u64, op: CmpOp, words: Words) -> Option<Vec<Step>> {
+    let to = int_bound(v, op)?;
+    let (change, name, verb) = if f == Field::AmountUsd {
+        (
+            Change::AmountUsd { to },
+            "amount_usd",
+            if to < p.amount_usd { "reduce" } else { "raise" },
+        )
+    } else {
+        (
+            Change::MajorDefenseEquipmentUsd { to },
+            "major_defense_equipment_usd",
+            "set",
+        )
+    };
+    Some(vec![Step {
+        change,
+        text: words.say(|| format!("{verb} {name} to {}", bounded(op, &Usd(to).to_string()))),
+    }])
+}
+
+/// The start moved to the bound.
+fn bound_start(d: Date, op: CmpOp, words: Words) -> Option<Vec<Step>> {
+    let to = match op {
+        CmpOp::Le | CmpOp::Ge | CmpOp::Eq => d,
+        CmpOp::Lt => d.yesterday().ok()?,
+        CmpOp::Gt => d.tomorrow().ok()?,
+        CmpOp::Ne => return None,
+    };
+    let text = || match op {
+        CmpOp::Lt | CmpOp::Le => format!("start on or before {to}"),
+        _ => format!("start on or after {to}"),
+    };
+    Some(vec![Step {
+        change: Change::Start { to },
+        text: words.say(text),
+    }])
 }
 
 fn int_bound(v: u64, op: CmpOp) -> Option<u64> {

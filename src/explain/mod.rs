@@ -151,16 +151,47 @@ impl Decision {
 
 /// Renders a decision in words.
 fn explain(d: &Decision) -> Explanation {
-    let rules = d.rules();
-    let p = d.proposal();
+    let (rules, p) = (d.rules(), d.proposal());
+    let (judged, fixes) = judge_ranked(d);
+    let best = judged.iter().find(|j| j.verdict != Verdict::Ineligible);
+    let recommended = best.map(|j| j.authority.id.to_string());
+    let verdict = best.map_or("none", |j| j.verdict.as_str()).to_string();
+    let candidates = candidates(judged, fixes, recommended.is_some());
+    let missing_facts = missing_facts(rules, p, &candidates);
+    let law_date = d.law_date();
+    let summary = summary(p, &candidates, recommended.as_deref(), &missing_facts);
+    Explanation {
+        proposal: p.id.clone(),
+        title: p.title.clone(),
+        partner: p.partner.clone(),
+        fiscal_year: p.fiscal_year(),
+        as_of: law_date,
+        recommended,
+        verdict,
+        summary,
+        candidates,
+        missing_facts,
+        record: Record {
+            authsel_version: env!("CARGO_PKG_VERSION").to_string(),
+            rules_digest: rules.digest.clone(),
+            input_digest: input_digest(p),
+            as_of: law_date,
+            ledger_entries: d.ledger_entries(),
+        },
+    }
+}
+
+/// Every ranked candidate's findings in words, best first, with the fix in words of an ineligible
+/// one (the decision's verified cure, planned again with words on).
+fn judge_ranked(d: &Decision) -> (Vec<Judgement<'_>>, Vec<Option<Fix>>) {
+    let (rules, p) = (d.rules(), d.proposal());
     let ctx = Context {
         as_of: d.as_of(),
         ledger: None,
     };
     let env = Env::new(rules, p, &ctx);
     let mut links = rules.graph.candidates(&p.purposes, &p.activities);
-    let judged: Vec<(Judgement, Option<Fix>)> = d
-        .ranked()
+    d.ranked()
         .map(|(a, c)| {
             let fix = (c.verdict == Verdict::Ineligible)
                 .then(|| cure::fix(&env, d.as_of(), a, d.findings(c), c.cure.as_ref()))
@@ -177,19 +208,22 @@ fn explain(d: &Decision) -> Explanation {
             let link = links.remove(a.id.as_str()).unwrap_or_default();
             (render(&env, d.store(), assessed, link), fix)
         })
-        .collect();
-    let (judged, fixes): (Vec<Judgement>, Vec<Option<Fix>>) = judged.into_iter().unzip();
-    let best = judged.iter().find(|j| j.verdict != Verdict::Ineligible);
-    let recommended = best.map(|j| j.authority.id.to_string());
-    let verdict = best.map_or("none", |j| j.verdict.as_str()).to_string();
-    let top = best.or(judged.first());
+        .unzip()
+}
 
+/// The candidates in words: each with its ranking sentence against the top one, its reasons,
+/// why-not lines and fix.
+fn candidates(judged: Vec<Judgement>, fixes: Vec<Option<Fix>>, fits: bool) -> Vec<Candidate> {
+    let top = judged
+        .iter()
+        .find(|j| j.verdict != Verdict::Ineligible)
+        .or(judged.first());
     // The rankings need every judgement; computed first, the reasons can then be moved, not copied.
     let rankings: Vec<Message> = judged
         .iter()
         .map(|j| match top {
             Some(t) if t.authority.id == j.authority.id => {
-                if recommended.is_some() {
+                if fits {
                     Message::Shared(Text::from_static("recommended"))
                 } else {
                     // Nothing fits: the best-ranked one still says why not.
@@ -202,7 +236,7 @@ fn explain(d: &Decision) -> Explanation {
         .collect();
     // Why-not lines also read the judgements before they are moved.
     let extras: Vec<(Vec<Message>, Option<Fix>)> = judged.iter().map(why_not).zip(fixes).collect();
-    let candidates: Vec<Candidate> = judged
+    judged
         .into_iter()
         .zip(rankings)
         .zip(extras)
@@ -221,31 +255,7 @@ fn explain(d: &Decision) -> Explanation {
             fix,
             caveats: j.authority.caveats.clone(),
         })
-        .collect();
-
-    let missing_facts = missing_facts(rules, p, &candidates);
-    let law_date = d.law_date();
-    let summary = summary(p, &candidates, recommended.as_deref(), &missing_facts);
-    let input_digest = input_digest(p);
-    Explanation {
-        proposal: p.id.clone(),
-        title: p.title.clone(),
-        partner: p.partner.clone(),
-        fiscal_year: p.fiscal_year(),
-        as_of: law_date,
-        recommended,
-        verdict,
-        summary,
-        candidates,
-        missing_facts,
-        record: Record {
-            authsel_version: env!("CARGO_PKG_VERSION").to_string(),
-            rules_digest: rules.digest.clone(),
-            input_digest,
-            as_of: law_date,
-            ledger_entries: d.ledger_entries(),
-        },
-    }
+        .collect()
 }
 
 #[cfg(test)]

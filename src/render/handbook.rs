@@ -73,27 +73,7 @@ fn authority(out: &mut String, a: &Authority) {
             .map_or(String::new(), |e| format!("; executed by {e}"));
         let _ = writeln!(out, "- **Administered by:** {d}{exec}");
     }
-    let dates: Vec<String> = [
-        ("effective", &a.effective),
-        ("expires after", &a.expires),
-        ("repealed from", &a.repealed),
-    ]
-    .into_iter()
-    .filter_map(|(l, d)| {
-        d.as_ref().map(|d| {
-            format!(
-                "{l} {}{}",
-                d.date,
-                d.citation
-                    .as_ref()
-                    .map_or(String::new(), |c| format!(" ({c})"))
-            )
-        })
-    })
-    .collect();
-    if !dates.is_empty() {
-        let _ = writeln!(out, "- **In force:** {}", dates.join("; "));
-    }
+    in_force(out, a);
     if !a.supersedes.is_empty() {
         let _ = writeln!(out, "- **Supersedes:** {}", a.supersedes.join(", "));
     }
@@ -123,6 +103,43 @@ fn authority(out: &mut String, a: &Authority) {
     if !a.applies.is_empty() {
         let _ = writeln!(out, "- **Restrictions applied:** {}", a.applies.join(", "));
     }
+    rules_and_duties(out, a);
+    if !a.caveats.is_empty() {
+        let _ = writeln!(out, "\nCaveats:\n");
+        for c in &a.caveats {
+            let _ = writeln!(out, "- {}", md(c));
+        }
+    }
+    out.push('\n');
+}
+
+/// When the authority is in force, with the citations of its dates.
+fn in_force(out: &mut String, a: &Authority) {
+    let dates: Vec<String> = [
+        ("effective", &a.effective),
+        ("expires after", &a.expires),
+        ("repealed from", &a.repealed),
+    ]
+    .into_iter()
+    .filter_map(|(l, d)| {
+        d.as_ref().map(|d| {
+            format!(
+                "{l} {}{}",
+                d.date,
+                d.citation
+                    .as_ref()
+                    .map_or(String::new(), |c| format!(" ({c})"))
+            )
+        })
+    })
+    .collect();
+    if !dates.is_empty() {
+        let _ = writeln!(out, "- **In force:** {}", dates.join("; "));
+    }
+}
+
+/// The authority's own rules and duties (those of shared restrictions are listed there).
+fn rules_and_duties(out: &mut String, a: &Authority) {
     let own: Vec<&Rule> = a.rules.iter().filter(|r| r.restriction.is_none()).collect();
     if !own.is_empty() {
         let _ = writeln!(
@@ -147,13 +164,6 @@ fn authority(out: &mut String, a: &Authority) {
             let _ = writeln!(out, "{}", duty_line(d));
         }
     }
-    if !a.caveats.is_empty() {
-        let _ = writeln!(out, "\nCaveats:\n");
-        for c in &a.caveats {
-            let _ = writeln!(out, "- {}", md(c));
-        }
-    }
-    out.push('\n');
 }
 
 /// The whole handbook as Markdown.
@@ -165,6 +175,21 @@ pub fn render(rb: &RuleBase) -> String {
          Values marked **unconfirmed** are the best-sourced values in `../shared/domain/authorities.md`, not \
          confirmed against current law.\n\n",
     );
+    index(&mut out, rb);
+    out.push('\n');
+    for a in &rb.authorities {
+        authority(&mut out, a);
+    }
+    let _ = writeln!(out, "# Shared restrictions\n");
+    for r in rb.restrictions.values() {
+        restriction(&mut out, rb, r);
+    }
+    partners(&mut out, rb);
+    out
+}
+
+/// The table of every authority with its status.
+fn index(out: &mut String, rb: &RuleBase) {
     let _ = writeln!(
         out,
         "| id | citation | name | title | in force |\n|---|---|---|---|---|"
@@ -185,55 +210,56 @@ pub fn render(rb: &RuleBase) -> String {
             a.title.map_or("-".to_string(), |t| t.to_string())
         );
     }
+}
+
+/// One shared restriction: who applies it, its rules, duties and caveats.
+fn restriction(out: &mut String, rb: &RuleBase, r: &crate::model::Restriction) {
+    let _ = writeln!(
+        out,
+        "## `{}` — {}\n\n- **Citation:** {}",
+        r.id, r.name, r.citation
+    );
+    let users: Vec<&str> = rb
+        .authorities
+        .iter()
+        .filter(|a| a.applies.contains(&r.id))
+        .map(|a| a.id.as_str())
+        .collect();
+    let _ = writeln!(
+        out,
+        "- **Applied by:** {}",
+        if users.is_empty() {
+            "-".to_string()
+        } else {
+            users.join(", ")
+        }
+    );
+    if !r.rules.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n| rule | condition or limit | why | citation |\n|---|---|---|---|"
+        );
+        for rule in &r.rules {
+            let _ = writeln!(out, "{}", rule_line(rule));
+        }
+    }
+    if !r.duties.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n| duty | kind | timing | detail | citation |\n|---|---|---|---|---|"
+        );
+        for d in &r.duties {
+            let _ = writeln!(out, "{}", duty_line(d));
+        }
+    }
+    for c in &r.caveats {
+        let _ = writeln!(out, "\n- {}", md(c));
+    }
     out.push('\n');
-    for a in &rb.authorities {
-        authority(&mut out, a);
-    }
-    let _ = writeln!(out, "# Shared restrictions\n");
-    for r in rb.restrictions.values() {
-        let _ = writeln!(
-            out,
-            "## `{}` — {}\n\n- **Citation:** {}",
-            r.id, r.name, r.citation
-        );
-        let users: Vec<&str> = rb
-            .authorities
-            .iter()
-            .filter(|a| a.applies.contains(&r.id))
-            .map(|a| a.id.as_str())
-            .collect();
-        let _ = writeln!(
-            out,
-            "- **Applied by:** {}",
-            if users.is_empty() {
-                "-".to_string()
-            } else {
-                users.join(", ")
-            }
-        );
-        if !r.rules.is_empty() {
-            let _ = writeln!(
-                out,
-                "\n| rule | condition or limit | why | citation |\n|---|---|---|---|"
-            );
-            for rule in &r.rules {
-                let _ = writeln!(out, "{}", rule_line(rule));
-            }
-        }
-        if !r.duties.is_empty() {
-            let _ = writeln!(
-                out,
-                "\n| duty | kind | timing | detail | citation |\n|---|---|---|---|---|"
-            );
-            for d in &r.duties {
-                let _ = writeln!(out, "{}", duty_line(d));
-            }
-        }
-        for c in &r.caveats {
-            let _ = writeln!(out, "\n- {}", md(c));
-        }
-        out.push('\n');
-    }
+}
+
+/// The partner registry: names, aliases, memberships with dates.
+fn partners(out: &mut String, rb: &RuleBase) {
     let _ = writeln!(
         out,
         "# Partner registry\n\n| partner | also known as | memberships |\n|---|---|---|"
@@ -259,7 +285,6 @@ pub fn render(rb: &RuleBase) -> String {
             ms.join("; ")
         );
     }
-    out
 }
 
 fn anchor(a: &Authority) -> String {

@@ -25,30 +25,7 @@ pub fn memo(d: &Explanation) -> String {
         d.fiscal_year, d.as_of
     );
     if let Some(c) = d.recommended().and_then(|r| d.candidate(r)) {
-        if !c.obligations.is_empty() {
-            let _ = writeln!(
-                out,
-                "### Duties\n\n| duty | deadline | citation | detail |\n|---|---|---|---|"
-            );
-            for o in &c.obligations {
-                let dl = o
-                    .deadline
-                    .map_or_else(|| "—".to_string(), |x| x.to_string());
-                let _ = writeln!(
-                    out,
-                    "| {}{} | {dl} | {} | {} |",
-                    o.kind,
-                    if o.status == "required" {
-                        ""
-                    } else {
-                        " (possible)"
-                    },
-                    o.citation,
-                    escape(&o.message.text())
-                );
-            }
-            out.push('\n');
-        }
+        duties(&mut out, c);
         let _ = writeln!(out, "### Why {}\n", c.authority);
         for r in c.reasons.iter().filter(|r| r.applies) {
             let _ = writeln!(
@@ -62,47 +39,8 @@ pub fn memo(d: &Explanation) -> String {
         }
         out.push('\n');
     }
-    if !d.missing_facts.is_empty() {
-        let _ = writeln!(out, "### Still needed\n");
-        for m in &d.missing_facts {
-            let _ = writeln!(
-                out,
-                "- {} (decides {}; bears on {})",
-                escape(&m.question),
-                m.settles,
-                m.candidates.join(", ")
-            );
-        }
-        out.push('\n');
-    }
-    let others: Vec<&Candidate> = d
-        .candidates
-        .iter()
-        .filter(|c| Some(c.authority.as_str()) != d.recommended())
-        .collect();
-    if !others.is_empty() {
-        let _ = writeln!(
-            out,
-            "### Why not the others\n\n| authority | verdict | reason |\n|---|---|---|"
-        );
-        for c in others {
-            let mut reason = escape(&c.ranking.text());
-            if let Some(f) = c.fix.as_ref().filter(|f| !f.steps.is_empty()) {
-                reason.push_str(&format!(
-                    "<br>*would fit if:* {}",
-                    escape(&f.steps.join("; "))
-                ));
-            }
-            let _ = writeln!(
-                out,
-                "| {} ({}) | {} | {reason} |",
-                c.authority,
-                c.citation,
-                c.verdict.as_str()
-            );
-        }
-        out.push('\n');
-    }
+    still_needed(&mut out, d);
+    others(&mut out, d);
     let _ = writeln!(
         out,
         "<sub>authsel {} · rules {} · input {}</sub>\n",
@@ -111,6 +49,86 @@ pub fn memo(d: &Explanation) -> String {
         &d.record.input_digest.get(..12).unwrap_or("")
     );
     out
+}
+
+/// The recommended authority's duties as a table.
+fn duties(out: &mut String, c: &Candidate) {
+    if c.obligations.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "### Duties\n\n| duty | deadline | citation | detail |\n|---|---|---|---|"
+    );
+    for o in &c.obligations {
+        let dl = o
+            .deadline
+            .map_or_else(|| "—".to_string(), |x| x.to_string());
+        let possible = if o.status == "required" {
+            ""
+        } else {
+            " (possible)"
+        };
+        let _ = writeln!(
+            out,
+            "| {}{possible} | {dl} | {} | {} |",
+            o.kind,
+            o.citation,
+            escape(&o.message.text())
+        );
+    }
+    out.push('\n');
+}
+
+/// The open questions.
+fn still_needed(out: &mut String, d: &Explanation) {
+    if d.missing_facts.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "### Still needed\n");
+    for m in &d.missing_facts {
+        let _ = writeln!(
+            out,
+            "- {} (decides {}; bears on {})",
+            escape(&m.question),
+            m.settles,
+            m.candidates.join(", ")
+        );
+    }
+    out.push('\n');
+}
+
+/// Every other candidate: verdict, ranking reason, and the verified fix if any.
+fn others(out: &mut String, d: &Explanation) {
+    let others: Vec<&Candidate> = d
+        .candidates
+        .iter()
+        .filter(|c| Some(c.authority.as_str()) != d.recommended())
+        .collect();
+    if others.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "### Why not the others\n\n| authority | verdict | reason |\n|---|---|---|"
+    );
+    for c in others {
+        let mut reason = escape(&c.ranking.text());
+        if let Some(f) = c.fix.as_ref().filter(|f| !f.steps.is_empty()) {
+            reason.push_str(&format!(
+                "<br>*would fit if:* {}",
+                escape(&f.steps.join("; "))
+            ));
+        }
+        let _ = writeln!(
+            out,
+            "| {} ({}) | {} | {reason} |",
+            c.authority,
+            c.citation,
+            c.verdict.as_str()
+        );
+    }
+    out.push('\n');
 }
 
 fn outcome_name(o: Outcome) -> &'static str {

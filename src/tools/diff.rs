@@ -90,37 +90,7 @@ pub fn compare(
         if ov == nv {
             continue;
         }
-        let outcome =
-            |d: Option<&crate::explain::Candidate>| -> BTreeMap<String, (Outcome, String)> {
-                d.map(|c| {
-                    c.reasons
-                        .iter()
-                        .filter(|r| r.applies)
-                        .map(|r| (r.rule.to_string(), (r.outcome, r.citation.to_string())))
-                        .collect()
-                })
-                .unwrap_or_default()
-            };
-        let (or, nr) = (outcome(o), outcome(n));
-        let names: BTreeSet<&String> = or.keys().chain(nr.keys()).collect();
-        let mut rules = Vec::new();
-        for name in names {
-            let (a, b) = (or.get(name), nr.get(name));
-            if a.map(|x| x.0) == b.map(|x| x.0) {
-                continue;
-            }
-            let (od, nd) = (
-                definition(old_rb.authority(id), name),
-                definition(new_rb.authority(id), name),
-            );
-            rules.push(RuleChange {
-                rule: name.clone(),
-                old: a.map(|x| x.0),
-                new: b.map(|x| x.0),
-                citation: b.or(a).map(|x| x.1.clone()).unwrap_or_default(),
-                definition: (od != nd).then_some(Definition { old: od, new: nd }),
-            });
-        }
+        let rules = rule_changes(old_rb, new_rb, id, o, n);
         candidates.push(CandidateChange {
             authority: id.to_string(),
             old: ov,
@@ -143,6 +113,47 @@ pub fn compare(
         new: ns,
         candidates,
     })
+}
+
+/// The rules of one candidate whose outcome differs between the two explanations.
+fn rule_changes(
+    old_rb: &RuleBase,
+    new_rb: &RuleBase,
+    id: &str,
+    o: Option<&crate::explain::Candidate>,
+    n: Option<&crate::explain::Candidate>,
+) -> Vec<RuleChange> {
+    let outcome = |d: Option<&crate::explain::Candidate>| -> BTreeMap<String, (Outcome, String)> {
+        d.map(|c| {
+            c.reasons
+                .iter()
+                .filter(|r| r.applies)
+                .map(|r| (r.rule.to_string(), (r.outcome, r.citation.to_string())))
+                .collect()
+        })
+        .unwrap_or_default()
+    };
+    let (or, nr) = (outcome(o), outcome(n));
+    let names: BTreeSet<&String> = or.keys().chain(nr.keys()).collect();
+    let mut rules = Vec::new();
+    for name in names {
+        let (a, b) = (or.get(name), nr.get(name));
+        if a.map(|x| x.0) == b.map(|x| x.0) {
+            continue;
+        }
+        let (od, nd) = (
+            definition(old_rb.authority(id), name),
+            definition(new_rb.authority(id), name),
+        );
+        rules.push(RuleChange {
+            rule: name.clone(),
+            old: a.map(|x| x.0),
+            new: b.map(|x| x.0),
+            citation: b.or(a).map(|x| x.1.clone()).unwrap_or_default(),
+            definition: (od != nd).then_some(Definition { old: od, new: nd }),
+        });
+    }
+    rules
 }
 
 /// A rule's definition as text (its own rule, or a built-in one from the authority's attributes).
@@ -340,22 +351,7 @@ pub fn generate(old_rb: &RuleBase, new_rb: &RuleBase, n: usize, seed: u64) -> Ve
         .map(|p| p.name.as_str())
         .chain(["Kenya", "Lebanon", "Ukraine", "Taiwan"])
         .collect();
-    let mut amounts: BTreeSet<u64> = [0, 1_000_000, 10_000_000].into();
-    for rb in [old_rb, new_rb] {
-        for a in &rb.authorities {
-            for r in &a.rules {
-                if let RuleKind::Ceiling { limit, .. } = r.kind {
-                    amounts.extend([
-                        limit.0.saturating_sub(1),
-                        limit.0,
-                        limit.0.saturating_add(1),
-                    ]);
-                    amounts.insert(limit.0 / 2 + limit.0 / 4);
-                }
-            }
-        }
-    }
-    let amounts: Vec<u64> = amounts.into_iter().collect();
+    let amounts = threshold_amounts(old_rb, new_rb);
     let mut out = Vec::with_capacity(n);
     for i in 0..n {
         let Some(target) = old_rb
@@ -364,41 +360,8 @@ pub fn generate(old_rb: &RuleBase, new_rb: &RuleBase, n: usize, seed: u64) -> Ve
         else {
             break;
         };
-        let mut ps: Vec<String> = target
-            .serves
-            .items
-            .get(rng.index_mod(target.serves.items.len()))
-            .cloned()
-            .into_iter()
-            .collect();
-        if rng.index_mod(4) == 0 || ps.is_empty() {
-            if let Some(p) = purposes.get(rng.index_mod(purposes.len())) {
-                if !ps.contains(*p) {
-                    ps.push((*p).clone());
-                }
-            }
-        }
-        let mut acts: Vec<String> = Vec::new();
-        for _ in 0..=rng.index_mod(2) {
-            if let Some(a) = target
-                .provides
-                .items
-                .get(rng.index_mod(target.provides.items.len()))
-            {
-                if !acts.contains(a) {
-                    acts.push(a.clone());
-                }
-            }
-        }
-        if acts.is_empty() {
-            if let Some(a) = old_rb
-                .activities
-                .keys()
-                .nth(rng.index_mod(old_rb.activities.len()))
-            {
-                acts.push(a.clone());
-            }
-        }
+        let ps = aimed_purposes(&mut rng, target, &purposes);
+        let acts = aimed_activities(&mut rng, old_rb, target);
         let amount = if rng.index_mod(4) == 0 {
             rng.index_mod(500_000_000) as u64
         } else {
@@ -430,8 +393,9 @@ pub fn generate(old_rb: &RuleBase, new_rb: &RuleBase, n: usize, seed: u64) -> Ve
                 .copied(),
             _ => Some(LeahyStatus::Passed),
         };
+        let id = format!("GEN-{seed}-{i}");
         out.push(Proposal {
-            id: format!("GEN-{seed}-{i}"),
+            id,
             title: format!("generated for {}", target.id),
             partner: partners
                 .get(rng.index_mod(partners.len()))
@@ -454,6 +418,67 @@ pub fn generate(old_rb: &RuleBase, new_rb: &RuleBase, n: usize, seed: u64) -> Ve
         });
     }
     out
+}
+
+/// Amounts on and around every ceiling of both bases (and a few round ones): where decisions flip.
+fn threshold_amounts(old_rb: &RuleBase, new_rb: &RuleBase) -> Vec<u64> {
+    let mut amounts: BTreeSet<u64> = [0, 1_000_000, 10_000_000].into();
+    for rb in [old_rb, new_rb] {
+        for a in &rb.authorities {
+            for r in &a.rules {
+                if let RuleKind::Ceiling { limit, .. } = r.kind {
+                    amounts.extend([
+                        limit.0.saturating_sub(1),
+                        limit.0,
+                        limit.0.saturating_add(1),
+                    ]);
+                    amounts.insert(limit.0 / 2 + limit.0 / 4);
+                }
+            }
+        }
+    }
+    amounts.into_iter().collect()
+}
+
+/// One purpose the target serves, and sometimes another from the whole vocabulary.
+fn aimed_purposes(rng: &mut Rng, target: &Authority, purposes: &[&String]) -> Vec<String> {
+    let mut ps: Vec<String> = target
+        .serves
+        .items
+        .get(rng.index_mod(target.serves.items.len()))
+        .cloned()
+        .into_iter()
+        .collect();
+    if rng.index_mod(4) == 0 || ps.is_empty() {
+        if let Some(p) = purposes.get(rng.index_mod(purposes.len())) {
+            if !ps.contains(*p) {
+                ps.push((*p).clone());
+            }
+        }
+    }
+    ps
+}
+
+/// One or two activities the target provides, else any activity.
+fn aimed_activities(rng: &mut Rng, rb: &RuleBase, target: &Authority) -> Vec<String> {
+    let mut acts: Vec<String> = Vec::new();
+    for _ in 0..=rng.index_mod(2) {
+        if let Some(a) = target
+            .provides
+            .items
+            .get(rng.index_mod(target.provides.items.len()))
+        {
+            if !acts.contains(a) {
+                acts.push(a.clone());
+            }
+        }
+    }
+    if acts.is_empty() {
+        if let Some(a) = rb.activities.keys().nth(rng.index_mod(rb.activities.len())) {
+            acts.push(a.clone());
+        }
+    }
+    acts
 }
 
 #[cfg(test)]
