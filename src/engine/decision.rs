@@ -29,6 +29,8 @@ pub struct Decision {
     proposal: Proposal,
     as_of: Option<Date>,
     ledger_entries: usize,
+    /// SHA-256 of the ledger, for the record.
+    ledger_digest: Option<String>,
     ranked: Vec<Considered>,
     /// Every candidate's findings, in one store (`Considered::findings` says where).
     findings: Findings,
@@ -65,6 +67,7 @@ impl PartialEq for Decision {
             && self.proposal == other.proposal
             && self.as_of == other.as_of
             && self.ledger_entries == other.ledger_entries
+            && self.ledger_digest == other.ledger_digest
             && self.ranked == other.ranked
             && self.findings == other.findings
     }
@@ -235,14 +238,25 @@ pub struct MissingFact {
     pub candidates: Vec<String>,
 }
 
-/// Enough to reproduce a decision later.
+/// Enough to reproduce a decision later: a digest of every input that decided it. Two decisions
+/// with the same `digest` were made by the same program from the same rule base, proposal, ledger
+/// and law date.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Record {
     pub authsel_version: String,
+    /// SHA-256 of the rule files.
     pub rules_digest: String,
+    /// SHA-256 of the proposal (its JSON).
     pub input_digest: String,
+    /// The date whose law was applied (`--as-of`, else the proposal's start).
     pub as_of: Date,
     pub ledger_entries: usize,
+    /// SHA-256 of the ledger (its JSON), `null` when no ledger was given.
+    #[serde(default)]
+    pub ledger_digest: Option<String>,
+    /// SHA-256 of all of the above: version, rule base, proposal, ledger and law date.
+    #[serde(default)]
+    pub digest: String,
 }
 
 impl Explanation {
@@ -472,6 +486,7 @@ pub fn decide(rules: &RuleBase, p: &Proposal, ctx: &Context) -> Decision {
         proposal: p.clone(),
         as_of: ctx.as_of,
         ledger_entries: ctx.ledger.map_or(0, |l| l.entries.len()),
+        ledger_digest: ctx.ledger.map(sha256_json),
         ranked,
         findings,
         explained: OnceLock::new(),
@@ -556,6 +571,15 @@ fn explain(d: &Decision) -> Explanation {
     let law_date = d.law_date();
     let summary = summary(p, &candidates, recommended.as_deref(), &missing_facts);
     let input_digest = input_digest(p);
+    let rules_digest = rules.digest.clone();
+    let authsel_version = env!("CARGO_PKG_VERSION").to_string();
+    let digest = sha256_json(&(
+        &authsel_version,
+        &rules_digest,
+        &input_digest,
+        &d.ledger_digest,
+        law_date,
+    ));
     Explanation {
         proposal: p.id.clone(),
         title: p.title.clone(),
@@ -568,17 +592,24 @@ fn explain(d: &Decision) -> Explanation {
         candidates,
         missing_facts,
         record: Record {
-            authsel_version: env!("CARGO_PKG_VERSION").to_string(),
-            rules_digest: rules.digest.clone(),
+            authsel_version,
+            rules_digest,
             input_digest,
             as_of: law_date,
             ledger_entries: d.ledger_entries,
+            ledger_digest: d.ledger_digest.clone(),
+            digest,
         },
     }
 }
 
-/// SHA-256 of the proposal's JSON, in hex. The JSON is hashed as it is written, not built first.
+/// SHA-256 of the proposal's JSON, in hex.
 fn input_digest(p: &Proposal) -> String {
+    sha256_json(p)
+}
+
+/// SHA-256 of a value's JSON, in hex. The JSON is hashed as it is written, not built first.
+fn sha256_json<T: Serialize + ?Sized>(value: &T) -> String {
     struct Hasher(Sha256);
     impl std::io::Write for Hasher {
         fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
@@ -592,7 +623,7 @@ fn input_digest(p: &Proposal) -> String {
     let mut h = Hasher(Sha256::new());
     // Serializing plain data cannot fail; if it ever did, the digest would be of the empty string,
     // as before.
-    if serde_json::to_writer(&mut h, p).is_err() {
+    if serde_json::to_writer(&mut h, value).is_err() {
         h = Hasher(Sha256::new());
     }
     const HEX: &[u8; 16] = b"0123456789abcdef";
