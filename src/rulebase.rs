@@ -1,9 +1,9 @@
 //! The rule base: the checked model plus its graph, loaded from `rules/` (built in) or a directory.
 
-use crate::diagnostic::{did_you_mean, Diagnostic};
+use crate::diagnostic::Diagnostic;
 use crate::engine::assess::Context;
 use crate::engine::decision::Decision;
-use crate::input::proposal::{fact_as, locate, Ledger, Proposal};
+use crate::input::proposal::{Ledger, Proposal};
 use crate::lang::check;
 use crate::model::graph::AuthorityGraph;
 use crate::model::*;
@@ -182,106 +182,17 @@ impl RuleBase {
         crate::engine::decision::decide(self, proposal, ctx)
     }
 
-    /// Parses a proposal and checks its ids and facts against this rule base; every problem is a
-    /// diagnostic with the file's position.
+    /// Parses a proposal and checks it against this rule base: its purposes, activities and
+    /// facts are defined here, its partner is in the registry (or the proposal says
+    /// `partner_outside_registry: true`), and every value is within the limits. Every problem is
+    /// a diagnostic with the file's position (at most `diagnostic::MAX_PER_FILE`, then a count).
     pub fn read_proposal(&self, file: &str, text: &str) -> Result<Proposal, Vec<Diagnostic>> {
-        let p = Proposal::from_ron(text).map_err(|e| vec![e.to_diagnostic(file, text)])?;
-        let mut diags = Vec::new();
-        let unknown =
-            |diags: &mut Vec<Diagnostic>, field: &str, id: &str, what: &str, known: Vec<&str>| {
-                let loc = locate(text, field, Some(id));
-                let mut d = Diagnostic::at_line_col(
-                    file,
-                    text,
-                    loc.line,
-                    loc.column,
-                    "E0202",
-                    format!("unknown {what} `{id}`"),
-                );
-                if let Some(s) = did_you_mean(id, known) {
-                    d.help = Some(format!("did you mean `{s}`?"));
-                }
-                diags.push(d);
-            };
-        for x in &p.purposes {
-            if !self.purposes.contains_key(x) {
-                unknown(
-                    &mut diags,
-                    "purposes",
-                    x,
-                    "purpose",
-                    self.purposes.keys().map(String::as_str).collect(),
-                );
-            }
-        }
-        for x in &p.activities {
-            if !self.activities.contains_key(x) {
-                unknown(
-                    &mut diags,
-                    "activities",
-                    x,
-                    "activity",
-                    self.activities.keys().map(String::as_str).collect(),
-                );
-            }
-        }
-        for (name, value) in &p.facts {
-            match self.facts.get(name) {
-                None => unknown(
-                    &mut diags,
-                    "facts",
-                    name,
-                    "fact",
-                    self.facts.keys().map(String::as_str).collect(),
-                ),
-                Some(decl) if fact_as(value, decl.ty).is_none() => {
-                    let loc = locate(text, "facts", Some(name));
-                    diags.push(Diagnostic::at_line_col(
-                        file,
-                        text,
-                        loc.line,
-                        loc.column,
-                        "E0203",
-                        format!("fact `{name}` must be {}, found {value}", decl.ty),
-                    ));
-                }
-                Some(_) => {}
-            }
-        }
-        if diags.is_empty() {
-            Ok(p)
-        } else {
-            Err(diags)
-        }
+        crate::input::check::proposal(self, file, text)
     }
 
-    /// Parses a ledger and checks that it names known authorities.
+    /// Parses a ledger and checks that each entry names a known authority and, if it names a
+    /// ceiling, one of that authority's ceilings; every value is within the limits.
     pub fn read_ledger(&self, file: &str, text: &str) -> Result<Ledger, Vec<Diagnostic>> {
-        let l = Ledger::from_ron(text).map_err(|e| vec![e.to_diagnostic(file, text)])?;
-        let mut diags = Vec::new();
-        for e in &l.entries {
-            if self.authority(&e.authority).is_none() {
-                let loc = locate(text, "authority", Some(&e.authority));
-                let mut d = Diagnostic::at_line_col(
-                    file,
-                    text,
-                    loc.line,
-                    loc.column,
-                    "E0202",
-                    format!("unknown authority `{}`", e.authority),
-                );
-                if let Some(s) =
-                    did_you_mean(&e.authority, self.authorities.iter().map(|a| a.id.as_str()))
-                {
-                    d.help = Some(format!("did you mean `{s}`?"));
-                }
-                diags.push(d);
-            }
-        }
-        if diags.is_empty() {
-            Ok(l)
-        } else {
-            Err(diags)
-        }
+        crate::input::check::ledger(self, file, text)
     }
 }

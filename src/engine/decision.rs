@@ -5,6 +5,7 @@ use crate::engine::assess::{
     assess_all, Assessment, Context, Env, Finding, Findings, Obligation, Span, Verdict,
 };
 use crate::engine::cure::{self, Cure};
+use crate::input::digest::sha256_json;
 use crate::input::proposal::Proposal;
 use crate::model::graph::Reach;
 use crate::model::text::Text;
@@ -23,6 +24,8 @@ pub struct Decision {
     proposal: Proposal,
     as_of: Option<Date>,
     ledger_entries: usize,
+    /// SHA-256 of the ledger, for the record.
+    ledger_digest: Option<String>,
     ranked: Vec<Considered>,
     /// Every candidate's findings, in one store (`Considered::findings` says where).
     findings: Findings,
@@ -58,6 +61,7 @@ impl PartialEq for Decision {
             && self.proposal == other.proposal
             && self.as_of == other.as_of
             && self.ledger_entries == other.ledger_entries
+            && self.ledger_digest == other.ledger_digest
             && self.ranked == other.ranked
             && self.findings == other.findings
     }
@@ -118,6 +122,11 @@ impl Decision {
     /// `--as-of`, if given.
     pub fn as_of(&self) -> Option<Date> {
         self.as_of
+    }
+
+    /// SHA-256 of the ledger the decision saw, if any.
+    pub fn ledger_digest(&self) -> Option<&str> {
+        self.ledger_digest.as_deref()
     }
 
     /// How many ledger entries the decision saw.
@@ -246,6 +255,7 @@ pub fn decide(rules: &RuleBase, p: &Proposal, ctx: &Context) -> Decision {
         proposal: p.clone(),
         as_of: ctx.as_of,
         ledger_entries: ctx.ledger.map_or(0, |l| l.entries.len()),
+        ledger_digest: ctx.ledger.map(sha256_json),
         ranked,
         findings,
     }

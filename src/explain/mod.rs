@@ -21,7 +21,6 @@ use jiff::civil::Date;
 use questions::missing_facts;
 use ranking::{first_failure, why_below, why_not};
 use reasons::{reason, render};
-use record::input_digest;
 use serde::{Deserialize, Serialize};
 use summary::summary;
 
@@ -171,13 +170,13 @@ fn explain(d: &Decision) -> Explanation {
         summary,
         candidates,
         missing_facts,
-        record: Record {
-            authsel_version: env!("CARGO_PKG_VERSION").to_string(),
-            rules_digest: rules.digest.clone(),
-            input_digest: input_digest(p),
-            as_of: law_date,
-            ledger_entries: d.ledger_entries(),
-        },
+        record: Record::new(
+            &rules.digest,
+            p,
+            law_date,
+            d.ledger_entries(),
+            d.ledger_digest(),
+        ),
     }
 }
 

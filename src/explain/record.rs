@@ -1,46 +1,57 @@
 //! The decision record: enough to reproduce a decision later.
 
+use crate::input::digest::sha256_json;
 use crate::input::proposal::Proposal;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
-/// Enough to reproduce a decision later.
+/// Enough to reproduce a decision later: a digest of every input that decided it. Two decisions
+/// with the same `digest` were made by the same program from the same rule base, proposal, ledger
+/// and law date.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Record {
     pub authsel_version: String,
+    /// SHA-256 of the rule files.
     pub rules_digest: String,
+    /// SHA-256 of the proposal (its JSON).
     pub input_digest: String,
+    /// The date whose law was applied (`--as-of`, else the proposal's start).
     pub as_of: Date,
     pub ledger_entries: usize,
+    /// SHA-256 of the ledger (its JSON), `null` when no ledger was given.
+    #[serde(default)]
+    pub ledger_digest: Option<String>,
+    /// SHA-256 of all of the above: version, rule base, proposal, ledger and law date.
+    #[serde(default)]
+    pub digest: String,
 }
 
-/// SHA-256 of the proposal's JSON, in hex. The JSON is hashed as it is written, not built first.
-pub(crate) fn input_digest(p: &Proposal) -> String {
-    struct Hasher(Sha256);
-    impl std::io::Write for Hasher {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0.update(buf);
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
+impl Record {
+    /// The record of a decision made under `rules_digest` on `p` with the law of `as_of`.
+    pub(crate) fn new(
+        rules_digest: &str,
+        p: &Proposal,
+        as_of: Date,
+        ledger_entries: usize,
+        ledger_digest: Option<&str>,
+    ) -> Record {
+        let authsel_version = env!("CARGO_PKG_VERSION").to_string();
+        let input_digest = sha256_json(p);
+        let digest = sha256_json(&(
+            &authsel_version,
+            rules_digest,
+            &input_digest,
+            ledger_digest,
+            as_of,
+        ));
+        Record {
+            authsel_version,
+            rules_digest: rules_digest.to_string(),
+            input_digest,
+            as_of,
+            ledger_entries,
+            ledger_digest: ledger_digest.map(str::to_string),
+            digest,
         }
     }
-    let mut h = Hasher(Sha256::new());
-    // Serializing plain data cannot fail; if it ever did, the digest would be of the empty string,
-    // as before.
-    if serde_json::to_writer(&mut h, p).is_err() {
-        h = Hasher(Sha256::new());
-    }
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(64);
-    for b in h.0.finalize() {
-        for nibble in [b >> 4, b & 0xf] {
-            out.push(char::from(
-                HEX.get(usize::from(nibble)).copied().unwrap_or(b'0'),
-            ));
-        }
-    }
-    out
 }

@@ -1,8 +1,51 @@
 //! Finding and reading input files: directories are walked recursively for `*.ron`, in sorted order;
-//! every problem (unreadable, not UTF-8, symlink loop, empty directory) is a diagnostic, never an abort.
+//! every problem (unreadable, not UTF-8, symlink loop, empty directory, not a regular file, too
+//! large) is a diagnostic, never an abort, a hang or unbounded memory.
 
 use crate::diagnostic::Diagnostic;
+use std::io::Read;
 use std::path::{Path, PathBuf};
+
+/// The most bytes read from one input file (a proposal, a ledger, a rule file given to `fmt`):
+/// 4 MiB, a thousand times a large proposal. At most one byte more is ever read, so a huge file
+/// or an endless device ends at once.
+pub const MAX_INPUT_BYTES: u64 = 4 * 1024 * 1024;
+
+/// What a path that is not a regular file is, for the message; `None` for a regular file.
+fn not_regular(m: &std::fs::Metadata) -> Option<&'static str> {
+    let t = m.file_type();
+    if t.is_file() {
+        return None;
+    }
+    if t.is_dir() {
+        return Some("a directory");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return Some("a named pipe (FIFO)");
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return Some("a device");
+        }
+        if t.is_socket() {
+            return Some("a socket");
+        }
+    }
+    Some("not a regular file")
+}
+
+fn not_regular_diag(name: &str, what: &str) -> Diagnostic {
+    Diagnostic::whole_file(
+        name,
+        "E0215",
+        format!("cannot read: {what}, not a regular file"),
+    )
+    .with_help(
+        "give a proposal or ledger file (a symbolic link to one is fine), or a directory of them",
+    )
+}
 
 /// Expands files and directories into a sorted, de-duplicated list of `*.ron` files.
 pub fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
@@ -54,7 +97,11 @@ pub fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
                     ));
                 }
             }
-            Ok(_) => files.push(p.clone()),
+            Ok(m) => match not_regular(&m) {
+                // Named directly: a FIFO or a device would block or never end.
+                Some(what) => diags.push(not_regular_diag(&name, what)),
+                None => files.push(p.clone()),
+            },
         }
     }
     files.sort();
@@ -62,11 +109,51 @@ pub fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
     (files, diags)
 }
 
-/// Reads a file as UTF-8 text, as a diagnostic on failure.
+/// Reads a file as UTF-8 text, as a diagnostic on failure. Only a regular file (or a symbolic
+/// link to one) is opened: its type is checked before opening, so a FIFO is never opened (which
+/// would block) and a device never read; at most `MAX_INPUT_BYTES` are accepted.
 pub fn read_text(path: &Path) -> Result<String, Diagnostic> {
+    read_capped(path, MAX_INPUT_BYTES)
+}
+
+/// `read_text` with another byte limit.
+pub fn read_capped(path: &Path, max: u64) -> Result<String, Diagnostic> {
     let name = path.display().to_string();
-    let bytes = std::fs::read(path)
-        .map_err(|e| Diagnostic::whole_file(&name, "E0200", format!("cannot read: {e}")))?;
+    let cannot =
+        |e: std::io::Error| Diagnostic::whole_file(&name, "E0200", format!("cannot read: {e}"));
+    let meta = std::fs::metadata(path).map_err(cannot)?;
+    if let Some(what) = not_regular(&meta) {
+        return Err(not_regular_diag(&name, what));
+    }
+    let too_large = |size: u64| {
+        Diagnostic::whole_file(
+            &name,
+            "E0214",
+            format!(
+                "cannot read: the file is {}, more than the {} an input may be",
+                bytes(size),
+                bytes(max)
+            ),
+        )
+        .with_help("one proposal per file; split a ledger by fiscal year")
+    };
+    if meta.len() > max {
+        return Err(too_large(meta.len()));
+    }
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    // Replaced between the check and the open: check what was opened.
+    if let Some(what) = file.metadata().ok().as_ref().and_then(not_regular) {
+        return Err(not_regular_diag(&name, what));
+    }
+    let mut bytes = Vec::new();
+    file.take(max.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    if bytes.len() as u64 > max {
+        // It grew after its size was read: report what is known.
+        let size = std::fs::metadata(path).map_or(max + 1, |m| m.len().max(max + 1));
+        return Err(too_large(size));
+    }
     String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
@@ -81,4 +168,85 @@ pub fn read_text(path: &Path) -> Result<String, Diagnostic> {
         d.source_line.clear();
         d
     })
+}
+
+/// A byte count for messages: `4,194,304 bytes (4 MiB)`, `10 bytes`.
+fn bytes(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    const MIB: u64 = 1024 * 1024;
+    if n >= MIB && n % MIB == 0 {
+        format!("{out} bytes ({} MiB)", n / MIB)
+    } else {
+        format!("{out} bytes")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tmp(test: &str) -> PathBuf {
+        let d = std::env::temp_dir().join(format!("authsel-files-{}-{test}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).expect("dir");
+        d
+    }
+
+    #[test]
+    fn reads_at_most_the_limit_and_says_the_size() {
+        let d = tmp("size");
+        let p = d.join("p.ron");
+        std::fs::write(&p, "0123456789").expect("write");
+        assert_eq!(read_capped(&p, 10).as_deref(), Ok("0123456789"));
+        let e = read_capped(&p, 9).expect_err("too large");
+        assert_eq!(e.code, "E0214");
+        assert!(
+            e.message
+                .contains("the file is 10 bytes, more than the 9 bytes"),
+            "{e}"
+        );
+        assert_eq!(bytes(MAX_INPUT_BYTES), "4,194,304 bytes (4 MiB)");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn fifos_devices_and_directories_are_refused_without_opening() {
+        let d = tmp("kinds");
+        let fifo = d.join("fifo.ron");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if made.is_ok_and(|s| s.success()) {
+            // Opening a FIFO with no writer would block this test forever.
+            let e = read_text(&fifo).expect_err("fifo");
+            assert_eq!(e.code, "E0215", "{e}");
+            assert!(e.message.contains("named pipe"), "{e}");
+            let (files, diags) = collect(std::slice::from_ref(&fifo));
+            assert!(files.is_empty());
+            assert_eq!(diags.first().map(|d| d.code), Some("E0215"));
+        }
+        let zero = Path::new("/dev/zero");
+        if zero.exists() {
+            let e = read_text(zero).expect_err("device");
+            assert_eq!(
+                (e.code, e.message.contains("a device")),
+                ("E0215", true),
+                "{e}"
+            );
+        }
+        let e = read_text(&d).expect_err("directory");
+        assert_eq!(e.code, "E0215", "{e}");
+        // A symbolic link to a regular file is read.
+        let target = d.join("t.ron");
+        std::fs::write(&target, "x").expect("write");
+        let link = d.join("l.ron");
+        std::os::unix::fs::symlink(&target, &link).expect("symlink");
+        assert_eq!(read_text(&link).as_deref(), Ok("x"));
+        assert_eq!(collect(std::slice::from_ref(&link)).0, vec![link]);
+    }
 }

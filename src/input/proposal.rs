@@ -1,12 +1,25 @@
 //! Proposals and ledgers in RON, exactly per `../shared/spec/proposal.md`: strict (unknown fields
-//! are errors with a position), money in whole dollars, dates as calendar dates.
+//! are errors with a position), money in whole dollars, dates as calendar dates, every value
+//! within the bounds of `limits`.
+//!
+//! A file is read in two steps: RON parses it into a raw mirror of the type (which keeps what the
+//! typed value would lose: the order of the facts and a repeated one, a date's exact text, a number
+//! too large for its field); then every value is checked, each problem located at its value by
+//! `outline`. `Proposal::from_ron` and `Ledger::from_ron` return the first problem;
+//! `RuleBase::read_proposal` and `read_ledger` report all of them, with the checks that need the
+//! rule base.
 
-use crate::diagnostic::{did_you_mean, Diagnostic};
+use crate::diagnostic::{quote, Diagnostic, Span};
+use crate::input::limits::{
+    fiscal_years, max_usd_words, normalize, parse_date, MAX_DAYS, MAX_MONTHS, MAX_USD,
+};
+use crate::input::outline::{outline, Node};
+use crate::input::problem::Problem;
 use crate::model::{FactDecl, FiscalYear, Funding, LeahyStatus, RecipientKind, Type, Usd, Val};
 use jiff::civil::Date;
-use serde::de::{self, Visitor};
+use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
 /// One proposed activity.
@@ -85,19 +98,36 @@ impl<'de> Deserialize<'de> for FactValue {
     }
 }
 
-/// A proposal or ledger that could not be read, with a 1-based position.
+/// A proposal or ledger that could not be read, with a 1-based position (line and column of the
+/// text after `limits::normalize`: a leading byte-order mark is not counted).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{line}:{column}: {message}")]
 pub struct InputError {
     pub line: usize,
     pub column: usize,
+    /// Stable code (`docs/diagnostics.md`): `E0201` when RON cannot read the file, `E02xx` for a
+    /// value it read that is not allowed.
+    pub code: &'static str,
     pub message: String,
     pub help: Option<String>,
 }
 
 impl InputError {
+    /// The error as a diagnostic of `file`, whose contents are `text`.
     pub fn to_diagnostic(&self, file: &str, text: &str) -> Diagnostic {
-        let d = Diagnostic::at_line_col(file, text, self.line, self.column, "E0201", &self.message);
+        self.located(file, &normalize(text))
+    }
+
+    /// `to_diagnostic` for text already normalized (`limits::normalize`).
+    pub(crate) fn located(&self, file: &str, text: &str) -> Diagnostic {
+        let d = Diagnostic::at_line_col(
+            file,
+            text,
+            self.line,
+            self.column,
+            self.code,
+            self.message.as_str(),
+        );
         match &self.help {
             Some(h) => d.with_help(h.clone()),
             None => d,
@@ -120,24 +150,61 @@ fn ron_error(e: ron::error::SpannedError, expected_fields: &[&str]) -> InputErro
             } else {
                 expected
             };
-            did_you_mean(found, known.iter().copied()).map(|s| format!("did you mean `{s}`?"))
+            crate::diagnostic::did_you_mean(found, known.iter().copied())
+                .map(|s| format!("did you mean `{s}`?"))
         }
         _ => None,
     };
     let message = match &e.code {
-        ron::Error::NoSuchStructField { found, .. } => format!("unknown field `{found}`"),
+        ron::Error::NoSuchStructField { found, .. } => format!("unknown field `{}`", quote(found)),
         ron::Error::MissingStructField { field, .. } => format!("missing required field `{field}`"),
-        other => other.to_string(),
+        other => shorten_message(&other.to_string()),
     };
     InputError {
         line: e.span.start.line,
         column: e.span.start.col,
+        code: "E0201",
         message,
         help,
     }
 }
 
-const PROPOSAL_FIELDS: [&str; 14] = [
+/// A message of the RON parser with every quoted piece of the input cut to `MAX_QUOTED`
+/// characters, and the whole to 400: a ten-megabyte identifier is not echoed.
+fn shorten_message(msg: &str) -> String {
+    let mut out = String::new();
+    let mut piece = String::new();
+    let mut open: Option<char> = None;
+    for c in msg.chars() {
+        match open {
+            Some(q) if c == q => {
+                out.push_str(&quote(&piece));
+                piece.clear();
+                out.push(c);
+                open = None;
+            }
+            Some(_) => piece.push(c),
+            None => {
+                out.push(c);
+                if c == '`' || c == '"' {
+                    open = Some(c);
+                }
+            }
+        }
+    }
+    out.push_str(&quote(&piece));
+    quote_long(out, 400)
+}
+
+/// `s` cut to `max` characters with `…`.
+fn quote_long(s: String, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", s.get(..i).unwrap_or("")),
+        None => s,
+    }
+}
+
+const PROPOSAL_FIELDS: [&str; 15] = [
     "id",
     "title",
     "partner",
@@ -151,34 +218,411 @@ const PROPOSAL_FIELDS: [&str; 14] = [
     "leahy",
     "major_defense_equipment_usd",
     "emergency",
+    "partner_outside_registry",
     "facts",
 ];
 
+/// What RON reads: the proposal's fields before their values are checked.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename = "Proposal")]
+struct RawProposal {
+    id: String,
+    title: String,
+    partner: String,
+    recipient: RecipientKind,
+    purposes: Vec<String>,
+    activities: Vec<String>,
+    amount_usd: u64,
+    start: String,
+    #[serde(default)]
+    duration_months: Option<u64>,
+    #[serde(default)]
+    funding: Option<Funding>,
+    #[serde(default)]
+    leahy: Option<LeahyStatus>,
+    #[serde(default)]
+    major_defense_equipment_usd: Option<u64>,
+    #[serde(default)]
+    emergency: Option<bool>,
+    #[serde(default)]
+    partner_outside_registry: Option<bool>,
+    #[serde(default)]
+    facts: Facts,
+}
+
+/// `facts: {..}` as written: every entry in file order, a repeated one too.
+#[derive(Default)]
+struct Facts(Vec<(String, FactValue)>);
+
+impl<'de> Deserialize<'de> for Facts {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Facts;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a map from fact names to values")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Facts, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(entry) = m.next_entry::<String, FactValue>()? {
+                    entries.push(entry);
+                }
+                Ok(Facts(entries))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+/// A proposal as read from its file, before the rule base checks its ids.
+pub struct ReadProposal {
+    pub proposal: Proposal,
+    /// `partner_outside_registry: true`: the file says its partner is not in the registry.
+    pub outside_registry: bool,
+    /// The facts in file order (`proposal.facts` keeps one value per name).
+    pub facts: Vec<(String, FactValue)>,
+    /// Where each value is written.
+    pub at: Spans,
+    /// Every value that is not allowed, whatever the rule base.
+    pub problems: Vec<Problem<'static>>,
+}
+
+/// Where the values of an input file are written, for error positions: from `outline`, else the
+/// field's key found in the text, else the start of the file. The outline is made on the first
+/// question, so a valid file costs nothing more than its parse. Every method takes the text the
+/// file was read from.
+#[derive(Default)]
+pub struct Spans {
+    root: std::cell::OnceCell<Option<Node>>,
+}
+
+impl Spans {
+    pub fn new() -> Spans {
+        Spans::default()
+    }
+
+    fn node<'s>(&'s self, text: &str, field: &str) -> Option<&'s Node> {
+        let root = self.root.get_or_init(|| outline(text)).as_ref()?;
+        let item = root.field(text, field)?;
+        Some(item.value.unwrap_some(text))
+    }
+
+    /// The value of a top-level field.
+    pub fn field(&self, text: &str, field: &str) -> Span {
+        match self.node(text, field) {
+            Some(n) => n.span,
+            None => {
+                let at = find_key(text, field).unwrap_or(0);
+                Span::new(at, at + field.len())
+            }
+        }
+    }
+
+    /// Element `i` of a list field of `len` elements.
+    pub fn element(&self, text: &str, field: &str, i: usize, len: usize) -> Span {
+        self.node(text, field)
+            .map(Node::items)
+            .filter(|items| items.len() == len)
+            .and_then(|items| items.get(i))
+            .map_or_else(|| self.field(text, field), |item| item.value.span)
+    }
+
+    /// The key (`value: false`: the value) of entry `i` of a map field of `len` entries.
+    pub fn entry(&self, text: &str, field: &str, i: usize, len: usize, key: bool) -> Span {
+        self.node(text, field)
+            .map(Node::items)
+            .filter(|items| items.len() == len)
+            .and_then(|items| items.get(i))
+            .and_then(|item| {
+                if key {
+                    item.key.as_ref()
+                } else {
+                    Some(&item.value)
+                }
+            })
+            .map_or_else(|| self.field(text, field), |n| n.span)
+    }
+
+    /// Field `name` of element `i` (of `len`) of the list field `list` (a ledger entry's value).
+    pub fn element_field(&self, text: &str, list: &str, i: usize, len: usize, name: &str) -> Span {
+        let element = self
+            .node(text, list)
+            .map(Node::items)
+            .filter(|items| items.len() == len)
+            .and_then(|items| items.get(i))
+            .map(|item| &item.value);
+        match element {
+            Some(e) => e
+                .field(text, name)
+                .map_or(e.span, |f| f.value.unwrap_some(text).span),
+            None => self.field(text, list),
+        }
+    }
+}
+
+/// The first character of `s` that must not be in a text field: a control character (tab
+/// excepted) or a bidirectional override, which would drive or reorder a terminal's output.
+fn unsafe_char(s: &str) -> Option<char> {
+    s.chars().find(|c| {
+        (c.is_control() && *c != '\t')
+            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    })
+}
+
+fn unsafe_text<'a>(span: Span, what: &str, s: &str) -> Option<Problem<'a>> {
+    let c = unsafe_char(s)?;
+    Some(
+        Problem::new(
+            span,
+            "E0217",
+            format!(
+                "{what} contains the control character U+{:04X}",
+                u32::from(c)
+            ),
+        )
+        .help("write plain text on one line: no escape sequences, line breaks or direction marks"),
+    )
+}
+
+/// Each value listed a second time in `list` (field `field`, items called `what`).
+fn repeated<'a>(
+    text: &str,
+    at: &Spans,
+    field: &str,
+    what: &str,
+    list: &[String],
+) -> Vec<Problem<'a>> {
+    let mut seen: HashMap<&str, usize> = HashMap::with_capacity(list.len());
+    let mut out = Vec::new();
+    for (i, x) in list.iter().enumerate() {
+        if seen.insert(x.as_str(), i).is_some() {
+            out.push(
+                Problem::new(
+                    at.element(text, field, i, list.len()),
+                    "E0210",
+                    format!("{what} `{}` is listed twice", quote(x)),
+                )
+                .help(format!("list each {what} once")),
+            );
+        }
+    }
+    out
+}
+
+/// Problems with a dollar amount: above `MAX_USD`.
+fn too_many_dollars<'a>(span: Span, what: &str, v: u64) -> Option<Problem<'a>> {
+    (v > MAX_USD).then(|| {
+        Problem::new(
+            span,
+            "E0211",
+            format!("{what} {} is more than {}", Usd(v), max_usd_words()),
+        )
+        .help("amounts are whole U.S. dollars: check for extra digits")
+    })
+}
+
+/// Reads a proposal from normalized text (`limits::normalize`): the RON error if it does not
+/// parse, else the proposal with every problem of its values.
+pub fn read_proposal(text: &str) -> Result<ReadProposal, InputError> {
+    let raw: RawProposal = ron_options()
+        .from_str(text)
+        .map_err(|e| ron_error(e, &PROPOSAL_FIELDS))?;
+    let at = Spans::new();
+    let mut problems = Vec::new();
+    let field = |name: &str| at.field(text, name);
+    if raw.id.trim().is_empty() {
+        problems.push(Problem::new(field("id"), "E0201", "`id` must not be empty"));
+    }
+    if raw.partner.trim().is_empty() {
+        problems.push(Problem::new(
+            field("partner"),
+            "E0201",
+            "`partner` must not be empty",
+        ));
+    }
+    for (name, value) in [
+        ("id", &raw.id),
+        ("title", &raw.title),
+        ("partner", &raw.partner),
+    ] {
+        problems.extend(unsafe_text(field(name), &format!("`{name}`"), value));
+    }
+    if raw.purposes.is_empty() {
+        problems.push(Problem::new(
+            field("purposes"),
+            "E0201",
+            "`purposes` needs at least one purpose",
+        ));
+    }
+    if raw.activities.is_empty() {
+        problems.push(Problem::new(
+            field("activities"),
+            "E0201",
+            "`activities` needs at least one activity",
+        ));
+    }
+    problems.extend(repeated(text, &at, "purposes", "purpose", &raw.purposes));
+    problems.extend(repeated(
+        text,
+        &at,
+        "activities",
+        "activity",
+        &raw.activities,
+    ));
+    if raw.amount_usd == 0 {
+        problems.push(
+            Problem::new(
+                field("amount_usd"),
+                "E0212",
+                "`amount_usd` is 0: give the estimated dollar value of the activity",
+            )
+            .help(
+                "for a sale, grant, lease, drawdown or retransfer, the value of the articles and \
+                 services; $0 would pass every ceiling and notification threshold unweighed",
+            ),
+        );
+    }
+    problems.extend(too_many_dollars(
+        field("amount_usd"),
+        "`amount_usd`",
+        raw.amount_usd,
+    ));
+    if let Some(mde) = raw.major_defense_equipment_usd {
+        let span = field("major_defense_equipment_usd");
+        problems.extend(too_many_dollars(span, "`major_defense_equipment_usd`", mde));
+        if mde > raw.amount_usd && mde <= MAX_USD {
+            problems.push(
+                Problem::new(
+                    span,
+                    "E0218",
+                    format!(
+                        "`major_defense_equipment_usd` {} is more than `amount_usd` {}",
+                        Usd(mde),
+                        Usd(raw.amount_usd)
+                    ),
+                )
+                .help("the major defense equipment is part of the activity, so its value is at most `amount_usd`"),
+            );
+        }
+    }
+    if let Some(months) = raw.duration_months {
+        let span = field("duration_months");
+        if months == 0 {
+            problems.push(
+                Problem::new(
+                    span,
+                    "E0212",
+                    "`duration_months` is 0: an activity lasts at least one month",
+                )
+                .help("give whole months, rounded up (a two-week exercise is 1); leave the field out if the duration is not known"),
+            );
+        } else if months > MAX_MONTHS {
+            problems.push(
+                Problem::new(
+                    span,
+                    "E0211",
+                    format!(
+                        "`duration_months` {months} is more than {MAX_MONTHS} months (100 years)"
+                    ),
+                )
+                .help("give the duration in months (a 5-year lease is 60)"),
+            );
+        }
+    }
+    let start = match parse_date(&raw.start) {
+        Ok(d) => d,
+        Err(e) => {
+            let (code, message) = e.describe("`start`", &raw.start);
+            problems.push(Problem::new(field("start"), code, message));
+            crate::input::limits::FIRST_DATE
+        }
+    };
+    let mut first: HashMap<&str, usize> = HashMap::with_capacity(raw.facts.0.len());
+    let n = raw.facts.0.len();
+    for (i, (name, value)) in raw.facts.0.iter().enumerate() {
+        if first.insert(name.as_str(), i).is_some() {
+            problems.push(
+                Problem::new(
+                    at.entry(text, "facts", i, n, true),
+                    "E0210",
+                    format!("fact `{}` is given twice", quote(name)),
+                )
+                .help("a fact has one value: remove one of the two"),
+            );
+        }
+        problems.extend(unsafe_text(
+            at.entry(text, "facts", i, n, true),
+            &format!("the name of fact `{}`", quote(name)),
+            name,
+        ));
+        if let FactValue::Str(s) = value {
+            problems.extend(unsafe_text(
+                at.entry(text, "facts", i, n, false),
+                &format!("fact `{}`", quote(name)),
+                s,
+            ));
+        }
+    }
+    let proposal = Proposal {
+        id: raw.id,
+        title: raw.title,
+        partner: raw.partner,
+        recipient: raw.recipient,
+        purposes: raw.purposes,
+        activities: raw.activities,
+        amount_usd: raw.amount_usd,
+        start,
+        duration_months: raw
+            .duration_months
+            .filter(|m| *m <= MAX_MONTHS)
+            .and_then(|m| u32::try_from(m).ok()),
+        funding: raw.funding,
+        leahy: raw.leahy,
+        major_defense_equipment_usd: raw.major_defense_equipment_usd,
+        emergency: raw.emergency,
+        facts: raw.facts.0.iter().cloned().collect(),
+    };
+    Ok(ReadProposal {
+        proposal,
+        outside_registry: raw.partner_outside_registry == Some(true),
+        facts: raw.facts.0,
+        at,
+        problems,
+    })
+}
+
+/// The first problem (in file order) as an `InputError`.
+fn first_error(text: &str, problems: &[Problem<'_>]) -> Option<InputError> {
+    let p = problems.iter().min_by_key(|p| p.span.start)?;
+    let (line, column) = crate::diagnostic::line_col(text, p.span.start);
+    Some(InputError {
+        line,
+        column,
+        code: p.code,
+        message: p.message.clone(),
+        help: p.help.resolve(),
+    })
+}
+
 impl Proposal {
-    /// Parses one proposal. Checks syntax, field names and types; ids are checked against a rule
-    /// base by `RuleBase::read_proposal`.
+    /// Parses one proposal. Checks syntax, field names and types, and that every value is allowed
+    /// (`docs/proposal.md`, "Limits"); returns the first problem. Ids and the partner are checked
+    /// against a rule base by `RuleBase::read_proposal`, which reports every problem.
     pub fn from_ron(text: &str) -> Result<Proposal, InputError> {
-        let p: Proposal = ron_options()
-            .from_str(text)
-            .map_err(|e| ron_error(e, &PROPOSAL_FIELDS))?;
-        let at = |field: &str| locate(text, field, None);
-        if p.id.trim().is_empty() {
-            return Err(at("id").error("`id` must not be empty"));
+        let text = normalize(text);
+        let read = read_proposal(&text)?;
+        match first_error(&text, &read.problems) {
+            Some(e) => Err(e),
+            None => Ok(read.proposal),
         }
-        if p.purposes.is_empty() {
-            return Err(at("purposes").error("`purposes` needs at least one purpose"));
-        }
-        if p.activities.is_empty() {
-            return Err(at("activities").error("`activities` needs at least one activity"));
-        }
-        Ok(p)
     }
 
     pub fn fiscal_year(&self) -> FiscalYear {
         FiscalYear::of(self.start)
     }
 
-    /// The last day of the activity (start + duration - 1 day), if the duration is given.
+    /// The last day of the activity (start + duration - 1 day), if the duration is given. Always
+    /// a date for a proposal read from a file: its start and duration are within the limits.
     pub fn end(&self) -> Option<Date> {
         // The last day of the activity: a 36-month program from 1 October 2026 ends 30 September
         // 2029, not 1 October (which would put it in the next fiscal year).
@@ -207,22 +651,63 @@ impl Proposal {
     }
 }
 
-/// Converts a fact value to a declared type.
+/// Converts a fact value to a declared type; `None` when it is of another type or outside the
+/// limits (dollars up to `MAX_USD`, months up to `MAX_MONTHS`, days up to `MAX_DAYS`, dates
+/// written `YYYY-MM-DD` within the date range).
 pub fn fact_as(v: &FactValue, ty: Type) -> Option<Val> {
     match (v, ty) {
         (FactValue::Bool(b), Type::Bool) => Some(Val::Bool(*b)),
-        (FactValue::Int(i), Type::Usd) => u64::try_from(*i).ok().map(|u| Val::Usd(Usd(u))),
+        (FactValue::Int(i), Type::Usd) => u64::try_from(*i)
+            .ok()
+            .filter(|u| *u <= MAX_USD)
+            .map(|u| Val::Usd(Usd(u))),
         (FactValue::Int(i), Type::Int) => i64::try_from(*i).ok().map(Val::Int),
-        (FactValue::Int(i), Type::Months) => u32::try_from(*i).ok().map(Val::Months),
-        (FactValue::Int(i), Type::Days) => u32::try_from(*i).ok().map(Val::Days),
-        (FactValue::Str(s), Type::Date) => s.parse::<Date>().ok().map(Val::Date),
+        (FactValue::Int(i), Type::Months) => u64::try_from(*i)
+            .ok()
+            .filter(|m| *m <= MAX_MONTHS)
+            .and_then(|m| u32::try_from(m).ok())
+            .map(Val::Months),
+        (FactValue::Int(i), Type::Days) => u64::try_from(*i)
+            .ok()
+            .filter(|d| *d <= MAX_DAYS)
+            .and_then(|d| u32::try_from(d).ok())
+            .map(Val::Days),
+        (FactValue::Str(s), Type::Date) => parse_date(s).ok().map(Val::Date),
         (FactValue::Str(s), Type::Str) => Some(Val::Str(s.clone())),
         _ => None,
     }
 }
 
-/// Where a field (or a string value inside it) is written, for error positions. RON gives no
-/// spans for values, so this searches the text: good enough to point at the offending line.
+/// Why a fact's value cannot be read as its declared type: the code and the message.
+pub fn fact_problem(name: &str, v: &FactValue, ty: Type) -> Option<(&'static str, String)> {
+    let name = quote(name);
+    let over = |what: String| Some(("E0211", format!("fact `{name}` is {what}")));
+    match (v, ty) {
+        (FactValue::Int(i), Type::Usd) if *i > i128::from(MAX_USD) => {
+            let shown = u64::try_from(*i).map_or_else(|_| i.to_string(), |u| Usd(u).to_string());
+            over(format!("{shown}, more than {}", max_usd_words()))
+        }
+        (FactValue::Int(i), Type::Months) if *i > i128::from(MAX_MONTHS) => {
+            over(format!("{i} months, more than {MAX_MONTHS} (100 years)"))
+        }
+        (FactValue::Int(i), Type::Days) if *i > i128::from(MAX_DAYS) => {
+            over(format!("{i} days, more than {MAX_DAYS} (100 years)"))
+        }
+        (FactValue::Str(s), Type::Date) => parse_date(s)
+            .err()
+            .map(|e| e.describe(&format!("fact `{name}`"), s)),
+        _ if fact_as(v, ty).is_none() => Some((
+            "E0203",
+            format!(
+                "fact `{name}` must be {ty}, found {}",
+                quote(&v.to_string())
+            ),
+        )),
+        _ => None,
+    }
+}
+
+/// Where a field (or a string value inside it) is written, for error positions.
 pub struct Location {
     pub line: usize,
     pub column: usize,
@@ -233,26 +718,60 @@ impl Location {
         InputError {
             line: self.line,
             column: self.column,
+            code: "E0201",
             message: message.into(),
             help: None,
         }
     }
 }
 
+/// The position of a top-level `field:` of a proposal or ledger, or with `value`, of the string
+/// `value` written inside that field's value (the key when it is not found there).
 pub fn locate(text: &str, field: &str, value: Option<&str>) -> Location {
-    let key = find_key(text, field);
-    let offset = match (key, value) {
-        (Some(k), Some(v)) => {
-            let quoted = format!("\"{v}\"");
-            text.get(k..)
-                .and_then(|rest| rest.find(&quoted))
-                .map(|i| k + i)
-                .or(Some(k))
-        }
-        (k, _) => k,
-    };
-    let (line, column) = crate::diagnostic::line_col(text, offset.unwrap_or(0));
+    let text = normalize(text);
+    let offset = outline(&text)
+        .and_then(|root| {
+            let item = root.field(&text, field)?;
+            let key = item
+                .key
+                .as_ref()
+                .map_or(item.value.span.start, |k| k.span.start);
+            Some(match value {
+                None => key,
+                Some(v) => find_str(&text, &item.value, v).unwrap_or(key),
+            })
+        })
+        .or_else(|| {
+            // Text the outline cannot read: the first key and quoted value that look right.
+            let k = find_key(&text, field)?;
+            Some(match value {
+                Some(v) => text
+                    .get(k..)
+                    .and_then(|rest| rest.find(&format!("\"{v}\"")))
+                    .map_or(k, |i| k + i),
+                None => k,
+            })
+        });
+    let (line, column) = crate::diagnostic::line_col(&text, offset.unwrap_or(0));
     Location { line, column }
+}
+
+/// The first string literal in `node` whose value is `v`.
+fn find_str(text: &str, node: &Node, v: &str) -> Option<usize> {
+    use crate::input::outline::NodeKind;
+    match &node.kind {
+        NodeKind::Str => {
+            let lit = text.get(node.span.start..node.span.end)?;
+            (ron::from_str::<String>(lit).ok()? == v).then_some(node.span.start)
+        }
+        NodeKind::Word => None,
+        NodeKind::Group { items, .. } => items.iter().find_map(|i| {
+            i.key
+                .as_ref()
+                .and_then(|k| find_str(text, k, v))
+                .or_else(|| find_str(text, &i.value, v))
+        }),
+    }
 }
 
 /// Byte offset of `field:` as a key (not inside a string or comment, roughly).
@@ -294,21 +813,101 @@ pub struct LedgerEntry {
     pub ceiling: Option<String>,
 }
 
+const LEDGER_FIELDS: [&str; 6] = [
+    "entries",
+    "authority",
+    "fiscal_year",
+    "amount_usd",
+    "reference",
+    "ceiling",
+];
+
+/// What RON reads of a ledger, before its values are checked.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename = "Ledger")]
+struct RawLedger {
+    entries: Vec<RawEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename = "LedgerEntry")]
+struct RawEntry {
+    authority: String,
+    fiscal_year: i64,
+    amount_usd: u64,
+    #[serde(default)]
+    reference: String,
+    #[serde(default)]
+    ceiling: Option<String>,
+}
+
+/// A ledger as read from its file, before the rule base checks its authorities and ceilings.
+pub struct ReadLedger {
+    pub ledger: Ledger,
+    pub at: Spans,
+    pub problems: Vec<Problem<'static>>,
+}
+
+/// Reads a ledger from normalized text: the RON error if it does not parse, else the ledger with
+/// every problem of its values.
+pub fn read_ledger(text: &str) -> Result<ReadLedger, InputError> {
+    let raw: RawLedger = ron_options()
+        .from_str(text)
+        .map_err(|e| ron_error(e, &LEDGER_FIELDS))?;
+    let at = Spans::new();
+    let (first_fy, last_fy) = fiscal_years();
+    let n = raw.entries.len();
+    let mut problems = Vec::new();
+    let mut entries = Vec::with_capacity(n);
+    for (i, e) in raw.entries.into_iter().enumerate() {
+        let span = |name: &str| at.element_field(text, "entries", i, n, name);
+        let fy = i16::try_from(e.fiscal_year)
+            .ok()
+            .filter(|fy| (first_fy..=last_fy).contains(fy));
+        if fy.is_none() {
+            problems.push(
+                Problem::new(
+                    span("fiscal_year"),
+                    "E0211",
+                    format!(
+                        "`fiscal_year` {} is outside the fiscal years authsel accepts ({first_fy} to {last_fy})",
+                        e.fiscal_year
+                    ),
+                )
+                .help("write the fiscal year as four digits: FY2027 is 2027 (1 October 2026 to 30 September 2027)"),
+            );
+        }
+        problems.extend(too_many_dollars(
+            span("amount_usd"),
+            "`amount_usd`",
+            e.amount_usd,
+        ));
+        entries.push(LedgerEntry {
+            authority: e.authority,
+            fiscal_year: FiscalYear::new(fy.unwrap_or(first_fy)),
+            amount_usd: e.amount_usd,
+            reference: e.reference,
+            ceiling: e.ceiling,
+        });
+    }
+    Ok(ReadLedger {
+        ledger: Ledger { entries },
+        at,
+        problems,
+    })
+}
+
 impl Ledger {
+    /// Parses a ledger. Checks syntax, field names and types, and that every value is allowed;
+    /// returns the first problem. Authorities and ceilings are checked against a rule base by
+    /// `RuleBase::read_ledger`.
     pub fn from_ron(text: &str) -> Result<Ledger, InputError> {
-        ron_options().from_str(text).map_err(|e| {
-            ron_error(
-                e,
-                &[
-                    "entries",
-                    "authority",
-                    "fiscal_year",
-                    "amount_usd",
-                    "reference",
-                    "ceiling",
-                ],
-            )
-        })
+        let text = normalize(text);
+        let read = read_ledger(&text)?;
+        match first_error(&text, &read.problems) {
+            Some(e) => Err(e),
+            None => Ok(read.ledger),
+        }
     }
 
     /// Dollars committed against one ceiling of an authority in `fy` (see
@@ -397,6 +996,175 @@ mod tests {
         assert!(Proposal::from_ron(&GOOD.replace("2027-03-01", "2027-02-30")).is_err());
         assert!(Proposal::from_ron(&GOOD.replace("30000000", "-5")).is_err());
         assert!(Proposal::from_ron(&GOOD.replace("30000000", "3.5")).is_err());
+    }
+
+    /// The error `from_ron` gives for `GOOD` with `from` replaced by `to`: code, line, column.
+    fn error(from: &str, to: &str) -> InputError {
+        assert!(GOOD.contains(from), "{from}");
+        Proposal::from_ron(&GOOD.replace(from, to)).expect_err(to)
+    }
+
+    #[test]
+    fn a_repeated_fact_or_id_is_an_error_at_the_second() {
+        let e = error("\"when\": \"2027-01-01\"", "\"excess_articles\": true");
+        assert_eq!((e.code, e.line, e.column), ("E0210", 15, 81), "{e}");
+        assert!(
+            e.message.contains("fact `excess_articles` is given twice"),
+            "{e}"
+        );
+        // Written differently, the same name: still the same fact.
+        let e = error(
+            "\"when\": \"2027-01-01\"",
+            "\"excess\\u{5f}articles\": true",
+        );
+        assert_eq!((e.code, e.line, e.column), ("E0210", 15, 81), "{e}");
+        let e = error(
+            "[\"training\", \"equipment\"]",
+            "[\"training\", \"equipment\", \"training\"]",
+        );
+        assert_eq!((e.code, e.line, e.column), ("E0210", 7, 43), "{e}");
+        assert!(
+            e.message.contains("activity `training` is listed twice"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn values_are_bounded_and_zero_is_no_value() {
+        for (from, to, code, column) in [
+            ("amount_usd: 30000000", "amount_usd: 0", "E0212", 17),
+            (
+                "amount_usd: 30000000",
+                "amount_usd: 10000000000001",
+                "E0211",
+                17,
+            ),
+            ("duration_months: 24", "duration_months: 0", "E0212", 22),
+            ("duration_months: 24", "duration_months: 1201", "E0211", 22),
+            (
+                "duration_months: 24",
+                "duration_months: Some(4294967296)",
+                "E0211",
+                27,
+            ),
+            (
+                "major_defense_equipment_usd: 0",
+                "major_defense_equipment_usd: 30000001",
+                "E0218",
+                34,
+            ),
+            (
+                "major_defense_equipment_usd: 0",
+                "major_defense_equipment_usd: 99999999999999999",
+                "E0211",
+                34,
+            ),
+            (
+                "start: \"2027-03-01\"",
+                "start: \"1944-12-31\"",
+                "E0211",
+                12,
+            ),
+            (
+                "start: \"2027-03-01\"",
+                "start: \"2201-01-01\"",
+                "E0211",
+                12,
+            ),
+            (
+                "start: \"2027-03-01\"",
+                "start: \"2027-03-01T00:00\"",
+                "E0213",
+                12,
+            ),
+            ("start: \"2027-03-01\"", "start: \"2027-3-1\"", "E0213", 12),
+            (
+                "start: \"2027-03-01\"",
+                "start: \"2027-02-30\"",
+                "E0201",
+                12,
+            ),
+        ] {
+            let e = error(from, to);
+            assert_eq!((e.code, e.column), (code, column), "{to}: {e}");
+        }
+        // The limits themselves are allowed, and the end of the longest activity is a date.
+        let edge = GOOD
+            .replace("amount_usd: 30000000", "amount_usd: 10000000000000")
+            .replace("duration_months: 24", "duration_months: 1200")
+            .replace("\"2027-03-01\"", "\"2200-12-31\"");
+        let p = Proposal::from_ron(&edge).expect("at the limits");
+        assert_eq!(p.end(), Some(jiff::civil::date(2300, 12, 30)));
+    }
+
+    #[test]
+    fn control_characters_in_text_fields_are_errors() {
+        let e = error("Train and equip", "Train\u{1b}[2J");
+        assert_eq!((e.code, e.line, e.column), ("E0217", 3, 12), "{e}");
+        let e = error("Train and equip", "Train\\u{202e}");
+        assert_eq!(e.code, "E0217", "{e}");
+        assert!(Proposal::from_ron(&GOOD.replace("Train and equip", "Train\tand equip")).is_ok());
+    }
+
+    #[test]
+    fn a_bom_and_any_line_ending_read_alike() {
+        let plain = Proposal::from_ron(GOOD).expect("valid");
+        let bom = format!("\u{feff}{GOOD}");
+        assert_eq!(Proposal::from_ron(&bom).as_ref(), Ok(&plain));
+        let commented = format!("// a comment\n{GOOD}");
+        for text in [
+            commented.replace('\n', "\r"),
+            commented.replace('\n', "\r\n"),
+        ] {
+            assert_eq!(Proposal::from_ron(&text).as_ref(), Ok(&plain), "{text:?}");
+            let typo = format!("\u{feff}{}", text.replace("amount_usd", "amout_usd"));
+            let e = Proposal::from_ron(&typo).expect_err("typo");
+            assert_eq!((e.line, e.column), (9, 5), "{e}");
+        }
+    }
+
+    #[test]
+    fn ron_messages_quote_input_cut_short() {
+        let huge = "q".repeat(100_000);
+        let e = error("amount_usd: 3", &format!("{huge}: 1, amount_usd: 3"));
+        assert!(e.message.len() < 200, "{}", e.message.len());
+        let e = error("NationalMilitary", &huge);
+        assert!(e.message.len() < 500, "{}", e.message.len());
+    }
+
+    #[test]
+    fn locate_points_at_values_not_comments() {
+        let text = "// partner: \"Lebanon\"\nProposal(\n  id: \"X\", partner: \"Lebanon\",\n  purposes: [\"a\", r\"b\"],\n)";
+        let at = locate(text, "partner", Some("Lebanon"));
+        assert_eq!((at.line, at.column), (3, 21));
+        let at = locate(text, "purposes", Some("b"));
+        assert_eq!((at.line, at.column), (4, 19));
+        let at = locate(text, "purposes", None);
+        assert_eq!((at.line, at.column), (4, 3));
+        // Text that does not parse: the key found in the text.
+        let at = locate("Proposal(\n id: \"X\"", "id", Some("X"));
+        assert_eq!((at.line, at.column), (2, 6));
+    }
+
+    #[test]
+    fn ledger_values_are_bounded() {
+        let entry = |fy: &str, usd: &str| {
+            Ledger::from_ron(&format!(
+                "Ledger(entries: [(authority: \"a\", fiscal_year: {fy}, amount_usd: {usd})])"
+            ))
+        };
+        assert!(entry("2027", "0").is_ok());
+        assert!(entry("1945", "10000000000000").is_ok());
+        assert!(entry("2201", "1").is_ok());
+        for (fy, usd, column) in [
+            ("1944", "1", 48),
+            ("2202", "1", 48),
+            ("99999", "1", 48),
+            ("2027", "10000000000001", 66),
+        ] {
+            let e = entry(fy, usd).expect_err(fy);
+            assert_eq!((e.code, e.line, e.column), ("E0211", 1, column), "{e}");
+        }
     }
 
     #[test]
