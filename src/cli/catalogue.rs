@@ -1,6 +1,6 @@
 //! The read-only views of the rule base: `authorities`, `show`, `docs`, `graph`.
 
-use super::io::{emit, load_rules, outln};
+use super::io::{emit, emit_json, errln, load_rules};
 use super::Exit;
 use anyhow::Result;
 use authsel::render::{handbook, report};
@@ -58,7 +58,7 @@ pub fn authorities(args: AuthoritiesArgs) -> Result<Exit> {
         Err(e) => return Ok(e),
     };
     match args.format {
-        ListFormat::Json => outln!("{}", report::authorities_json(&rb)),
+        ListFormat::Json => emit_json(&format!("{}\n", report::authorities_json(&rb))),
         ListFormat::Human => emit(&report::authorities_human(&rb)),
     }
     Ok(Exit::Done)
@@ -72,17 +72,17 @@ pub fn show(args: ShowArgs) -> Result<Exit> {
     let id = &args.authority;
     if let Some(r) = rb.restrictions.get(id) {
         match args.format {
-            ListFormat::Json => outln!("{}", serde_json::to_string_pretty(r)?),
+            ListFormat::Json => emit_json(&format!("{}\n", serde_json::to_string_pretty(r)?)),
             ListFormat::Human => emit(&report::show_restriction(&rb, r)),
         }
         return Ok(Exit::Done);
     }
     let Some(a) = rb.authority(id) else {
-        eprintln!("authsel: unknown authority `{id}`{}", hint(&rb, id));
+        errln!("authsel: unknown authority `{id}`{}", hint(&rb, id));
         return Ok(Exit::Invalid);
     };
     match args.format {
-        ListFormat::Json => outln!("{}", serde_json::to_string_pretty(a)?),
+        ListFormat::Json => emit_json(&format!("{}\n", serde_json::to_string_pretty(a)?)),
         ListFormat::Human => emit(&report::show(a)),
     }
     Ok(Exit::Done)
@@ -117,7 +117,10 @@ pub fn graph(args: GraphArgs) -> Result<Exit> {
     match args.format {
         GraphFormat::Dot => emit(&rb.graph.to_dot()),
         GraphFormat::Mermaid => emit(&rb.graph.to_mermaid()),
-        GraphFormat::Json => outln!("{}", serde_json::to_string_pretty(&rb.graph.to_json())?),
+        GraphFormat::Json => emit_json(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&rb.graph.to_json())?
+        )),
     }
     Ok(Exit::Done)
 }
