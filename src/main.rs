@@ -11,17 +11,23 @@ mod cli;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let args = cli::Cli::parse();
+    let args = match cli::Cli::try_parse() {
+        Ok(args) => args,
+        Err(e) => return cli::usage(&e).into(),
+    };
     // Belt and braces: the library does not panic on any input, but a bug must still not exit 101.
-    match std::panic::catch_unwind(|| cli::run(args)) {
-        Ok(Ok(exit)) => exit.into(),
+    let exit = match std::panic::catch_unwind(|| cli::run(args)) {
+        Ok(Ok(exit)) => exit,
         Ok(Err(e)) => {
-            eprintln!("authsel: {e:#}");
-            cli::Exit::Invalid.into()
+            cli::io::eprint(&format!("authsel: {e:#}\n"));
+            cli::Exit::Invalid
         }
         Err(_) => {
-            eprintln!("authsel: internal error (this is a bug; please report it with the input)");
-            cli::Exit::Invalid.into()
+            cli::io::eprint(
+                "authsel: internal error (this is a bug; please report it with the input)\n",
+            );
+            cli::Exit::Invalid
         }
-    }
+    };
+    exit.into()
 }

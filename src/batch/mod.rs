@@ -23,9 +23,17 @@ use std::path::{Path, PathBuf};
 /// a step's texts and decisions stay a few megabytes.
 const CHUNK: usize = 2048;
 
+/// The most worker threads a batch starts. Evaluation is CPU-bound, so threads beyond the cores
+/// only cost memory (a stack each) and start-up time: 10,000 took two minutes and a gigabyte for
+/// four files. A fixed bound, not a multiple of the cores, so a command line valid on one machine
+/// is valid on every one (docs/limits.md).
+pub const MAX_JOBS: usize = 256;
+
 /// Why a batch could not run at all (bad input files never stop it: they are [`Report::errors`]).
 #[derive(Debug, thiserror::Error)]
 pub enum BatchError {
+    #[error("{0} worker threads asked for: at most {MAX_JOBS}")]
+    Jobs(usize),
     #[error("cannot start {jobs} worker thread(s): {source}")]
     Pool {
         jobs: usize,
@@ -157,7 +165,7 @@ impl Report {
 pub struct Batch<'a> {
     pub rules: &'a RuleBase,
     pub ledger: Option<&'a Ledger>,
-    /// Worker threads; `None` uses one per core.
+    /// Worker threads, at most [`MAX_JOBS`]; `None` uses one per core (at most [`MAX_JOBS`]).
     pub jobs: Option<usize>,
 }
 
@@ -218,13 +226,15 @@ impl<'a> Batch<'a> {
         mut sink: impl FnMut(T),
         mut progress: impl FnMut(usize, usize),
     ) -> Result<Report, BatchError> {
+        let jobs = match self.jobs {
+            Some(n) if n > MAX_JOBS => return Err(BatchError::Jobs(n)),
+            Some(n) => n,
+            None => std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_JOBS)),
+        };
         let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(self.jobs.unwrap_or(0))
+            .num_threads(jobs)
             .build()
-            .map_err(|source| BatchError::Pool {
-                jobs: self.jobs.unwrap_or(0),
-                source,
-            })?;
+            .map_err(|source| BatchError::Pool { jobs, source })?;
         let (files, path_errors) = crate::input::files::collect(paths);
         let mut report = Report {
             summary: Summary {
@@ -464,8 +474,75 @@ fn duplicate(path: &Path, id: &str, first: &str, at: (usize, usize, String)) -> 
     d.with_help("proposal ids must be unique within a batch; this file was not evaluated")
 }
 
+/// The temporary files of unfinished [`write_atomically`] calls, for [`remove_temp_files`].
+static PENDING: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+fn pending() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    PENDING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Removes the temporary files of unfinished [`write_atomically`] calls. For a binary's signal
+/// handler (`authsel check --report` on SIGINT or SIGTERM), just before the process ends; it must
+/// run in an ordinary thread, not inside the signal context.
+pub fn remove_temp_files() {
+    for tmp in pending().iter() {
+        let _ = std::fs::remove_file(tmp);
+    }
+}
+
+/// A temporary file being written: registered for [`remove_temp_files`] before it exists, and
+/// removed when dropped unless it was renamed into place, so an error or a panic leaves nothing.
+struct TempFile {
+    path: PathBuf,
+    renamed: bool,
+}
+
+impl TempFile {
+    fn register(path: PathBuf) -> TempFile {
+        pending().push(path.clone());
+        TempFile {
+            path,
+            renamed: false,
+        }
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        if !self.renamed {
+            let _ = std::fs::remove_file(&self.path);
+        }
+        let mut pending = pending();
+        if let Some(i) = pending.iter().position(|p| *p == self.path) {
+            pending.swap_remove(i);
+        }
+    }
+}
+
+/// Creates `path` for writing, never through what is already there: a stale file of an earlier run
+/// with the same process id, or a symbolic link planted at this predictable name, is removed and
+/// the file created anew (`create_new` does not follow links).
+fn create_fresh(path: &Path) -> std::io::Result<std::fs::File> {
+    let create = || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)
+    };
+    match create() {
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            std::fs::remove_file(path)?;
+            create()
+        }
+        r => r,
+    }
+}
+
 /// Writes a file atomically: a temporary file in the same directory, flushed and synced, then
-/// renamed over `path`, so a reader never sees a half-written report.
+/// renamed over `path`, so a reader never sees a half-written report. The temporary file
+/// (`.NAME.PID.tmp`) is removed on an error, on a panic in `write`, and by [`remove_temp_files`].
 pub fn write_atomically(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
@@ -478,17 +555,101 @@ pub fn write_atomically(
         || "report".to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
-    let tmp = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let file = std::fs::File::create(&tmp)?;
-        let mut w = std::io::BufWriter::new(file);
-        write(&mut w)?;
-        let file = w.into_inner().map_err(|e| e.into_error())?;
-        file.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+    let mut tmp = TempFile::register(dir.join(format!(".{file_name}.{}.tmp", std::process::id())));
+    let file = create_fresh(&tmp.path)?;
+    let mut w = std::io::BufWriter::new(file);
+    write(&mut w)?;
+    let file = w.into_inner().map_err(|e| e.into_error())?;
+    file.sync_all()?;
+    drop(file);
+    std::fs::rename(&tmp.path, path)?;
+    tmp.renamed = true;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `remove_temp_files` removes every pending file of the process: these tests take turns.
+    static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+    fn scratch(name: &str) -> PathBuf {
+        let d = std::env::temp_dir().join(format!("authsel-atomic-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).expect("scratch dir");
+        d
     }
-    result
+
+    fn entries(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(dir)
+            .expect("read dir")
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn an_error_or_a_panic_while_writing_leaves_no_temporary_file() {
+        let _turn = ONE_AT_A_TIME
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let dir = scratch("stopped");
+        let report = dir.join("report.txt");
+        let r = write_atomically(&report, |w| {
+            w.write_all(b"half")?;
+            Err(std::io::Error::other("stopped"))
+        });
+        assert!(r.is_err());
+        assert!(entries(&dir).is_empty(), "{:?}", entries(&dir));
+        let panicked = std::panic::catch_unwind(|| {
+            let _ = write_atomically(&report, |w| {
+                w.write_all(b"half")?;
+                panic!("a bug in the renderer");
+            });
+        });
+        assert!(panicked.is_err());
+        assert!(entries(&dir).is_empty(), "{:?}", entries(&dir));
+        assert!(pending().is_empty());
+        write_atomically(&report, |w| w.write_all(b"whole")).expect("written");
+        assert_eq!(entries(&dir), ["report.txt"]);
+        assert_eq!(std::fs::read_to_string(&report).expect("read"), "whole");
+    }
+
+    #[test]
+    fn remove_temp_files_removes_the_file_being_written() {
+        let _turn = ONE_AT_A_TIME
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let dir = scratch("signal");
+        let report = dir.join("report.txt");
+        let r = write_atomically(&report, |w| {
+            w.write_all(b"half")?;
+            w.flush()?;
+            assert_eq!(entries(&dir).len(), 1, "the temporary file is there");
+            remove_temp_files();
+            assert!(entries(&dir).is_empty(), "{:?}", entries(&dir));
+            Ok(())
+        });
+        assert!(r.is_err(), "nothing left to rename");
+        assert!(entries(&dir).is_empty());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_at_the_temporary_name_is_replaced_not_followed() {
+        let _turn = ONE_AT_A_TIME
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let dir = scratch("link");
+        let victim = dir.join("victim.txt");
+        std::fs::write(&victim, "keep").expect("victim");
+        let tmp = dir.join(format!(".report.txt.{}.tmp", std::process::id()));
+        std::os::unix::fs::symlink(&victim, &tmp).expect("link");
+        write_atomically(&dir.join("report.txt"), |w| w.write_all(b"report")).expect("written");
+        assert_eq!(std::fs::read_to_string(&victim).expect("victim"), "keep");
+        assert_eq!(entries(&dir), ["report.txt", "victim.txt"]);
+    }
 }

@@ -1,6 +1,6 @@
 //! The read-only views of the rule base: `authorities`, `show`, `docs`, `graph`.
 
-use super::io::{emit, load_rules, outln};
+use super::io::{emit, emit_json, errln, load_rules};
 use super::Exit;
 use anyhow::Result;
 use authsel::render::{graph, handbook, human, json};
@@ -58,7 +58,7 @@ pub fn authorities(args: AuthoritiesArgs) -> Result<Exit> {
         Err(e) => return Ok(e),
     };
     match args.format {
-        ListFormat::Json => outln!("{}", json::authorities(&rb)),
+        ListFormat::Json => emit_json(&format!("{}\n", json::authorities(&rb))),
         ListFormat::Human => emit(&human::authorities(&rb)),
     }
     Ok(Exit::Done)
@@ -72,17 +72,17 @@ pub fn show(args: ShowArgs) -> Result<Exit> {
     let id = &args.authority;
     if let Some(r) = rb.restrictions.get(id) {
         match args.format {
-            ListFormat::Json => outln!("{}", serde_json::to_string_pretty(r)?),
+            ListFormat::Json => emit_json(&format!("{}\n", serde_json::to_string_pretty(r)?)),
             ListFormat::Human => emit(&human::restriction(&rb, r)),
         }
         return Ok(Exit::Done);
     }
     let Some(a) = rb.authority(id) else {
-        eprintln!("authsel: unknown authority `{id}`{}", hint(&rb, id));
+        errln!("authsel: unknown authority `{id}`{}", hint(&rb, id));
         return Ok(Exit::Invalid);
     };
     match args.format {
-        ListFormat::Json => outln!("{}", serde_json::to_string_pretty(a)?),
+        ListFormat::Json => emit_json(&format!("{}\n", serde_json::to_string_pretty(a)?)),
         ListFormat::Human => emit(&human::authority(a)),
     }
     Ok(Exit::Done)
@@ -117,7 +117,7 @@ pub fn graph(args: GraphArgs) -> Result<Exit> {
     match args.format {
         GraphFormat::Dot => emit(&graph::dot(&rb.graph)),
         GraphFormat::Mermaid => emit(&graph::mermaid(&rb.graph)),
-        GraphFormat::Json => outln!("{}", graph::json(&rb.graph)),
+        GraphFormat::Json => emit_json(&format!("{}\n", graph::json(&rb.graph))),
     }
     Ok(Exit::Done)
 }

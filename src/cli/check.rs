@@ -1,13 +1,16 @@
 //! `authsel check` and `authsel gen`: the binary side of `authsel::batch` and `authsel::tools::gen`.
 
-use super::io::{load_ledger, load_rules};
+use super::io::{self, errln, load_ledger, load_rules, outln, Escaped, Style};
 use super::Exit;
 use anyhow::{Context as _, Result};
-use authsel::batch::{Batch, Report};
+use authsel::batch::{Batch, Report, MAX_JOBS};
+use authsel::input::files::collect;
 use authsel::render::{human, json, junit, markdown};
+use authsel::tools::gen::MAX_COUNT;
 use clap::{Args, ValueEnum};
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq, Debug)]
 pub enum CheckFormat {
@@ -46,17 +49,26 @@ fn run_into(
         }
     };
     let report = if format == CheckFormat::Json {
-        // Decisions are serialized in the workers and streamed: memory stays flat.
+        // Decisions are serialized in the workers and streamed: memory stays flat. Once the
+        // output is gone (a closed pipe, a failed write) they are no longer serialized, but every
+        // file is still evaluated: the exit code tells what the whole batch found.
         let mut stream = json::JsonStream::begin(&mut *out)?;
         let mut failed: Option<std::io::Error> = None;
+        let live = AtomicBool::new(true);
         let report = batch.run(
             paths,
-            |d| json::decision(&d.explain()),
+            |d| {
+                live.load(Ordering::Relaxed)
+                    .then(|| json::decision(&d.explain()))
+            },
             |json| {
-                if failed.is_none() {
+                if let (None, Some(json)) = (&failed, json) {
                     if let Err(e) = stream.decision(&json) {
                         failed = Some(e);
                     }
+                }
+                if failed.is_some() || !io::stdout_open() {
+                    live.store(false, Ordering::Relaxed);
                 }
             },
             progress,
@@ -92,11 +104,13 @@ pub struct CheckArgs {
     ledger: Option<PathBuf>,
     #[arg(long, value_enum, default_value = "human")]
     format: CheckFormat,
-    /// Write the report to FILE (atomically) instead of stdout.
+    /// Write the report to FILE (atomically) instead of stdout; FILE may not be an input file,
+    /// the ledger or a rule file.
     #[arg(long, value_name = "FILE")]
     report: Option<PathBuf>,
-    /// Worker threads (default: one per core).
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    /// Worker threads, 1 to 256 (default: one per core).
+    #[arg(long, value_name = "N",
+          value_parser = clap::value_parser!(u16).range(1..=MAX_JOBS as i64))]
     jobs: Option<u16>,
     #[arg(required = true)]
     paths: Vec<PathBuf>,
@@ -106,8 +120,10 @@ pub struct CheckArgs {
 pub struct GenArgs {
     #[arg(long)]
     rules: Option<PathBuf>,
-    #[arg(long, value_name = "N")]
-    count: usize,
+    /// How many proposals, at most 1,000,000.
+    #[arg(long, value_name = "N",
+          value_parser = clap::value_parser!(u64).range(..=MAX_COUNT as u64))]
+    count: u64,
     #[arg(long, value_name = "S", default_value_t = 1)]
     seed: u64,
     /// Fraction of files (0 to 1) given a realistic defect.
@@ -131,18 +147,34 @@ pub fn check(args: CheckArgs) -> Result<Exit> {
         jobs: args.jobs.map(usize::from),
     };
     let (format, paths) = (args.format, &args.paths[..]);
+    // JSON escapes control characters in its strings as JSON does; the other formats as `\u{1b}`.
+    let style = if format == CheckFormat::Json {
+        Style::Json
+    } else {
+        Style::Text
+    };
     let report = match args.report.as_deref() {
         Some(path) => {
+            if let Some(clash) = clash(path, paths, args.ledger.as_deref(), args.rules.as_deref()) {
+                errln!(
+                    "authsel: --report `{}` is {clash}: the report would replace it; choose another file",
+                    path.display()
+                );
+                return Ok(Exit::Invalid);
+            }
+            remove_temp_files_on_signal();
             let mut result = None;
             authsel::batch::write_atomically(path, |w| {
-                result = Some(run_into(&batch, paths, format, w).map_err(std::io::Error::other)?);
-                Ok(())
+                let mut w = Escaped::new(w, style);
+                let r = run_into(&batch, paths, format, &mut w).map_err(std::io::Error::other)?;
+                result = Some(r);
+                w.flush()
             })
             .with_context(|| format!("cannot write the report to `{}`", path.display()))?;
             let report = result.context("the report was not written")?;
             // The report went to a file: say on stderr what it found, briefly.
             let s = &report.summary;
-            eprintln!(
+            errln!(
                 "authsel: {} proposals ({} eligible, {} conditional, {} with no authority), {} errors, {} ceilings exceeded; report in {}",
                 s.proposals, s.eligible, s.conditional, s.no_authority, s.errors, s.ceilings_over,
                 path.display()
@@ -150,17 +182,15 @@ pub fn check(args: CheckArgs) -> Result<Exit> {
             report
         }
         None => {
-            let stdout = std::io::stdout();
-            let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+            // `io::Stdout` takes a closed pipe (`authsel check ... | head`) quietly, and the batch
+            // still runs to the end for its exit code; another write error is reported there.
+            let mut out = Escaped::new(
+                std::io::BufWriter::with_capacity(1 << 16, io::Stdout),
+                style,
+            );
             match run_into(&batch, paths, format, &mut out) {
                 Ok(r) => r,
-                // `authsel check ... | head`: a closed pipe ends output quietly.
-                Err(e)
-                    if e.downcast_ref::<std::io::Error>()
-                        .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) =>
-                {
-                    return Ok(Exit::Done)
-                }
+                Err(_) if io::stdout_failed() => return Ok(Exit::Invalid),
                 Err(e) => return Err(e),
             }
         }
@@ -178,12 +208,12 @@ pub fn gen(args: GenArgs) -> Result<Exit> {
         Err(e) => return Ok(e),
     };
     let opts = authsel::tools::gen::GenOptions {
-        count: args.count,
+        count: usize::try_from(args.count).unwrap_or(usize::MAX),
         seed: args.seed,
         malformed: args.malformed,
     };
     let r = authsel::tools::gen::write(&rules, &opts, &args.dir)?;
-    println!(
+    outln!(
         "wrote {} proposals to {} (seed {})",
         r.written,
         args.dir.display(),
@@ -191,3 +221,64 @@ pub fn gen(args: GenArgs) -> Result<Exit> {
     );
     Ok(Exit::Done)
 }
+
+/// What `--report PATH` would replace that it must not: an input file, the ledger or a rule file
+/// (canonical paths compared, so `./x.ron`, `dir/../x.ron` and a symbolic link to it are the same
+/// file). `None` when PATH is free to write.
+fn clash(
+    report: &Path,
+    inputs: &[PathBuf],
+    ledger: Option<&Path>,
+    rules: Option<&Path>,
+) -> Option<String> {
+    // Nothing there yet: the report replaces nothing.
+    let target = std::fs::canonicalize(report).ok()?;
+    let same = |p: &Path| std::fs::canonicalize(p).is_ok_and(|c| c == target);
+    if ledger.is_some_and(same) {
+        return Some("the ledger".to_string());
+    }
+    if let Some(dir) = rules {
+        let rule_files = std::fs::read_dir(dir).into_iter().flatten().flatten();
+        if let Some(f) = rule_files
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "auth"))
+            .find(|p| same(p))
+        {
+            return Some(format!("the rule file `{}`", f.display()));
+        }
+    }
+    let (files, _) = collect(inputs);
+    files
+        .iter()
+        .find(|f| same(f))
+        .map(|f| format!("the input file `{}`", f.display()))
+}
+
+/// On SIGINT, SIGTERM or SIGHUP, removes the report's temporary file before the process ends by
+/// that signal, so an interrupted `check --report` leaves nothing behind. Installed once, only
+/// when a report file is written.
+#[cfg(unix)]
+fn remove_temp_files_on_signal() {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let mut signals = match signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) {
+            Ok(s) => s,
+            Err(e) => {
+                errln!("authsel: warning: cannot catch signals ({e}); an interrupted run may leave its temporary report file");
+                return;
+            }
+        };
+        std::thread::spawn(move || {
+            if let Some(signal) = signals.forever().next() {
+                authsel::batch::remove_temp_files();
+                // Ends the process by the same signal, as if it had not been caught.
+                let _ = signal_hook::low_level::emulate_default_handler(signal);
+                std::process::exit(128 + signal);
+            }
+        });
+    });
+}
+
+#[cfg(not(unix))]
+fn remove_temp_files_on_signal() {}

@@ -1,6 +1,8 @@
 //! `authsel eval`: recommend the authority that fits each proposal and explain why.
 
-use super::io::{each_input, emit, load_ledger, load_rules, outln, print_diags};
+use super::io::{
+    each_input, emit, emit_json, errln, load_ledger, load_rules, outln, print_diags, stdout_open,
+};
 use super::Exit;
 use anyhow::Result;
 use authsel::render::human::{self, Detail};
@@ -50,7 +52,7 @@ pub fn run(args: EvalArgs) -> Result<Exit> {
     };
     if let Some(id) = &args.explain {
         if rb.authority(id).is_none() {
-            eprintln!("authsel: unknown authority `{id}` (see `authsel authorities`)");
+            errln!("authsel: unknown authority `{id}` (see `authsel authorities`)");
             return Ok(Exit::Invalid);
         }
     }
@@ -62,9 +64,13 @@ pub fn run(args: EvalArgs) -> Result<Exit> {
     let bad_input = each_input(&args.proposals, |name, text| {
         match rb.read_proposal(name, text) {
             Ok(p) => {
-                let d = rb.evaluate_with(&p, &ctx).into_explanation();
-                none_fits |= d.recommended.is_none();
-                print(&d, &args);
+                let d = rb.evaluate_with(&p, &ctx);
+                none_fits |= d.recommended().is_none();
+                // After a closed pipe (`authsel eval ... | head`) the rest is still evaluated,
+                // unprinted, so the exit code tells what every proposal found.
+                if stdout_open() {
+                    print(&d.into_explanation(), &args);
+                }
                 false
             }
             // One bad file never hides the others.
@@ -79,7 +85,7 @@ pub fn run(args: EvalArgs) -> Result<Exit> {
 
 fn print(d: &Explanation, args: &EvalArgs) {
     match (args.format, args.explain.as_deref()) {
-        (EvalFormat::Json, _) => outln!("{}", json::decision(d)),
+        (EvalFormat::Json, _) => emit_json(&format!("{}\n", json::decision(d))),
         (EvalFormat::Markdown, _) => emit(&markdown::memo(d)),
         (EvalFormat::Human, Some(id)) => match human::explain_one(d, id) {
             Some(s) => emit(&s),

@@ -1,6 +1,6 @@
 //! `authsel fmt`: rule files in the canonical layout, comments kept.
 
-use super::io::{outln, print_diags};
+use super::io::{eprint, errln, outln, print_diags};
 use super::Exit;
 use authsel::input::files::read_text;
 use authsel::lang::fmt::{format_source, unformatted};
@@ -55,12 +55,12 @@ fn one(path: &Path, check: bool) -> Outcome {
         return Outcome::Formatted;
     }
     if check {
-        eprint!("{}", unformatted(&name, &text, &out));
+        eprint(&unformatted(&name, &text, &out).to_string());
         outln!("{name}");
         return Outcome::Unformatted;
     }
     if let Err(e) = std::fs::write(path, &out) {
-        eprintln!("authsel: cannot write {name}: {e}");
+        errln!("authsel: cannot write {name}: {e}");
         return Outcome::Invalid;
     }
     outln!("formatted {name}");

@@ -1,7 +1,7 @@
 //! `authsel lint`: static checks of a rule base (docs/diagnostics.md).
 
 use super::catalogue::ListFormat;
-use super::io::{emit, outln};
+use super::io::{emit, emit_json, errln};
 use super::Exit;
 use anyhow::Result;
 use authsel::diagnostic::Severity;
@@ -31,7 +31,7 @@ pub fn run(args: LintArgs) -> Result<Exit> {
         Some(d) => match RuleBase::load_files(&d) {
             Ok(f) => f,
             Err(e) => {
-                eprintln!("authsel: {e}");
+                errln!("authsel: {e}");
                 return Ok(Exit::Invalid);
             }
         },
@@ -39,7 +39,7 @@ pub fn run(args: LintArgs) -> Result<Exit> {
     };
     let r = authsel::lang::lint::lint(&files);
     match args.format {
-        ListFormat::Json => outln!("{}", json::lint(&r)),
+        ListFormat::Json => emit_json(&format!("{}\n", json::lint(&r))),
         ListFormat::Human => emit(&human::lint(&r)),
     }
     let errors = r.count(Severity::Error);

@@ -1,5 +1,7 @@
 //! The command line: clap and anyhow live only here. One file per subcommand (the read-only views
-//! of the rule base share `catalogue`); `io` holds what they share; `Exit` is the exit code.
+//! of the rule base share `catalogue`); `io` holds what they share (all output goes through it:
+//! control characters escaped, write errors reported); `Exit` is the exit code. The limits of the
+//! command line and what breaking one gets are in docs/limits.md.
 
 mod catalogue;
 mod check;
@@ -7,7 +9,7 @@ mod diff;
 mod eval;
 mod exit;
 mod fmt;
-mod io;
+pub mod io;
 mod lint;
 mod test;
 
@@ -56,9 +58,9 @@ enum Command {
     Graph(catalogue::GraphArgs),
 }
 
-/// Runs one command line to its exit code.
+/// Runs one command line to its exit code; a failed write to stdout makes it 2 (`io::finish`).
 pub fn run(cli: Cli) -> Result<Exit> {
-    match cli.command {
+    let exit = match cli.command {
         Command::Eval(a) => eval::run(a),
         Command::Authorities(a) => catalogue::authorities(a),
         Command::Show(a) => catalogue::show(a),
@@ -70,5 +72,26 @@ pub fn run(cli: Cli) -> Result<Exit> {
         Command::Diff(a) => diff::run(a),
         Command::Fmt(a) => Ok(fmt::run(a)),
         Command::Graph(a) => catalogue::graph(a),
+    }?;
+    Ok(io::finish(exit))
+}
+
+/// A command line clap refused, or `--help` and `--version`: printed as clap would, but a failed
+/// write to stdout is exit 2, and an error quoting an argument with control characters in it is
+/// printed plain with them escaped.
+pub fn usage(e: &clap::Error) -> Exit {
+    if !e.use_stderr() {
+        // `--help`, `--version`: no user text in them; clap's styling kept.
+        if let Err(err) = e.print() {
+            let _ = io::record_stdout_error(err);
+        }
+        return io::finish(Exit::Done);
     }
+    let raw = std::env::args_os().any(|a| a.to_string_lossy().chars().any(char::is_control));
+    if raw {
+        io::eprint(&e.render().to_string());
+    } else {
+        let _ = e.print();
+    }
+    Exit::Invalid
 }

@@ -1,6 +1,6 @@
 //! `authsel test`: the rule regression cases, and which rules they exercise.
 
-use super::io::{each_input, emit, load_rules, outln};
+use super::io::{each_input, emit, eprint, load_rules, outln};
 use super::Exit;
 use anyhow::Result;
 use authsel::render::human;
@@ -37,24 +37,43 @@ pub fn run(args: TestArgs) -> Result<Exit> {
         (true, None) => Vec::new(),
     };
     let mut results = Vec::new();
+    // Whether the case file is invalid input (exit 2): its diagnostics go to stderr, as every
+    // command's do; a case that ran and failed is a finding (exit 1), reported on stdout.
     let mut run = |name: &str, text: &str| {
         let r = cases::run_case(&rb, name, text);
-        emit(&human::case_result(&r, args.verbose));
+        let invalid = r.invalid;
+        if invalid {
+            for f in &r.failures {
+                eprint(&format!("{}\n", f.trim_end()));
+            }
+        } else {
+            emit(&human::case_result(&r, args.verbose));
+        }
         results.push(r);
-        false
+        invalid
     };
     let bad = if paths.is_empty() {
+        let mut bad = false;
         for f in RuleBase::builtin_cases() {
-            run(&f.name, &f.text);
+            if super::io::stdout_failed() {
+                break;
+            }
+            bad |= run(&f.name, &f.text);
         }
-        false
+        bad
     } else {
         each_input(&paths, run)
     };
     let below = (args.coverage || args.threshold.is_some())
         && below_threshold(&rb, &results, args.threshold);
-    let failed = results.iter().filter(|r| !r.passed()).count();
-    outln!("cases: {} passed, {failed} failed", results.len() - failed);
+    let failed = results.iter().filter(|r| r.failed()).count();
+    let invalid = results.iter().filter(|r| r.invalid).count();
+    let passed = results.len() - failed - invalid;
+    if invalid == 0 {
+        outln!("cases: {passed} passed, {failed} failed");
+    } else {
+        outln!("cases: {passed} passed, {failed} failed, {invalid} invalid");
+    }
     Ok(Exit::of(bad, failed > 0 || below))
 }
 

@@ -53,6 +53,10 @@ pub struct Case {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CaseResult {
     pub name: String,
+    /// The case file itself is invalid input (its `//!` header is malformed or its proposal does not
+    /// read): it was not run, and `failures` holds why. Invalid input, not a failed expectation
+    /// (`authsel test` exits 2, not 1).
+    pub invalid: bool,
     pub failures: Vec<String>,
     /// Rule outcomes seen, for coverage: (authority, rule, outcome).
     pub seen: Vec<(String, String, Outcome)>,
@@ -60,7 +64,12 @@ pub struct CaseResult {
 
 impl CaseResult {
     pub fn passed(&self) -> bool {
-        self.failures.is_empty()
+        self.failures.is_empty() && !self.invalid
+    }
+
+    /// Ran, and an expectation did not hold.
+    pub fn failed(&self) -> bool {
+        !self.invalid && !self.failures.is_empty()
     }
 }
 
@@ -170,18 +179,19 @@ fn parse_expect(v: &str) -> Option<Expect> {
 
 /// Runs one case file against a rule base.
 pub fn run_case(rules: &RuleBase, name: &str, text: &str) -> CaseResult {
-    let fail = |m: String| CaseResult {
+    let invalid = |m: String| CaseResult {
         name: name.to_string(),
+        invalid: true,
         failures: vec![m],
         seen: Vec::new(),
     };
     let case = match parse_header(name, text) {
         Ok(c) => c,
-        Err((line, m)) => return fail(format!("{name}:{line}: {m}")),
+        Err((line, m)) => return invalid(format!("{name}:{line}: {m}")),
     };
     let proposal = match rules.read_proposal(name, text) {
         Ok(p) => p,
-        Err(d) => return fail(d.iter().map(ToString::to_string).collect::<String>()),
+        Err(d) => return invalid(d.iter().map(ToString::to_string).collect::<String>()),
     };
     let ctx = Context {
         as_of: case.as_of,
@@ -205,6 +215,7 @@ pub fn run_case(rules: &RuleBase, name: &str, text: &str) -> CaseResult {
         .collect();
     CaseResult {
         name: name.to_string(),
+        invalid: false,
         failures,
         seen,
     }
@@ -313,6 +324,49 @@ fn check_expect(d: &Explanation, e: &Expect) -> Option<String> {
                     got.join("; ")
                 ))
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CASE: &str = "//! expect recommended: usc10-333\n";
+    const GOOD: &str = include_str!("../../examples/01-ct-train-equip-333.ron");
+
+    #[test]
+    fn an_invalid_case_file_is_invalid_not_failed() {
+        let rb = RuleBase::builtin();
+        let passed = run_case(&rb, "ok.ron", &format!("{CASE}{GOOD}"));
+        assert!(
+            passed.passed() && !passed.failed() && !passed.invalid,
+            "{passed:?}"
+        );
+        let failed = run_case(
+            &rb,
+            "f.ron",
+            &format!("//! expect recommended: none\n{GOOD}"),
+        );
+        assert!(
+            failed.failed() && !failed.passed() && !failed.invalid,
+            "{failed:?}"
+        );
+        for (name, text) in [
+            ("no-expect.ron", GOOD.to_string()),
+            ("bad-header.ron", format!("//! expect nonsense\n{GOOD}")),
+            ("bad-ron.ron", format!("{CASE}Proposal(id: \"X\"")),
+            (
+                "unknown-purpose.ron",
+                format!(
+                    "{CASE}{}",
+                    GOOD.replace("\"counterterrorism\"", "\"counterterorism\"")
+                ),
+            ),
+        ] {
+            let r = run_case(&rb, name, &text);
+            assert!(r.invalid && !r.failed() && !r.passed(), "{name}: {r:?}");
+            assert!(r.failures.concat().contains(name), "{name}: {r:?}");
         }
     }
 }

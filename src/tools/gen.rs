@@ -14,7 +14,7 @@ use crate::rulebase::RuleBase;
 use crate::tools::rng::Rng;
 use jiff::civil::Date;
 use rayon::prelude::*;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -43,6 +43,12 @@ impl Defect {
     ];
 }
 
+/// The most proposals one `write` makes: file `i` goes to `DDD/pNNNNNN.ron` (a thousand a
+/// directory), so up to a million every name has the same width and sorted path order is
+/// generation order; a million files take about 4 GB on disk (100,000 take 395 MB;
+/// docs/limits.md).
+pub const MAX_COUNT: usize = 1_000_000;
+
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct GenOptions {
     pub count: usize,
@@ -55,6 +61,8 @@ pub struct GenOptions {
 pub enum GenError {
     #[error("--malformed must be a fraction between 0 and 1, not {0}")]
     Fraction(f64),
+    #[error("--count must be at most {MAX_COUNT}, not {0}")]
+    Count(usize),
     #[error("cannot write `{path}`: {source}")]
     Io {
         path: String,
@@ -523,21 +531,29 @@ pub fn malformed_set(
     if !(0.0..=1.0).contains(&fraction) {
         return Err(GenError::Fraction(fraction));
     }
+    if count > MAX_COUNT {
+        return Err(GenError::Count(count));
+    }
     // A fraction, not money: rounding a float here is exact enough and documented.
     let k = ((count as f64) * fraction).round() as usize;
     let mut rng = Rng::new(seed ^ 0x6D61_6C66_6F72_6D65);
-    let mut idx: Vec<usize> = (0..count).collect();
-    let mut out = Vec::with_capacity(k);
+    // A partial Fisher-Yates shuffle of 0..count, kept sparse: `moved` holds only the positions a
+    // swap changed (position p holds p otherwise), so memory follows the defects chosen, not
+    // `count`; the picks are those of the shuffle of a full vector.
+    let mut moved: HashMap<usize, usize> = HashMap::new();
+    let mut out = Vec::new();
     for j in 0..k.min(count) {
         let pick = j + rng.below((count - j) as u64) as usize;
-        idx.swap(j, pick);
+        let at_pick = moved.get(&pick).copied().unwrap_or(pick);
+        let at_j = moved.remove(&j).unwrap_or(j);
+        if pick != j {
+            moved.insert(pick, at_j);
+        }
         let defect = Defect::ALL
             .get(rng.below(Defect::ALL.len() as u64) as usize)
             .copied()
             .unwrap_or(Defect::Truncated);
-        if let Some(i) = idx.get(j) {
-            out.push((*i, defect));
-        }
+        out.push((at_pick, defect));
     }
     out.sort_unstable();
     Ok(out)
@@ -545,6 +561,9 @@ pub fn malformed_set(
 
 /// Writes `count` proposals under `dir` (created if needed), in parallel.
 pub fn write(rules: &RuleBase, opts: &GenOptions, dir: &Path) -> Result<GenReport, GenError> {
+    if opts.count > MAX_COUNT {
+        return Err(GenError::Count(opts.count));
+    }
     let g = Generator::new(rules)?;
     let bad: BTreeMap<usize, Defect> = malformed_set(opts.count, opts.seed, opts.malformed)?
         .into_iter()
@@ -624,5 +643,68 @@ mod tests {
         assert!(s.windows(2).all(|w| w[0].0 < w[1].0));
         assert!(malformed_set(10, 5, 1.5).is_err());
         assert_eq!(malformed_set(10, 5, 1.0).expect("all").len(), 10);
+    }
+
+    /// The shuffle over a full vector of `0..count`, as `malformed_set` did before it went sparse.
+    fn dense(count: usize, seed: u64, fraction: f64) -> Vec<(usize, Defect)> {
+        let k = ((count as f64) * fraction).round() as usize;
+        let mut rng = Rng::new(seed ^ 0x6D61_6C66_6F72_6D65);
+        let mut idx: Vec<usize> = (0..count).collect();
+        let mut out = Vec::new();
+        for j in 0..k.min(count) {
+            let pick = j + rng.below((count - j) as u64) as usize;
+            idx.swap(j, pick);
+            let defect = Defect::ALL[rng.below(Defect::ALL.len() as u64) as usize];
+            out.push((idx[j], defect));
+        }
+        out.sort_unstable();
+        out
+    }
+
+    #[test]
+    fn the_sparse_shuffle_picks_what_the_full_one_did() {
+        for (count, fraction) in [
+            (0, 0.5),
+            (1, 1.0),
+            (7, 0.5),
+            (100, 1.0),
+            (2000, 0.01),
+            (5000, 0.3),
+        ] {
+            for seed in [1, 5, 11, 42] {
+                let got = malformed_set(count, seed, fraction).expect("fraction");
+                assert_eq!(
+                    got,
+                    dense(count, seed, fraction),
+                    "{count} {fraction} {seed}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn count_is_bounded_before_anything_is_allocated_or_written() {
+        let dir = std::env::temp_dir().join(format!("authsel-gen-max-{}", std::process::id()));
+        for count in [MAX_COUNT + 1, usize::MAX] {
+            assert!(matches!(malformed_set(count, 1, 0.5), Err(GenError::Count(c)) if c == count));
+            let opts = GenOptions {
+                count,
+                seed: 1,
+                malformed: 0.0,
+            };
+            let err = write(&RuleBase::builtin(), &opts, &dir).expect_err("refused");
+            assert_eq!(
+                err.to_string(),
+                format!("--count must be at most 1000000, not {count}")
+            );
+            assert!(!dir.exists(), "nothing written");
+        }
+        // The bound itself is fine, and costs nothing up front.
+        assert_eq!(
+            malformed_set(MAX_COUNT, 1, 0.000_01)
+                .expect("in range")
+                .len(),
+            10
+        );
     }
 }

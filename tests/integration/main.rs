@@ -2,6 +2,7 @@
 
 mod batch;
 mod cli;
+mod cli_io;
 mod common;
 mod dsl_doc;
 mod explain;
