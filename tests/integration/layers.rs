@@ -1,0 +1,129 @@
+//! The folder invariants of docs/architecture.md, held by reading the imports of `src/`.
+
+use std::path::Path;
+
+/// Every `.rs` file under `src/DIR`, with its text before the first `#[cfg(test)]` (tests may use
+/// anything).
+fn sources(dir: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut stack = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("src").join(dir)];
+    while let Some(p) = stack.pop() {
+        if p.is_dir() {
+            for e in std::fs::read_dir(&p).expect("read src") {
+                stack.push(e.expect("entry").path());
+            }
+        } else if p.extension().is_some_and(|e| e == "rs") {
+            let text = std::fs::read_to_string(&p).expect("read source");
+            let code = text.split("#[cfg(test)]").next().unwrap_or("").to_string();
+            out.push((p.display().to_string(), code));
+        }
+    }
+    assert!(!out.is_empty(), "no sources under src/{dir}");
+    out
+}
+
+/// Fails naming every file of `dir` that mentions one of `banned` (unless the line is `allowed`).
+fn never(dir: &str, banned: &[&str], allowed: &[&str]) {
+    let mut found = Vec::new();
+    for (file, code) in sources(dir) {
+        for (i, line) in code.lines().enumerate() {
+            let l = line.trim_start();
+            if l.starts_with("//") || allowed.iter().any(|a| l.contains(a)) {
+                continue;
+            }
+            for b in banned {
+                if l.contains(b) {
+                    found.push(format!("{file}:{}: {b}: {l}", i + 1));
+                }
+            }
+        }
+    }
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}
+
+const ABOVE_ENGINE: [&str; 5] = [
+    "crate::render",
+    "crate::batch",
+    "crate::tools",
+    "crate::cli",
+    "crate::rulebase::load",
+];
+
+#[test]
+fn only_the_binary_knows_clap_and_anyhow() {
+    for dir in [
+        "diagnostic",
+        "lang",
+        "model",
+        "input",
+        "engine",
+        "explain",
+        "render",
+        "batch",
+        "tools",
+    ] {
+        never(dir, &["clap::", "anyhow", "std::process::exit"], &[]);
+    }
+}
+
+#[test]
+fn the_model_is_plain_data() {
+    never(
+        "model",
+        &[
+            "crate::engine",
+            "crate::explain",
+            "crate::render",
+            "crate::input",
+            "crate::batch",
+            "crate::tools",
+            "std::fs",
+        ],
+        &[],
+    );
+}
+
+#[test]
+fn the_engine_renders_nothing_and_reads_no_file() {
+    // The one import into `explain/` is the in-force sentence of a legal remedy
+    // (docs/architecture.md, known exceptions).
+    let mut banned = ABOVE_ENGINE.to_vec();
+    banned.extend(["crate::explain", "std::fs", "std::io"]);
+    never(
+        "engine",
+        &banned,
+        &["use crate::explain::reasons::in_force_reason;"],
+    );
+}
+
+#[test]
+fn the_explanation_never_judges_again() {
+    let mut banned = ABOVE_ENGINE.to_vec();
+    banned.extend([
+        "assess_all",
+        "verdict_of",
+        "verdict_after",
+        "decide(",
+        "std::fs",
+    ]);
+    never("explain", &banned, &[]);
+}
+
+#[test]
+fn rendering_decides_nothing() {
+    never(
+        "render",
+        &[
+            "crate::engine::cure",
+            "crate::engine::decision::decide",
+            "assess(",
+            "assess_all",
+            "verdict_of",
+            ".evaluate(",
+            ".evaluate_with(",
+            "crate::cli",
+            "std::fs",
+        ],
+        &[],
+    );
+}
