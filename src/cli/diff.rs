@@ -30,7 +30,7 @@ pub struct DiffArgs {
     seed: u64,
     #[arg(long)]
     ledger: Option<PathBuf>,
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", value_parser = super::io::date_arg)]
     as_of: Option<jiff::civil::Date>,
     #[arg(long, value_enum, default_value = "human")]
     format: ListFormat,

@@ -27,7 +27,7 @@ pub struct EvalArgs {
     #[arg(long)]
     ledger: Option<PathBuf>,
     /// Judge by the law in force on this date (default: each proposal's start date).
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", value_parser = super::io::date_arg)]
     as_of: Option<jiff::civil::Date>,
     #[arg(long, value_enum, default_value = "human")]
     format: EvalFormat,

@@ -385,3 +385,9 @@ mod tests {
         ));
     }
 }
+
+/// `--as-of DATE`: the same rule as a proposal's dates (`YYYY-MM-DD`, no time of day, within the
+/// calendar authsel accepts).
+pub fn date_arg(s: &str) -> Result<jiff::civil::Date, String> {
+    authsel::input::limits::parse_date(s).map_err(|e| e.describe("--as-of", s).1)
+}

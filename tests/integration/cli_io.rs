@@ -512,3 +512,23 @@ fn an_invalid_case_file_is_invalid_input_not_a_failure() {
     assert_eq!(code(&o), 2, "{}", stderr(&o));
     assert!(String::from_utf8_lossy(&o.stdout).contains("cases: 0 passed, 1 failed, 4 invalid"));
 }
+
+#[test]
+fn as_of_takes_a_date_alone_within_the_calendar() {
+    for (arg, why) in [
+        ("2027-03-01T00:00", "time of day"),
+        ("1800-01-01", "outside the dates"),
+        ("2027-3-1", "YYYY-MM-DD"),
+    ] {
+        let o = authsel(&["eval", "--as-of", arg, "examples/01-ct-train-equip-333.ron"]);
+        assert_eq!(code(&o), 2, "{arg}");
+        assert!(stderr(&o).contains(why), "{arg}: {}", stderr(&o));
+    }
+    let o = authsel(&[
+        "eval",
+        "--as-of",
+        "2027-03-01",
+        "examples/01-ct-train-equip-333.ron",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+}
