@@ -328,6 +328,12 @@ pub fn each_input(paths: &[PathBuf], mut each: impl FnMut(&str, &str) -> bool) -
     bad
 }
 
+/// `--as-of DATE`: the same rule as a proposal's dates (`YYYY-MM-DD`, no time of day, within the
+/// calendar authsel accepts).
+pub fn date_arg(s: &str) -> Result<jiff::civil::Date, String> {
+    authsel::input::limits::parse_date(s).map_err(|e| e.describe("--as-of", s).1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -384,10 +390,4 @@ mod tests {
             Cow::Borrowed(_)
         ));
     }
-}
-
-/// `--as-of DATE`: the same rule as a proposal's dates (`YYYY-MM-DD`, no time of day, within the
-/// calendar authsel accepts).
-pub fn date_arg(s: &str) -> Result<jiff::civil::Date, String> {
-    authsel::input::limits::parse_date(s).map_err(|e| e.describe("--as-of", s).1)
 }
