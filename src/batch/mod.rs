@@ -226,15 +226,7 @@ impl<'a> Batch<'a> {
         mut sink: impl FnMut(T),
         mut progress: impl FnMut(usize, usize),
     ) -> Result<Report, BatchError> {
-        let jobs = match self.jobs {
-            Some(n) if n > MAX_JOBS => return Err(BatchError::Jobs(n)),
-            Some(n) => n,
-            None => std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_JOBS)),
-        };
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(jobs)
-            .build()
-            .map_err(|source| BatchError::Pool { jobs, source })?;
+        let pool = self.pool()?;
         let (files, path_errors) = crate::input::files::collect(paths);
         let mut report = Report {
             summary: Summary {
@@ -272,35 +264,16 @@ impl<'a> Batch<'a> {
                         hits,
                         out,
                     } => {
-                        if let Some(first) =
-                            by_id.get(&row.proposal).and_then(|i| report.rows.get(*i))
-                        {
-                            report.summary.invalid_files += 1;
-                            report
-                                .errors
-                                .push(duplicate(path, &row.proposal, &first.file, id_at));
-                            continue;
+                        let added = add_row(
+                            &mut report,
+                            &mut by_id,
+                            &mut charges,
+                            (path, row, id_at),
+                            hits,
+                        );
+                        if added {
+                            sink(out);
                         }
-                        let index = report.rows.len();
-                        by_id.insert(row.proposal.clone(), index);
-                        for h in hits {
-                            let Some(rule) = h.authority.rules.get(h.rule) else {
-                                continue;
-                            };
-                            // A guard that is false switches the ceiling off for this proposal.
-                            if h.holds == Some(false) {
-                                continue;
-                            }
-                            charges.push(Charge {
-                                key: (h.authority.id.as_str(), row.fiscal_year, rule.name.as_str()),
-                                authority: h.authority,
-                                rule: h.rule,
-                                row: index,
-                                counted: h.holds == Some(true),
-                            });
-                        }
-                        report.rows.push(row);
-                        sink(out);
                     }
                 }
             }
@@ -308,18 +281,21 @@ impl<'a> Batch<'a> {
             progress(done, files.len());
         }
         report.ceilings = self.ceilings(charges, &mut report.rows);
-        let s = &mut report.summary;
-        s.proposals = report.rows.len();
-        for r in &report.rows {
-            match r.verdict.as_str() {
-                "eligible" => s.eligible += 1,
-                "conditional" => s.conditional += 1,
-                _ => s.no_authority += 1,
-            }
-        }
-        s.errors = report.errors.iter().filter(|d| d.is_error()).count();
-        s.ceilings_over = report.ceilings.iter().filter(|c| c.over).count();
+        tally(&mut report);
         Ok(report)
+    }
+
+    /// A pool of `--jobs` threads (default: one per core), at most `MAX_JOBS`.
+    fn pool(&self) -> Result<rayon::ThreadPool, BatchError> {
+        let jobs = match self.jobs {
+            Some(n) if n > MAX_JOBS => return Err(BatchError::Jobs(n)),
+            Some(n) => n,
+            None => std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_JOBS)),
+        };
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(jobs)
+            .build()
+            .map_err(|source| BatchError::Pool { jobs, source })
     }
 
     /// Reads, checks and evaluates one file; its text is dropped before this returns.
@@ -461,6 +437,59 @@ impl<'a> Batch<'a> {
 }
 
 /// The later of two files with the same proposal id is the error; it names the earlier one.
+/// Adds one evaluated file's row and its ceiling charges, or, when its id was seen before, the
+/// duplicate-id error; whether the row was added.
+fn add_row<'r>(
+    report: &mut Report,
+    by_id: &mut HashMap<String, usize>,
+    charges: &mut Vec<Charge<'r>>,
+    (path, row, id_at): (&Path, Row, (usize, usize, String)),
+    hits: Vec<Hit<'r>>,
+) -> bool {
+    if let Some(first) = by_id.get(&row.proposal).and_then(|i| report.rows.get(*i)) {
+        report.summary.invalid_files += 1;
+        report
+            .errors
+            .push(duplicate(path, &row.proposal, &first.file, id_at));
+        return false;
+    }
+    let index = report.rows.len();
+    by_id.insert(row.proposal.clone(), index);
+    for h in hits {
+        let Some(rule) = h.authority.rules.get(h.rule) else {
+            continue;
+        };
+        // A guard that is false switches the ceiling off for this proposal.
+        if h.holds == Some(false) {
+            continue;
+        }
+        charges.push(Charge {
+            key: (h.authority.id.as_str(), row.fiscal_year, rule.name.as_str()),
+            authority: h.authority,
+            rule: h.rule,
+            row: index,
+            counted: h.holds == Some(true),
+        });
+    }
+    report.rows.push(row);
+    true
+}
+
+/// The summary's counts from the rows, errors and ceilings.
+fn tally(report: &mut Report) {
+    let s = &mut report.summary;
+    s.proposals = report.rows.len();
+    for r in &report.rows {
+        match r.verdict.as_str() {
+            "eligible" => s.eligible += 1,
+            "conditional" => s.conditional += 1,
+            _ => s.no_authority += 1,
+        }
+    }
+    s.errors = report.errors.iter().filter(|d| d.is_error()).count();
+    s.ceilings_over = report.ceilings.iter().filter(|c| c.over).count();
+}
+
 fn duplicate(path: &Path, id: &str, first: &str, at: (usize, usize, String)) -> Diagnostic {
     let (line, column, text) = at;
     let mut d = Diagnostic::whole_file(

@@ -469,6 +469,54 @@ pub fn read_proposal(text: &str) -> Result<ReadProposal, InputError> {
         "activity",
         &raw.activities,
     ));
+    problems.extend(value_problems(&raw, &field));
+    let start = match parse_date(&raw.start) {
+        Ok(d) => d,
+        Err(e) => {
+            let (code, message) = e.describe("`start`", &raw.start);
+            problems.push(Problem::new(field("start"), code, message));
+            crate::input::limits::FIRST_DATE
+        }
+    };
+    problems.extend(fact_problems(&raw, &at, text));
+    let outside_registry = raw.partner_outside_registry == Some(true);
+    let facts = raw.facts.0.clone();
+    let proposal = proposal_of(raw, start);
+    Ok(ReadProposal {
+        proposal,
+        outside_registry,
+        facts,
+        at,
+        problems,
+    })
+}
+
+/// The proposal the raw fields describe, with its start read.
+fn proposal_of(raw: RawProposal, start: Date) -> Proposal {
+    Proposal {
+        id: raw.id,
+        title: raw.title,
+        partner: raw.partner,
+        recipient: raw.recipient,
+        purposes: raw.purposes,
+        activities: raw.activities,
+        amount_usd: raw.amount_usd,
+        start,
+        duration_months: raw
+            .duration_months
+            .filter(|m| *m <= MAX_MONTHS)
+            .and_then(|m| u32::try_from(m).ok()),
+        funding: raw.funding,
+        leahy: raw.leahy,
+        major_defense_equipment_usd: raw.major_defense_equipment_usd,
+        emergency: raw.emergency,
+        facts: raw.facts.0.iter().cloned().collect(),
+    }
+}
+
+/// The amount, the MDE value and the duration: not zero, within the limits, MDE within the amount.
+fn value_problems<'a>(raw: &RawProposal, field: &impl Fn(&str) -> Span) -> Vec<Problem<'a>> {
+    let mut problems = Vec::new();
     if raw.amount_usd == 0 {
         problems.push(
             Problem::new(
@@ -529,14 +577,12 @@ pub fn read_proposal(text: &str) -> Result<ReadProposal, InputError> {
             );
         }
     }
-    let start = match parse_date(&raw.start) {
-        Ok(d) => d,
-        Err(e) => {
-            let (code, message) = e.describe("`start`", &raw.start);
-            problems.push(Problem::new(field("start"), code, message));
-            crate::input::limits::FIRST_DATE
-        }
-    };
+    problems
+}
+
+/// The facts: each given once, names and text values without control characters.
+fn fact_problems<'a>(raw: &RawProposal, at: &Spans, text: &str) -> Vec<Problem<'a>> {
+    let mut problems = Vec::new();
     let mut first: HashMap<&str, usize> = HashMap::with_capacity(raw.facts.0.len());
     let n = raw.facts.0.len();
     for (i, (name, value)) in raw.facts.0.iter().enumerate() {
@@ -563,32 +609,7 @@ pub fn read_proposal(text: &str) -> Result<ReadProposal, InputError> {
             ));
         }
     }
-    let proposal = Proposal {
-        id: raw.id,
-        title: raw.title,
-        partner: raw.partner,
-        recipient: raw.recipient,
-        purposes: raw.purposes,
-        activities: raw.activities,
-        amount_usd: raw.amount_usd,
-        start,
-        duration_months: raw
-            .duration_months
-            .filter(|m| *m <= MAX_MONTHS)
-            .and_then(|m| u32::try_from(m).ok()),
-        funding: raw.funding,
-        leahy: raw.leahy,
-        major_defense_equipment_usd: raw.major_defense_equipment_usd,
-        emergency: raw.emergency,
-        facts: raw.facts.0.iter().cloned().collect(),
-    };
-    Ok(ReadProposal {
-        proposal,
-        outside_registry: raw.partner_outside_registry == Some(true),
-        facts: raw.facts.0,
-        at,
-        problems,
-    })
+    problems
 }
 
 /// The first problem (in file order) as an `InputError`.

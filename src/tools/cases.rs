@@ -247,84 +247,100 @@ fn check_expect(d: &Explanation, e: &Expect) -> Option<String> {
             authority,
             verdict,
             by,
-        } => {
-            let Some(c) = d.candidate(authority) else {
-                return Some(format!(
-                    "{authority}: expected {}, but it is not a candidate",
-                    verdict.as_str()
-                ));
-            };
-            let mut msg = String::new();
-            if c.verdict != *verdict {
-                let _ = write!(
-                    msg,
-                    "{authority}: expected {}, got {}",
-                    verdict.as_str(),
-                    c.verdict.as_str()
-                );
-                for r in c.reasons.iter().filter(|r| r.outcome != Outcome::Pass) {
-                    let _ = write!(
-                        msg,
-                        "\n      {} {:?}: {} [{}]",
-                        r.rule, r.outcome, r.message, r.citation
-                    );
-                }
-                return Some(msg);
-            }
-            let (rule, cite) = by.as_ref()?;
-            let want_outcome = match verdict {
-                Verdict::Eligible => Outcome::Pass,
-                Verdict::Conditional => Outcome::Unknown,
-                Verdict::Ineligible => Outcome::Fail,
-            };
-            match c.reasons.iter().find(|r| r.rule == *rule) {
-                None => Some(format!(
-                    "{authority}: expected a rule `{rule}`, it has none"
-                )),
-                Some(r) if r.outcome != want_outcome => Some(format!(
-                    "{authority}: expected rule `{rule}` to be {want_outcome:?}, got {:?}: {}",
-                    r.outcome, r.message
-                )),
-                Some(r) => cite.as_ref().filter(|c| **c != r.citation).map(|c| {
-                    format!(
-                        "{authority}: rule `{rule}` cites \"{}\", expected \"{c}\"",
-                        r.citation
-                    )
-                }),
-            }
-        }
+        } => check_candidate(d, authority, *verdict, by.as_ref()),
         Expect::Duty {
             authority,
             kind,
             deadline,
-        } => {
-            let Some(c) = d.candidate(authority) else {
-                return Some(format!("duty {authority}: not a candidate"));
-            };
-            if c.obligations
-                .iter()
-                .any(|o| o.kind == *kind && o.deadline == *deadline)
-            {
-                None
-            } else {
-                let got: Vec<String> = c
-                    .obligations
-                    .iter()
-                    .map(|o| {
-                        format!(
-                            "{} {}",
-                            o.kind,
-                            o.deadline.map_or("null".to_string(), |d| d.to_string())
-                        )
-                    })
-                    .collect();
-                Some(format!(
-                    "duty {authority}: expected {kind} {}, got [{}]",
-                    deadline.map_or("null".to_string(), |d| d.to_string()),
-                    got.join("; ")
-                ))
-            }
+        } => check_duty(d, authority, kind, *deadline),
+    }
+}
+
+/// A candidate's verdict and, with `by`, the rule (and citation) that decides it.
+fn check_candidate(
+    d: &Explanation,
+    authority: &str,
+    verdict: Verdict,
+    by: Option<&(String, Option<String>)>,
+) -> Option<String> {
+    let Some(c) = d.candidate(authority) else {
+        return Some(format!(
+            "{authority}: expected {}, but it is not a candidate",
+            verdict.as_str()
+        ));
+    };
+    let mut msg = String::new();
+    if c.verdict != verdict {
+        let _ = write!(
+            msg,
+            "{authority}: expected {}, got {}",
+            verdict.as_str(),
+            c.verdict.as_str()
+        );
+        for r in c.reasons.iter().filter(|r| r.outcome != Outcome::Pass) {
+            let _ = write!(
+                msg,
+                "\n      {} {:?}: {} [{}]",
+                r.rule, r.outcome, r.message, r.citation
+            );
         }
+        return Some(msg);
+    }
+    let (rule, cite) = by?;
+    let want_outcome = match verdict {
+        Verdict::Eligible => Outcome::Pass,
+        Verdict::Conditional => Outcome::Unknown,
+        Verdict::Ineligible => Outcome::Fail,
+    };
+    match c.reasons.iter().find(|r| r.rule == *rule) {
+        None => Some(format!(
+            "{authority}: expected a rule `{rule}`, it has none"
+        )),
+        Some(r) if r.outcome != want_outcome => Some(format!(
+            "{authority}: expected rule `{rule}` to be {want_outcome:?}, got {:?}: {}",
+            r.outcome, r.message
+        )),
+        Some(r) => cite.as_ref().filter(|c| **c != r.citation).map(|c| {
+            format!(
+                "{authority}: rule `{rule}` cites \"{}\", expected \"{c}\"",
+                r.citation
+            )
+        }),
+    }
+}
+
+/// A duty of a candidate, with its deadline.
+fn check_duty(
+    d: &Explanation,
+    authority: &str,
+    kind: &str,
+    deadline: Option<Date>,
+) -> Option<String> {
+    let Some(c) = d.candidate(authority) else {
+        return Some(format!("duty {authority}: not a candidate"));
+    };
+    if c.obligations
+        .iter()
+        .any(|o| o.kind == kind && o.deadline == deadline)
+    {
+        None
+    } else {
+        let got: Vec<String> = c
+            .obligations
+            .iter()
+            .map(|o| {
+                format!(
+                    "{} {}",
+                    o.kind,
+                    o.deadline.map_or("null".to_string(), |d| d.to_string())
+                )
+            })
+            .collect();
+        Some(format!(
+            "duty {authority}: expected {kind} {}, got [{}]",
+            deadline.map_or("null".to_string(), |d| d.to_string()),
+            got.join("; ")
+        ))
     }
 }
 
