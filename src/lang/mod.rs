@@ -4,5 +4,7 @@
 pub mod ast;
 pub mod check;
 pub mod fmt;
+pub mod limits;
 pub mod lint;
+pub mod source;
 pub mod syntax;

@@ -7,6 +7,7 @@ mod dsl_doc;
 mod explain;
 mod fmt_props;
 mod golden;
+mod lang_limits;
 mod maint;
 mod never_panics;
 mod props;
