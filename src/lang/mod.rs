@@ -6,5 +6,6 @@ pub mod check;
 pub mod fmt;
 pub mod limits;
 pub mod lint;
+pub mod locate;
 pub mod source;
 pub mod syntax;

@@ -941,6 +941,48 @@ mod tests {
         assert!(compared > 1000, "{compared}");
     }
 
+    /// Thirty groups each including every later one make 2^29 inclusion paths; flattening and the
+    /// inclusion walks visit each group and inclusion once (the depth-limited recursion they
+    /// replace took seconds and doubled with every group).
+    #[test]
+    fn inclusion_walks_are_linear_in_dense_registries() {
+        let n = 30;
+        let mut r = Registry::default();
+        for i in 0..n {
+            let id = format!("g{i}");
+            let includes = (i + 1..n).map(|j| format!("g{j}")).collect();
+            r.groups.insert(
+                id.clone(),
+                Group {
+                    id,
+                    meaning: String::new(),
+                    includes,
+                    citation: String::new(),
+                },
+            );
+        }
+        r.partners.push(Partner {
+            name: "P".into(),
+            aka: Vec::new(),
+            members: vec![Member {
+                group: format!("g{}", n - 1),
+                from: date(2000, 1, 1),
+                to: None,
+                citation: String::new(),
+            }],
+            in_groups: Vec::new(),
+        });
+        let links = n * (n - 1) / 2;
+        let steps = r.flatten_within(u64::MAX).unwrap();
+        assert!(steps <= 3 * (n + links) as u64, "{steps}");
+        assert_eq!(r.partners[0].in_groups.len(), n);
+        assert!(r.is_member_of(&r.partners[0], "g0", date(2020, 1, 1)));
+        assert!(group_includes(&r.groups, "g0", "g29", 1));
+        assert!(!group_includes(&r.groups, "g29", "g0", 100));
+        // The budget stops it, naming the partner.
+        assert_eq!(r.flatten_within(10), Err(0));
+    }
+
     #[test]
     fn dollars_display_with_separators() {
         assert_eq!(Usd(100_000_000).to_string(), "$100,000,000");

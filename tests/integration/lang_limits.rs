@@ -321,3 +321,167 @@ fn a_file_that_is_not_utf8_gets_the_position_of_the_first_bad_byte() {
     assert!(stderr(&o).contains("a.auth:4:15"), "{}", stderr(&o));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Generated rule bases of the shapes that used to take exponential time or exhaust the stack.
+mod shapes {
+    use super::*;
+    use authsel::lang::check::check_counted;
+    use proptest::prelude::*;
+
+    /// A rule base shape; `text` writes it.
+    #[derive(Debug, Clone)]
+    pub enum Shape {
+        /// A condition in `depth` brackets, `and`/`or` at every level.
+        Brackets(usize),
+        /// A condition behind `n` chained `not`s.
+        Nots(usize),
+        /// `n` groups with these inclusions (cycles allowed) and a partner in each listed group.
+        Includes(usize, Vec<(usize, usize)>, Vec<usize>),
+        /// `n` authorities with these `supersedes` links (cycles allowed).
+        Supersedes(usize, Vec<(usize, usize)>),
+        /// A chain of `n` purposes, each `is` the previous one.
+        Lineage(usize),
+    }
+
+    pub fn text(shape: &Shape) -> Vec<SourceFile> {
+        let mut s = String::new();
+        match shape {
+            Shape::Brackets(depth) => {
+                let open = "(fact.f or amount_usd < $1M and ".repeat(*depth);
+                s += &format!("{HEAD}{open}fact.f{} cite \"c\" }}\n", ")".repeat(*depth));
+            }
+            Shape::Nots(n) => s += &format!("{HEAD}{}fact.f cite \"c\" }}\n", "not ".repeat(*n)),
+            Shape::Includes(n, links, members) => {
+                for i in 0..*n {
+                    let inc: Vec<String> = links
+                        .iter()
+                        .filter(|(a, _)| a % n == i)
+                        .map(|(_, b)| format!("g{}", b % n))
+                        .collect();
+                    let inc = if inc.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" includes {}", inc.join(", "))
+                    };
+                    s += &format!("group g{i} \"g\"{inc} cite \"c\"\n");
+                }
+                for (k, g) in members.iter().enumerate() {
+                    s += &format!(
+                        "partner \"P{k}\" {{ member g{} from 2000-01-01 cite \"c\" }}\n",
+                        g % n
+                    );
+                }
+            }
+            Shape::Supersedes(n, links) => {
+                for i in 0..*n {
+                    let sup: Vec<String> = links
+                        .iter()
+                        .filter(|(a, _)| a % n == i)
+                        .map(|(_, b)| format!("a{}", b % n))
+                        .collect();
+                    let sup = if sup.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" supersedes {}", sup.join(", "))
+                    };
+                    s += &format!(
+                        "authority a{i} {{ name \"A\" citation \"A\" serves p provides x{sup} }}\n"
+                    );
+                }
+            }
+            Shape::Lineage(n) => {
+                for i in 0..*n {
+                    let is = if i == 0 {
+                        String::new()
+                    } else {
+                        format!(" is q{}", i - 1)
+                    };
+                    s += &format!("purpose q{i} \"q\"{is}\n");
+                }
+            }
+        }
+        vec![file("v.auth", BASE), file("x.auth", &s)]
+    }
+
+    fn links(n: usize) -> impl Strategy<Value = Vec<(usize, usize)>> {
+        prop::collection::vec((0..n, 0..n), 0..=n * n / 2)
+            .prop_map(|v| v.into_iter().filter(|(a, b)| a != b).collect())
+    }
+
+    pub fn shape() -> impl Strategy<Value = Shape> {
+        prop_oneof![
+            (0usize..40).prop_map(Shape::Brackets),
+            (0usize..4000).prop_map(Shape::Nots),
+            (1usize..80)
+                .prop_flat_map(|n| (Just(n), links(n), prop::collection::vec(0..n, 0..4)))
+                .prop_map(|(n, l, m)| Shape::Includes(n, l, m)),
+            (1usize..80)
+                .prop_flat_map(|n| (Just(n), links(n)))
+                .prop_map(|(n, l)| Shape::Supersedes(n, l)),
+            (1usize..200).prop_map(Shape::Lineage),
+        ]
+    }
+
+    /// Steps the checker may take per byte of rule text.
+    pub const STEPS_PER_BYTE: u64 = 8;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(96))]
+
+        /// Whatever the shape and size: the checker's steps stay within a constant times the
+        /// text's length, nothing overflows a 256 KiB stack (check, lint and fmt), and every error
+        /// has a position.
+        #[test]
+        fn work_is_linear_and_the_stack_small(shape in shape()) {
+            let files = text(&shape);
+            let bytes: usize = files.iter().map(|f| f.text.len()).sum();
+            let (result, work) = small_stack(move || {
+                let (result, work) = check_counted(&files);
+                let _ = lint(&files);
+                for f in &files {
+                    let _ = format_source(&f.name, &f.text);
+                }
+                (result.err().unwrap_or_default(), work)
+            });
+            prop_assert!(
+                work.steps <= STEPS_PER_BYTE * bytes as u64,
+                "{} steps for {bytes} bytes: {shape:?}", work.steps
+            );
+            for d in &result {
+                prop_assert!(d.line >= 1 && d.column >= 1, "{d}");
+                prop_assert!(d.file == "x.auth", "{d}");
+            }
+            let deep = match &shape {
+                Shape::Brackets(d) => d + 1 > MAX_DEPTH,
+                Shape::Nots(n) => n + 1 > MAX_DEPTH,
+                _ => false,
+            };
+            prop_assert_eq!(deep, result.iter().any(|d| d.code == "E0111"), "{:?}", result);
+        }
+    }
+
+    /// The shapes of issue 12 at sizes that took seconds and doubled with every group: the steps
+    /// grow with the text, not with the number of paths.
+    #[test]
+    fn dense_graphs_cost_steps_in_proportion_to_their_text() {
+        for n in [10, 20, 40, 80] {
+            let all: Vec<(usize, usize)> = (0..n)
+                .flat_map(|i| (i + 1..n).map(move |j| (i, j)))
+                .collect();
+            for shape in [
+                Shape::Includes(n, all.clone(), vec![n - 1]),
+                Shape::Supersedes(n, all.clone()),
+            ] {
+                let files = text(&shape);
+                let bytes: u64 = files.iter().map(|f| f.text.len() as u64).sum();
+                let (result, work) = check_counted(&files);
+                assert!(result.is_ok(), "{n}");
+                assert!(
+                    work.steps <= STEPS_PER_BYTE * bytes,
+                    "{n}: {} steps, {bytes} bytes",
+                    work.steps
+                );
+            }
+        }
+    }
+}

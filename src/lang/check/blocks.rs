@@ -171,13 +171,7 @@ impl Checker<'_> {
                 self.citation(file, s);
                 a.citation = Text::from(&s.value)
             }
-            AstMember::Title(t, span) => {
-                if *t != 10 && *t != 22 {
-                    let msg = format!("title {t}: authsel knows titles 10 and 22");
-                    self.err(file, *span, "E0108", msg);
-                }
-                a.title = Some(*t)
-            }
+            AstMember::Title(t, span) => a.title = Some(self.title(file, *t, *span)),
             AstMember::AdministeredBy(i) => a.administered_by = Some(self.department(file, i)),
             AstMember::ExecutedBy(i) => a.executed_by = Some(self.department(file, i)),
             AstMember::Effective(d, c) => a.effective = Some(dated(d, c)),
@@ -207,22 +201,18 @@ impl Checker<'_> {
                 cites.provides = cite_of(c).or(cites.provides.take());
             }
             AstMember::Recipients(ids, c) => {
-                let ks =
-                    ids.iter()
-                        .filter_map(|i| match self.enum_word(file, i, Type::Recipient) {
-                            Some(Val::Recipient(k)) => Some(k),
-                            _ => None,
-                        });
-                cites.recipients = Some((ks.collect(), cite_of(c)));
+                let ks = self.kinds(file, ids, Type::Recipient, |v| match v {
+                    Val::Recipient(k) => Some(k),
+                    _ => None,
+                });
+                cites.recipients = Some((ks, cite_of(c)));
             }
             AstMember::Funding(ids, c) => {
-                let fs = ids
-                    .iter()
-                    .filter_map(|i| match self.enum_word(file, i, Type::Funding) {
-                        Some(Val::Funding(k)) => Some(k),
-                        _ => None,
-                    });
-                cites.funding = Some((fs.collect(), cite_of(c)));
+                let fs = self.kinds(file, ids, Type::Funding, |v| match v {
+                    Val::Funding(k) => Some(k),
+                    _ => None,
+                });
+                cites.funding = Some((fs, cite_of(c)));
             }
             AstMember::Apply(ids) => {
                 let ok = |n: &str| known.restrictions.contains_key(n);
@@ -234,6 +224,20 @@ impl Checker<'_> {
                 self.rule_member(file, m, scope, sink)
             }
         }
+    }
+
+    /// The values of a `recipients` or `funding` list; each unknown one is E0107.
+    fn kinds<T>(
+        &mut self,
+        file: usize,
+        ids: &[Ident],
+        ty: Type,
+        of: impl Fn(Val) -> Option<T>,
+    ) -> Vec<T> {
+        ids.iter()
+            .filter_map(|i| self.enum_word(file, i, ty))
+            .filter_map(of)
+            .collect()
     }
 
     /// The names in `ids` that `known` accepts; each other one is E0102 with a "did you mean".
@@ -334,6 +338,14 @@ impl Checker<'_> {
                 }
             }
         }
+    }
+
+    fn title(&mut self, file: usize, t: u32, span: Span) -> u32 {
+        if t != 10 && t != 22 {
+            let msg = format!("title {t}: authsel knows titles 10 and 22");
+            self.err(file, span, "E0108", msg);
+        }
+        t
     }
 
     fn department(&mut self, file: usize, i: &Ident) -> String {

@@ -59,88 +59,125 @@ impl Checker<'_> {
         let mut seen: HashSet<(&'static str, String)> = HashSet::new();
         for (file, item) in parsed {
             self.work.add(1);
-            let mut fresh = |cx: &mut Checker, ns: &'static str, id: &Ident| -> bool {
-                let fresh = seen.insert((ns, id.name.clone()));
-                if !fresh {
-                    let msg = format!("{ns} `{}` is defined twice", id.name);
-                    cx.err(file, id.span, "E0101", msg);
+            self.declare_item(&mut d, &mut seen, file, item);
+        }
+        d
+    }
+
+    /// One declaration into `d`, unless its id is taken in its namespace (`seen`).
+    fn declare_item(
+        &mut self,
+        d: &mut Declared,
+        seen: &mut HashSet<(&'static str, String)>,
+        file: usize,
+        item: Item,
+    ) {
+        match item {
+            Item::Purpose { .. } | Item::Activity { .. } | Item::Fact { .. } => {
+                self.declare_vocabulary(d, seen, file, item)
+            }
+            Item::Group {
+                id,
+                meaning,
+                includes,
+                cite,
+            } => {
+                if self.fresh(seen, file, "group", &id) {
+                    self.citation(file, &cite);
+                    d.groups.push(GroupDecl {
+                        file,
+                        id,
+                        meaning,
+                        includes,
+                        cite,
+                    });
                 }
-                fresh
-            };
-            match item {
-                Item::Purpose {
-                    id,
-                    meaning,
-                    parent,
-                } => {
-                    if fresh(self, "purpose", &id) {
-                        let purpose = Purpose {
-                            id: id.name.clone(),
-                            meaning: meaning.value,
-                            parent: parent.as_ref().map(|p| p.name.clone()),
-                        };
-                        let decl = PurposeDecl {
-                            file,
-                            parent,
-                            purpose,
-                        };
-                        d.purposes.insert(id.name, decl);
-                    }
-                }
-                Item::Activity { id, meaning } => {
-                    if fresh(self, "activity", &id) {
-                        let meaning = meaning.value;
-                        let a = Activity {
-                            id: id.name.clone(),
-                            meaning,
-                        };
-                        d.activities.insert(id.name, a);
-                    }
-                }
-                Item::Fact {
-                    id,
-                    ty,
-                    default,
-                    meaning,
-                } => {
-                    if fresh(self, "fact", &id) {
-                        if let Some(f) = self.fact(file, id, &ty, default, meaning) {
-                            d.facts.insert(f.id.clone(), f);
-                        }
-                    }
-                }
-                Item::Group {
-                    id,
-                    meaning,
-                    includes,
-                    cite,
-                } => {
-                    if fresh(self, "group", &id) {
-                        self.citation(file, &cite);
-                        d.groups.push(GroupDecl {
-                            file,
-                            id,
-                            meaning,
-                            includes,
-                            cite,
-                        });
-                    }
-                }
-                Item::Partner { name, aka, members } => d.partners.push(PartnerDecl {
-                    file,
-                    name,
-                    aka,
-                    members,
-                }),
-                Item::Block(b) => {
-                    // Authorities and restrictions share one namespace: `apply` must be unambiguous.
-                    if fresh(self, "authority or restriction", &b.id) {
-                        d.blocks.push((file, b));
-                    }
+            }
+            Item::Partner { name, aka, members } => d.partners.push(PartnerDecl {
+                file,
+                name,
+                aka,
+                members,
+            }),
+            // Authorities and restrictions share one namespace: `apply` must be unambiguous.
+            Item::Block(b) => {
+                if self.fresh(seen, file, "authority or restriction", &b.id) {
+                    d.blocks.push((file, b));
                 }
             }
         }
-        d
+    }
+
+    /// A purpose, activity or fact into `d`, unless its id is taken.
+    fn declare_vocabulary(
+        &mut self,
+        d: &mut Declared,
+        seen: &mut HashSet<(&'static str, String)>,
+        file: usize,
+        item: Item,
+    ) {
+        let (ns, id) = match &item {
+            Item::Purpose { id, .. } => ("purpose", id),
+            Item::Activity { id, .. } => ("activity", id),
+            Item::Fact { id, .. } => ("fact", id),
+            _ => return,
+        };
+        if !self.fresh(seen, file, ns, id) {
+            return;
+        }
+        match item {
+            Item::Purpose {
+                id,
+                meaning,
+                parent,
+            } => {
+                let purpose = Purpose {
+                    id: id.name.clone(),
+                    meaning: meaning.value,
+                    parent: parent.as_ref().map(|p| p.name.clone()),
+                };
+                let decl = PurposeDecl {
+                    file,
+                    parent,
+                    purpose,
+                };
+                d.purposes.insert(id.name, decl);
+            }
+            Item::Activity { id, meaning } => {
+                let a = Activity {
+                    id: id.name.clone(),
+                    meaning: meaning.value,
+                };
+                d.activities.insert(id.name, a);
+            }
+            Item::Fact {
+                id,
+                ty,
+                default,
+                meaning,
+            } => {
+                if let Some(f) = self.fact(file, id, &ty, default, meaning) {
+                    d.facts.insert(f.id.clone(), f);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Whether `id` is new in namespace `ns`; a repeat is E0101.
+    fn fresh(
+        &mut self,
+        seen: &mut HashSet<(&'static str, String)>,
+        file: usize,
+        ns: &'static str,
+        id: &Ident,
+    ) -> bool {
+        let fresh = seen.insert((ns, id.name.clone()));
+        if !fresh {
+            let msg = format!("{ns} `{}` is defined twice", id.name);
+            self.err(file, id.span, "E0101", msg);
+        }
+        fresh
     }
 
     /// A fact declaration with its type and default checked.

@@ -27,6 +27,7 @@ mod tests;
 
 use crate::diagnostic::{did_you_mean, Diagnostic, Severity, Span};
 use crate::lang::ast::{self, Ident, Item};
+use crate::lang::locate::Locator;
 use crate::lang::syntax;
 use crate::model::graph::AuthorityGraph;
 use crate::model::*;
@@ -60,6 +61,8 @@ pub fn check(files: &[SourceFile]) -> Result<RuleBase, Vec<Diagnostic>> {
 pub fn check_counted(files: &[SourceFile]) -> (Result<RuleBase, Vec<Diagnostic>>, Work) {
     let mut cx = Checker {
         files,
+        locators: files.iter().map(|_| None).collect(),
+        hints: Hints::default(),
         diags: Vec::new(),
         work: Work::default(),
     };
@@ -71,18 +74,41 @@ pub fn check_counted(files: &[SourceFile]) -> (Result<RuleBase, Vec<Diagnostic>>
     }
     let rb = cx.build(parsed);
     let errors: Vec<Diagnostic> = cx.diags.into_iter().filter(Diagnostic::is_error).collect();
-    let result = if errors.is_empty() {
-        Ok(rb)
-    } else {
-        Err(errors)
+    let result = match rb {
+        Some(rb) if errors.is_empty() => Ok(rb),
+        _ => Err(errors),
     };
     (result, cx.work)
 }
 
 struct Checker<'a> {
     files: &'a [SourceFile],
+    /// One per file, made at its first diagnostic.
+    locators: Vec<Option<Locator<'a>>>,
+    hints: Hints,
     diags: Vec<Diagnostic>,
     work: Work,
+}
+
+/// What "did you mean" may still cost: it compares a name with every known one, so it is offered
+/// for the first `MAX_HINTS` unknown names of at most 64 characters, within `MAX_HINT_CELLS` cells
+/// of edit-distance tables in all (thousands of unknown names among thousands of known ones would
+/// otherwise take quadratic time).
+struct Hints {
+    left: usize,
+    cells: u64,
+}
+
+const MAX_HINTS: usize = 200;
+const MAX_HINT_CELLS: u64 = 20_000_000;
+
+impl Default for Hints {
+    fn default() -> Hints {
+        Hints {
+            left: MAX_HINTS,
+            cells: MAX_HINT_CELLS,
+        }
+    }
 }
 
 /// Names visible to conditions, for resolution and "did you mean".
@@ -95,11 +121,12 @@ struct Scope<'s> {
 
 impl<'a> Checker<'a> {
     fn err(&mut self, file: usize, span: Span, code: &'static str, msg: String) -> &mut Diagnostic {
-        let (name, text) = self
-            .files
-            .get(file)
-            .map_or(("<rules>", ""), |f| (f.name.as_str(), f.text.as_str()));
-        let d = Diagnostic::at(name, text, span, Severity::Error, code, msg);
+        let d = match (self.files.get(file), self.locators.get_mut(file)) {
+            (Some(f), Some(slot)) => slot
+                .get_or_insert_with(|| Locator::new(&f.name, &f.text))
+                .at(span, Severity::Error, code, msg),
+            _ => Diagnostic::at("<rules>", "", span, Severity::Error, code, msg),
+        };
         self.diags.push(d);
         match self.diags.last_mut() {
             Some(d) => d,
@@ -114,7 +141,7 @@ impl<'a> Checker<'a> {
         what: &str,
         known: impl IntoIterator<Item = &'n str>,
     ) {
-        let hint = did_you_mean(&id.name, known).map(|s| format!("did you mean `{s}`?"));
+        let hint = self.hint(&id.name, known);
         let d = self.err(
             file,
             id.span,
@@ -124,6 +151,28 @@ impl<'a> Checker<'a> {
         if let Some(h) = hint {
             d.help = Some(h);
         }
+    }
+
+    /// "did you mean `x`?" for an unknown `word`, within the `Hints` budget.
+    fn hint<'n>(&mut self, word: &str, known: impl IntoIterator<Item = &'n str>) -> Option<String> {
+        let len = word.chars().count();
+        if self.hints.left == 0 || len > 64 {
+            return None;
+        }
+        self.hints.left -= 1;
+        // A name whose length differs by more than `did_you_mean`'s limit is never close enough.
+        let limit = (len / 3).max(2);
+        let close: Vec<&str> = known
+            .into_iter()
+            .filter(|c| c.len() <= 4 * (len + limit) && c.chars().count().abs_diff(len) <= limit)
+            .collect();
+        let cells: u64 = close.iter().map(|c| (len * c.len()) as u64).sum();
+        if cells > self.hints.cells {
+            self.hints = Hints { left: 0, cells: 0 };
+            return None;
+        }
+        self.hints.cells -= cells;
+        did_you_mean(word, close).map(|s| format!("did you mean `{s}`?"))
     }
 
     fn citation(&mut self, file: usize, cite: &ast::Str) {
@@ -137,8 +186,8 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// The five passes, then the graph and the digest.
-    fn build(&mut self, parsed: Vec<(usize, Item)>) -> RuleBase {
+    /// The five passes, then, if they found no error, the graph and the digest.
+    fn build(&mut self, parsed: Vec<(usize, Item)>) -> Option<RuleBase> {
         let d = self.declare(parsed);
         let purposes = self.purposes(d.purposes);
         let registry = self.partners(d.groups, d.partners);
@@ -150,9 +199,13 @@ impl<'a> Checker<'a> {
         };
         let (restrictions, mut authorities) = self.blocks(&d.blocks, &scope);
         self.supersedes(&d.blocks, &mut authorities);
+        if self.diags.iter().any(Diagnostic::is_error) {
+            // A rule base with an error is never built (the graph assumes no cycles, say).
+            return None;
+        }
         let digest = self.digest();
         let graph = AuthorityGraph::build(&purposes, &d.activities, &authorities);
-        RuleBase::assemble(
+        Some(RuleBase::assemble(
             purposes,
             d.activities,
             d.facts,
@@ -161,7 +214,7 @@ impl<'a> Checker<'a> {
             restrictions,
             graph,
             digest,
-        )
+        ))
     }
 
     /// SHA-256 of the rule files' names and texts, for decision records.

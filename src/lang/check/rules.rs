@@ -3,7 +3,7 @@
 //! parser bounds (`limits::MAX_DEPTH`).
 
 use super::{Checker, Scope};
-use crate::diagnostic::{did_you_mean, Span};
+use crate::diagnostic::Span;
 use crate::lang::ast::{self, Expr, Ident, LitKind, Literal, Member as AstMember, Operand};
 use crate::model::text::Text;
 use crate::model::*;
@@ -491,16 +491,14 @@ impl Checker<'_> {
                 Type::Funding => Funding::ALL.iter().map(|k| k.to_string()).collect(),
                 _ => LeahyStatus::ALL.iter().map(|k| k.to_string()).collect(),
             };
-            let hint = did_you_mean(&i.name, names.iter().map(String::as_str)).map(str::to_string);
+            let hint = self.hint(&i.name, names.iter().map(String::as_str));
             let d = self.err(
                 file,
                 i.span,
                 "E0107",
                 format!("`{}` is not {want} (one of {})", i.name, names.join(", ")),
             );
-            if let Some(h) = hint {
-                d.help = Some(format!("did you mean `{h}`?"));
-            }
+            d.help = hint;
         }
         found
     }
