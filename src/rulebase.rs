@@ -138,25 +138,32 @@ impl RuleBase {
         check::check(&files).map_err(LoadError::Invalid)
     }
 
-    /// Reads every `*.auth` file in `dir` (not recursive).
+    /// Reads every `*.auth` file in `dir` (not recursive). A file that cannot be read as rule text
+    /// (a symbolic link leading outside `dir`, not a regular file, too large, not UTF-8) is a
+    /// diagnostic (`lang::source`); all of them come back together, sorted by file.
     pub fn load_files(dir: &Path) -> Result<Vec<SourceFile>, LoadError> {
         let io = |e: std::io::Error| LoadError::Io {
             path: dir.display().to_string(),
             source: e,
         };
+        let root = std::fs::canonicalize(dir).map_err(io)?;
         let mut files = Vec::new();
+        let mut refused = Vec::new();
         for entry in std::fs::read_dir(dir).map_err(io)? {
             let path = entry.map_err(io)?.path();
             if path.extension().is_some_and(|e| e == "auth") {
-                let text = std::fs::read_to_string(&path).map_err(|e| LoadError::Io {
-                    path: path.display().to_string(),
-                    source: e,
-                })?;
-                files.push(SourceFile {
-                    name: path.display().to_string(),
-                    text,
-                });
+                match crate::lang::source::read_rule_file(&path, &root) {
+                    Ok(text) => files.push(SourceFile {
+                        name: path.display().to_string(),
+                        text,
+                    }),
+                    Err(d) => refused.push(d),
+                }
             }
+        }
+        if !refused.is_empty() {
+            refused.sort_by(|a, b| a.file.cmp(&b.file));
+            return Err(LoadError::Invalid(refused));
         }
         if files.is_empty() {
             return Err(LoadError::Empty(dir.display().to_string()));

@@ -119,7 +119,7 @@ impl Diagnostic {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn from_parts(
+    pub(crate) fn from_parts(
         file: &str,
         text: &str,
         line_start: usize,

@@ -320,46 +320,50 @@ impl<'a> Layout<'a> {
                 }
                 self.fallback_from(first, end);
             }
-            _ => {
-                let mut clauses = Vec::new();
-                let inner: Vec<Pair<'a, Rule>> = item.clone().into_inner().collect();
-                match item.as_rule() {
-                    Rule::purpose_decl => {
-                        if let Some(parent) = inner.get(2) {
-                            // the `is` keyword just before the parent
-                            let (pf, _) = self.range(parent);
-                            clauses.push(pf.saturating_sub(1));
-                        }
-                    }
-                    Rule::fact_decl | Rule::activity_decl => {
-                        // the meaning string, always last
-                        if let Some(m) = inner.last() {
-                            clauses.push(self.range(m).0);
-                        }
-                    }
-                    Rule::group_decl => {
-                        for p in inner.iter().skip(2) {
-                            let (pf, _) = self.range(p);
-                            match p.as_rule() {
-                                Rule::ident_list => clauses.push(pf.saturating_sub(1)),
-                                _ => clauses.push(pf),
-                            }
-                        }
-                    }
-                    _ => {}
-                }
-                let unit = Unit {
-                    first,
-                    end,
-                    indent: 0,
-                    clauses,
-                    head_expr: None,
-                    clause_ops: HashMap::new(),
-                    soft: [Vec::new(), Vec::new()],
-                };
-                self.unit(&unit);
-            }
+            _ => self.declaration(item, first, end),
         }
+    }
+
+    /// A one-line declaration (`purpose`, `activity`, `fact`, `group`) as one unit whose clauses
+    /// may break.
+    fn declaration(&mut self, item: Pair<'a, Rule>, first: usize, end: usize) {
+        let mut clauses = Vec::new();
+        let inner: Vec<Pair<'a, Rule>> = item.clone().into_inner().collect();
+        match item.as_rule() {
+            Rule::purpose_decl => {
+                if let Some(parent) = inner.get(2) {
+                    // the `is` keyword just before the parent
+                    let (pf, _) = self.range(parent);
+                    clauses.push(pf.saturating_sub(1));
+                }
+            }
+            Rule::fact_decl | Rule::activity_decl => {
+                // the meaning string, always last
+                if let Some(m) = inner.last() {
+                    clauses.push(self.range(m).0);
+                }
+            }
+            Rule::group_decl => {
+                for p in inner.iter().skip(2) {
+                    let (pf, _) = self.range(p);
+                    match p.as_rule() {
+                        Rule::ident_list => clauses.push(pf.saturating_sub(1)),
+                        _ => clauses.push(pf),
+                    }
+                }
+            }
+            _ => {}
+        }
+        let unit = Unit {
+            first,
+            end,
+            indent: 0,
+            clauses,
+            head_expr: None,
+            clause_ops: HashMap::new(),
+            soft: [Vec::new(), Vec::new()],
+        };
+        self.unit(&unit);
     }
 
     /// A member of a block (attribute or rule) or a partner's membership, at `indent`.

@@ -4,5 +4,8 @@
 pub mod ast;
 pub mod check;
 pub mod fmt;
+pub mod limits;
 pub mod lint;
+pub mod locate;
+pub mod source;
 pub mod syntax;

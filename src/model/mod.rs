@@ -696,12 +696,12 @@ impl Registry {
     /// `None` when the registry does not know the partner.
     pub fn is_member(&self, partner: &str, group: &str, date: Date) -> Option<bool> {
         let p = self.partner(partner)?;
-        Some(self.member_of(p, group, date, 0))
+        Some(self.member_of(p, group, date))
     }
 
     /// `is_member` for a partner already looked up.
     pub fn is_member_of(&self, p: &Partner, group: &str, date: Date) -> bool {
-        self.member_of(p, group, date, 0)
+        self.member_of(p, group, date)
     }
 
     /// `is_member_of` by the partner's flattened memberships (`Partner::in_groups`); a test holds
@@ -713,57 +713,119 @@ impl Registry {
     }
 
     /// Fills every partner's `in_groups`: for each membership, its group and every group that
-    /// includes it (within the depth `member_of` follows).
+    /// includes it, directly or through other groups (at any depth).
     pub fn flatten(&mut self) {
-        let groups = &self.groups;
-        for p in &mut self.partners {
-            p.in_groups = p
-                .members
-                .iter()
-                .flat_map(|m| {
-                    // As deep as `member_of` follows inclusions: 16 levels.
-                    let including = groups
-                        .keys()
-                        .filter(|g| **g != m.group && group_includes(groups, g, &m.group, 16));
-                    std::iter::once(&m.group)
-                        .chain(including)
-                        .map(|g| (g.clone(), m.from, m.to))
-                })
-                .collect();
-        }
+        // An unbounded budget cannot run out.
+        let _ = self.flatten_within(u64::MAX);
     }
 
-    fn member_of(&self, p: &Partner, group: &str, date: Date, depth: usize) -> bool {
-        if depth > 16 {
-            return false; // cycles are rejected by check; this is belt and braces
+    /// `flatten`, in at most `budget` steps (a group reached, an inclusion followed or a
+    /// membership written is one): `Ok(steps)`, or `Err(partner)` when the budget ran out while
+    /// flattening that partner's memberships (the partners from it on keep none). Each group's
+    /// includers are found once, by a walk that visits each group and inclusion at most once.
+    pub fn flatten_within(&mut self, budget: u64) -> Result<u64, usize> {
+        let mut steps = 0u64;
+        let mut included_by: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for g in self.groups.values() {
+            for inner in &g.includes {
+                included_by.entry(inner).or_default().push(&g.id);
+            }
+            steps += 1 + g.includes.len() as u64;
         }
-        let direct = p
-            .members
-            .iter()
-            .any(|m| m.group == group && date >= m.from && m.to.is_none_or(|to| date <= to));
-        direct
-            || self.groups.get(group).is_some_and(|g| {
-                g.includes
-                    .iter()
-                    .any(|inner| self.member_of(p, inner, date, depth + 1))
+        let mut includers: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for (i, p) in self.partners.iter_mut().enumerate() {
+            let mut flat = Vec::new();
+            for m in &p.members {
+                if !includers.contains_key(m.group.as_str()) {
+                    let (found, walked) = reach(&included_by, &m.group);
+                    includers.insert(&m.group, found);
+                    steps += walked;
+                }
+                let including = includers
+                    .get(m.group.as_str())
+                    .map_or(&[][..], Vec::as_slice);
+                steps += 1 + including.len() as u64;
+                if steps > budget {
+                    return Err(i);
+                }
+                flat.extend(
+                    std::iter::once(m.group.as_str())
+                        .chain(including.iter().copied())
+                        .map(|g| (g.to_string(), m.from, m.to)),
+                );
+            }
+            p.in_groups = flat;
+        }
+        Ok(steps)
+    }
+
+    fn member_of(&self, p: &Partner, group: &str, date: Date) -> bool {
+        let included: BTreeMap<&str, Vec<&str>> = self
+            .groups
+            .values()
+            .map(|g| {
+                (
+                    g.id.as_str(),
+                    g.includes.iter().map(String::as_str).collect(),
+                )
             })
+            .collect();
+        let (inner, _) = reach(&included, group);
+        std::iter::once(group).chain(inner).any(|g| {
+            p.members
+                .iter()
+                .any(|m| m.group == g && date >= m.from && m.to.is_none_or(|to| date <= to))
+        })
     }
 }
 
-/// Does group `from` include `target` through a chain of at most `links` inclusions? (`check`
-/// asks whether a group includes itself; `Registry::flatten` which groups include a membership's.)
+/// Every group reachable from `from` by following `links` (not `from` itself, unless on a cycle
+/// through it it is skipped too), sorted by name, and the steps taken: each group and link at most
+/// once, so cycles end the walk instead of looping.
+fn reach<'g>(links: &BTreeMap<&str, Vec<&'g str>>, from: &str) -> (Vec<&'g str>, u64) {
+    let mut seen: std::collections::BTreeSet<&'g str> = std::collections::BTreeSet::new();
+    let mut todo: Vec<&str> = vec![from];
+    let mut steps = 0u64;
+    while let Some(g) = todo.pop() {
+        steps += 1;
+        for &next in links.get(g).map_or(&[][..], Vec::as_slice) {
+            steps += 1;
+            if next != from && seen.insert(next) {
+                todo.push(next);
+            }
+        }
+    }
+    (seen.into_iter().collect(), steps)
+}
+
+/// Does group `from` include `target` through a chain of at most `links` inclusions? Breadth
+/// first, each group visited once: linear in the groups and inclusions.
 pub fn group_includes(
     groups: &BTreeMap<String, Group>,
     from: &str,
     target: &str,
     links: usize,
 ) -> bool {
-    links > 0
-        && groups.get(from).is_some_and(|g| {
-            g.includes
-                .iter()
-                .any(|i| i == target || group_includes(groups, i, target, links - 1))
-        })
+    let mut seen: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
+    let mut level: Vec<&str> = vec![from];
+    for _ in 0..links {
+        let mut next_level = Vec::new();
+        for g in level {
+            for inner in groups.get(g).map_or(&[][..], |g| g.includes.as_slice()) {
+                if inner == target {
+                    return true;
+                }
+                if seen.insert(inner) {
+                    next_level.push(inner.as_str());
+                }
+            }
+        }
+        if next_level.is_empty() {
+            return false;
+        }
+        level = next_level;
+    }
+    false
 }
 
 #[cfg(test)]
@@ -837,6 +899,48 @@ mod tests {
         assert!(Registry::in_group(p, "middle", date(2025, 1, 1)));
         assert!(!Registry::in_group(p, "alone", date(2025, 1, 1)));
         assert!(compared > 1000, "{compared}");
+    }
+
+    /// Thirty groups each including every later one make 2^29 inclusion paths; flattening and the
+    /// inclusion walks visit each group and inclusion once (the depth-limited recursion they
+    /// replace took seconds and doubled with every group).
+    #[test]
+    fn inclusion_walks_are_linear_in_dense_registries() {
+        let n = 30;
+        let mut r = Registry::default();
+        for i in 0..n {
+            let id = format!("g{i}");
+            let includes = (i + 1..n).map(|j| format!("g{j}")).collect();
+            r.groups.insert(
+                id.clone(),
+                Group {
+                    id,
+                    meaning: String::new(),
+                    includes,
+                    citation: String::new(),
+                },
+            );
+        }
+        r.partners.push(Partner {
+            name: "P".into(),
+            aka: Vec::new(),
+            members: vec![Member {
+                group: format!("g{}", n - 1),
+                from: date(2000, 1, 1),
+                to: None,
+                citation: String::new(),
+            }],
+            in_groups: Vec::new(),
+        });
+        let links = n * (n - 1) / 2;
+        let steps = r.flatten_within(u64::MAX).unwrap();
+        assert!(steps <= 3 * (n + links) as u64, "{steps}");
+        assert_eq!(r.partners[0].in_groups.len(), n);
+        assert!(r.is_member_of(&r.partners[0], "g0", date(2020, 1, 1)));
+        assert!(group_includes(&r.groups, "g0", "g29", 1));
+        assert!(!group_includes(&r.groups, "g29", "g0", 100));
+        // The budget stops it, naming the partner.
+        assert_eq!(r.flatten_within(10), Err(0));
     }
 
     #[test]

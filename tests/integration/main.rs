@@ -9,6 +9,7 @@ mod explain;
 mod fmt_props;
 mod golden;
 mod input_limits;
+mod lang_limits;
 mod layers;
 mod maint;
 mod never_panics;
