@@ -1,7 +1,7 @@
 //! `authsel lint`: static checks of a rule base (docs/diagnostics.md).
 
 use super::catalogue::ListFormat;
-use super::io::{emit, emit_json, errln};
+use super::io::{emit, emit_json, errln, print_diags};
 use super::Exit;
 use anyhow::Result;
 use authsel::diagnostic::Severity;
@@ -31,6 +31,10 @@ pub fn run(args: LintArgs) -> Result<Exit> {
         Some(d) => match RuleBase::load_files(&d) {
             Ok(f) => f,
             Err(e) => {
+                // Refused or unreadable rule files have positions: show them, not only a count.
+                if let authsel::LoadError::Invalid(diags) = &e {
+                    print_diags(diags);
+                }
                 errln!("authsel: {e}");
                 return Ok(Exit::Invalid);
             }
