@@ -178,10 +178,8 @@ impl Diagnostic {
         let mut i = 0;
         while seen < line {
             match bytes.get(i) {
-                None => {
-                    line_start = text.len();
-                    break;
-                }
+                // Past the last line: the last line it is.
+                None => break,
                 Some(b'\n') => {
                     seen += 1;
                     line_start = i + 1;
@@ -194,7 +192,15 @@ impl Diagnostic {
             }
             i += 1;
         }
+        // A position past the text's last line, or past a line's end (a parser that counts a
+        // `\r` of `\r\n` as a column), is put at the end of the text or of the line.
+        let line = line.min(seen);
         let rest = text.get(line_start..).unwrap_or("");
+        let line_chars = rest
+            .chars()
+            .take_while(|c| *c != '\n' && *c != '\r')
+            .count();
+        let column = column.min(line_chars + 1);
         let caret = line_start
             + rest
                 .char_indices()
@@ -611,5 +617,15 @@ mod tests {
         let words = ["amount_usd", "activities", "start"];
         assert_eq!(did_you_mean("amout_usd", words), Some("amount_usd"));
         assert_eq!(did_you_mean("zzzzzzzzzz", words), None);
+    }
+
+    /// A parser's position past a line's end (RON counts the `\r` of `\r\n`) or past the last
+    /// line is put at the end of the line or text: a position is always inside the text.
+    #[test]
+    fn positions_past_a_line_or_the_text_are_clamped() {
+        let d = Diagnostic::at_line_col("l.ron", "//\r\n", 1, 4, "E0201", "m");
+        assert_eq!((d.line, d.column), (1, 3));
+        let d = Diagnostic::at_line_col("l.ron", "a\nb", 9, 9, "E0201", "m");
+        assert_eq!((d.line, d.column), (2, 2));
     }
 }
