@@ -218,46 +218,14 @@ impl Lexer<'_> {
                 Tok::Str
             }
             _ => {
-                // Raw and byte strings: r"..", r#".."#, b"..", br#".."#.
-                let after_prefix = rest
-                    .strip_prefix("br")
-                    .or_else(|| rest.strip_prefix('r'))
-                    .or_else(|| rest.strip_prefix('b'));
-                if let Some(raw) = after_prefix.filter(|r| r.starts_with(['"', '#'])) {
-                    let prefix = rest.len() - raw.len();
-                    let is_raw = rest.starts_with('r') || rest.starts_with("br");
-                    let hashes = raw.bytes().take_while(|b| *b == b'#').count();
-                    if raw.as_bytes().get(hashes) == Some(&b'"') && (is_raw || hashes == 0) {
-                        let len = if is_raw {
-                            let close = format!("\"{}", "#".repeat(hashes));
-                            let body = raw.get(hashes + 1..)?;
-                            hashes + 1 + body.find(&close)? + close.len()
-                        } else {
-                            quoted(raw, b'"')?
-                        };
-                        self.at += prefix + len;
-                        return Some(Token {
-                            kind: Tok::Str,
-                            start,
-                            end: self.at,
-                        });
-                    }
-                    if is_raw && hashes == 1 && !rest.starts_with('b') {
-                        // A raw identifier: r#name.
-                        let word: usize = raw
-                            .get(1..)
-                            .unwrap_or("")
-                            .chars()
-                            .take_while(|c| is_word_char(*c))
-                            .map(char::len_utf8)
-                            .sum();
-                        self.at += prefix + 1 + word;
-                        return Some(Token {
-                            kind: Tok::Word,
-                            start,
-                            end: self.at,
-                        });
-                    }
+                // An unterminated raw or byte string ends the tokens, as an unterminated string does.
+                if let Some((kind, len)) = prefixed(rest).ok()? {
+                    self.at += len;
+                    return Some(Token {
+                        kind,
+                        start,
+                        end: self.at,
+                    });
                 }
                 let len: usize = rest
                     .chars()
@@ -277,6 +245,43 @@ impl Lexer<'_> {
             end: self.at,
         })
     }
+}
+
+/// A raw or byte string (`r".."`, `r#".."#`, `b".."`, `br#".."#`) or a raw identifier (`r#name`) at
+/// the start of `rest`: its kind and length in bytes; `Err` for a string that is not closed.
+fn prefixed(rest: &str) -> Result<Option<(Tok, usize)>, ()> {
+    let Some(raw) = rest
+        .strip_prefix("br")
+        .or_else(|| rest.strip_prefix('r'))
+        .or_else(|| rest.strip_prefix('b'))
+        .filter(|r| r.starts_with(['"', '#']))
+    else {
+        return Ok(None);
+    };
+    let prefix = rest.len() - raw.len();
+    let is_raw = rest.starts_with('r') || rest.starts_with("br");
+    let hashes = raw.bytes().take_while(|b| *b == b'#').count();
+    if raw.as_bytes().get(hashes) == Some(&b'"') && (is_raw || hashes == 0) {
+        let len = if is_raw {
+            let close = format!("\"{}", "#".repeat(hashes));
+            let body = raw.get(hashes + 1..).ok_or(())?;
+            hashes + 1 + body.find(&close).ok_or(())? + close.len()
+        } else {
+            quoted(raw, b'"').ok_or(())?
+        };
+        return Ok(Some((Tok::Str, prefix + len)));
+    }
+    if is_raw && hashes == 1 && !rest.starts_with('b') {
+        let word: usize = raw
+            .get(1..)
+            .unwrap_or("")
+            .chars()
+            .take_while(|c| is_word_char(*c))
+            .map(char::len_utf8)
+            .sum();
+        return Ok(Some((Tok::Word, prefix + 1 + word)));
+    }
+    Ok(None)
 }
 
 /// Length of the quoted literal at the start of `s` (quote `q`, backslash escapes).
