@@ -127,3 +127,51 @@ fn rendering_decides_nothing() {
         &[],
     );
 }
+
+/// No function outside tests is longer than 80 lines (docs/architecture.md): a longer one is
+/// several steps that deserve names.
+#[test]
+fn functions_fit_on_a_screen() {
+    let mut long = Vec::new();
+    for dir in [
+        "diagnostic",
+        "lang",
+        "model",
+        "input",
+        "engine",
+        "explain",
+        "render",
+        "batch",
+        "tools",
+        "cli",
+    ] {
+        for (file, code) in sources(dir) {
+            let lines: Vec<&str> = code.lines().collect();
+            for (i, line) in lines.iter().enumerate() {
+                let body = line.trim_start();
+                let indent = line.len() - body.len();
+                let is_fn = [
+                    "fn ",
+                    "pub fn ",
+                    "pub(crate) fn ",
+                    "const fn ",
+                    "pub const fn ",
+                ]
+                .iter()
+                .any(|p| body.starts_with(p));
+                if !is_fn || body.ends_with(';') {
+                    continue;
+                }
+                let close = format!("{}}}", " ".repeat(indent));
+                let end = lines[i..]
+                    .iter()
+                    .position(|l| l.trim_end() == close)
+                    .map_or(1, |n| n + 1);
+                if end > 80 {
+                    long.push(format!("{file}:{}: {end} lines: {body}", i + 1));
+                }
+            }
+        }
+    }
+    assert!(long.is_empty(), "{}", long.join("\n"));
+}
