@@ -3,6 +3,7 @@
 
 use crate::model::{Authority, Duty, Rule, RuleKind};
 use crate::render::markdown::escape as md;
+use crate::render::SheetLine;
 use crate::rulebase::RuleBase;
 use std::fmt::Write;
 
@@ -74,34 +75,18 @@ fn authority(out: &mut String, a: &Authority) {
         let _ = writeln!(out, "- **Administered by:** {d}{exec}");
     }
     in_force(out, a);
-    if !a.supersedes.is_empty() {
-        let _ = writeln!(out, "- **Supersedes:** {}", a.supersedes.join(", "));
-    }
-    if !a.superseded_by.is_empty() {
-        let _ = writeln!(out, "- **Superseded by:** {}", a.superseded_by.join(", "));
-    }
-    let _ = writeln!(
-        out,
-        "- **Purposes:** {} ({})",
-        a.serves.items.join(", "),
-        a.serves.citation
-    );
-    let _ = writeln!(
-        out,
-        "- **Activities:** {} ({})",
-        a.provides.items.join(", "),
-        a.provides.citation
-    );
-    if let Some(r) = &a.recipients {
-        let v: Vec<String> = r.items.iter().map(ToString::to_string).collect();
-        let _ = writeln!(out, "- **Recipients:** {} ({})", v.join(", "), r.citation);
-    }
-    if let Some(f) = &a.funding {
-        let v: Vec<String> = f.items.iter().map(ToString::to_string).collect();
-        let _ = writeln!(out, "- **Funding:** {} ({})", v.join(", "), f.citation);
-    }
-    if !a.applies.is_empty() {
-        let _ = writeln!(out, "- **Restrictions applied:** {}", a.applies.join(", "));
+    for (line, value, cite) in super::sheet(a) {
+        let label = match line {
+            SheetLine::Supersedes => "Supersedes",
+            SheetLine::SupersededBy => "Superseded by",
+            SheetLine::Serves => "Purposes",
+            SheetLine::Provides => "Activities",
+            SheetLine::Recipients => "Recipients",
+            SheetLine::Funding => "Funding",
+            SheetLine::Applies => "Restrictions applied",
+        };
+        let cite = cite.map_or(String::new(), |c| format!(" ({c})"));
+        let _ = writeln!(out, "- **{label}:** {value}{cite}");
     }
     rules_and_duties(out, a);
     if !a.caveats.is_empty() {

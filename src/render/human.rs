@@ -1,7 +1,7 @@
 //! Human-readable text: the decision, one authority's rules, the catalogue, lint, diff, the regression
 //! cases and the `check` report. Rendering only: nothing is decided here.
 
-use super::{ceiling_rows, lint_counts, summary_rows, verdict_word};
+use super::{ceiling_rows, lint_counts, summary_rows, verdict_word, SheetLine};
 use crate::batch::{Report, Row};
 use crate::engine::assess::{Outcome, Verdict};
 use crate::explain::{Candidate, Explanation};
@@ -215,34 +215,18 @@ pub fn authority(a: &crate::model::Authority) -> String {
     dated("effective:", &a.effective, &mut out);
     dated("expires:", &a.expires, &mut out);
     dated("repealed:", &a.repealed, &mut out);
-    if !a.supersedes.is_empty() {
-        let _ = writeln!(out, "  supersedes: {}", a.supersedes.join(", "));
-    }
-    if !a.superseded_by.is_empty() {
-        let _ = writeln!(out, "  superseded by: {}", a.superseded_by.join(", "));
-    }
-    let _ = writeln!(
-        out,
-        "  serves:     {}  [{}]",
-        a.serves.items.join(", "),
-        a.serves.citation
-    );
-    let _ = writeln!(
-        out,
-        "  provides:   {}  [{}]",
-        a.provides.items.join(", "),
-        a.provides.citation
-    );
-    if let Some(r) = &a.recipients {
-        let v: Vec<String> = r.items.iter().map(ToString::to_string).collect();
-        let _ = writeln!(out, "  recipients: {}  [{}]", v.join(", "), r.citation);
-    }
-    if let Some(f) = &a.funding {
-        let v: Vec<String> = f.items.iter().map(ToString::to_string).collect();
-        let _ = writeln!(out, "  funding:    {}  [{}]", v.join(", "), f.citation);
-    }
-    if !a.applies.is_empty() {
-        let _ = writeln!(out, "  restrictions applied: {}", a.applies.join(", "));
+    for (line, value, cite) in super::sheet(a) {
+        let label = match line {
+            SheetLine::Supersedes => "supersedes:",
+            SheetLine::SupersededBy => "superseded by:",
+            SheetLine::Serves => "serves:    ",
+            SheetLine::Provides => "provides:  ",
+            SheetLine::Recipients => "recipients:",
+            SheetLine::Funding => "funding:   ",
+            SheetLine::Applies => "restrictions applied:",
+        };
+        let cite = cite.map_or(String::new(), |c| format!("  [{c}]"));
+        let _ = writeln!(out, "  {label} {value}{cite}");
     }
     rule_lines(&mut out, &a.rules);
     duty_lines(&mut out, &a.duties);

@@ -85,3 +85,50 @@ pub(crate) fn verdict_word(d: &Explanation) -> String {
         None => "no authority fits".to_string(),
     }
 }
+
+/// One line of an authority's sheet, the same facts in `show` (`human`) and the handbook: what
+/// it is, its value, its citation if it has one of its own.
+pub(crate) enum SheetLine {
+    Supersedes,
+    SupersededBy,
+    Serves,
+    Provides,
+    Recipients,
+    Funding,
+    Applies,
+}
+
+/// The sheet's lines of `a` that have a value, in order: (line, value, citation).
+pub(crate) fn sheet(
+    a: &crate::model::Authority,
+) -> Vec<(SheetLine, String, Option<&crate::model::text::Text>)> {
+    let listed = |v: &[String]| (!v.is_empty()).then(|| v.join(", "));
+    let mut out = Vec::new();
+    if let Some(v) = listed(&a.supersedes) {
+        out.push((SheetLine::Supersedes, v, None));
+    }
+    if let Some(v) = listed(&a.superseded_by) {
+        out.push((SheetLine::SupersededBy, v, None));
+    }
+    out.push((
+        SheetLine::Serves,
+        a.serves.items.join(", "),
+        Some(&a.serves.citation),
+    ));
+    let provides = a.provides.items.join(", ");
+    out.push((SheetLine::Provides, provides, Some(&a.provides.citation)));
+    if let Some(r) = &a.recipients {
+        let v: Vec<String> = r.items.iter().map(ToString::to_string).collect();
+        let v = v.join(", ");
+        out.push((SheetLine::Recipients, v, Some(&r.citation)));
+    }
+    if let Some(f) = &a.funding {
+        let v: Vec<String> = f.items.iter().map(ToString::to_string).collect();
+        let v = v.join(", ");
+        out.push((SheetLine::Funding, v, Some(&f.citation)));
+    }
+    if let Some(v) = listed(&a.applies) {
+        out.push((SheetLine::Applies, v, None));
+    }
+    out
+}
