@@ -86,14 +86,7 @@ impl Diagnostic {
     ) -> Diagnostic {
         let start = floor_boundary(text, span.start);
         let (line, column) = line_col(text, start);
-        let line_start = start
-            - text.get(..start).map_or(0, |s| {
-                s.chars()
-                    .rev()
-                    .take_while(|c| *c != '\n' && *c != '\r')
-                    .map(char::len_utf8)
-                    .sum()
-            });
+        let line_start = line_start(text, start);
         Diagnostic::from_parts(
             file, text, line_start, line, column, span, severity, code, message,
         )
@@ -262,6 +255,18 @@ impl Diagnostic {
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
+}
+
+/// Where the line holding byte `at` starts: after the last `\n` or `\r` before it (inside a
+/// `\r\n`, after the `\r`). A walk back over that line only.
+pub(crate) fn line_start(text: &str, at: usize) -> usize {
+    at - text.get(..at).map_or(0, |s| {
+        s.chars()
+            .rev()
+            .take_while(|c| *c != '\n' && *c != '\r')
+            .map(char::len_utf8)
+            .sum()
+    })
 }
 
 /// The window of the line starting at byte `line_start` that is kept for the caret at byte `caret`

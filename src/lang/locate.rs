@@ -91,16 +91,8 @@ impl<'t> Locator<'t> {
     ) -> Diagnostic {
         let offset = self.clamp(span.start);
         let (line, column) = self.line_col(offset);
-        // The line's start as `Diagnostic::at` finds it (after the last `\n` or `\r`; inside a
-        // `\r\n` that is after the `\r`): a walk back over this line only.
-        let start = offset
-            - self.text.get(..offset).map_or(0, |s| {
-                s.chars()
-                    .rev()
-                    .take_while(|c| *c != '\n' && *c != '\r')
-                    .map(char::len_utf8)
-                    .sum()
-            });
+        // The line's start as `Diagnostic::at` finds it.
+        let start = crate::diagnostic::line_start(self.text, offset);
         Diagnostic::from_parts(
             self.name, self.text, start, line, column, span, severity, code, message,
         )
