@@ -585,3 +585,50 @@ fn thousands(n: usize) -> String {
     }
     out
 }
+
+/// The inputs the fuzzers recorded (`fuzz/regressions/`): every diagnostic of a ledger or proposal
+/// is at a line and column inside its text (a line ends at `\n`, `\r\n` or a lone `\r`; a column runs
+/// to one past the line's last character). RON counted the `\r` of `\r\n` after a `//` comment as a
+/// column; the position is now clamped into the line.
+#[test]
+fn fuzz_regressions_are_located_inside_their_text() {
+    fn lines(text: &str) -> Vec<usize> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        text.replace("\r\n", "\n")
+            .split(['\n', '\r'])
+            .map(|l| l.chars().count())
+            .collect()
+    }
+    let rb = authsel::RuleBase::builtin();
+    let mut seen = 0;
+    for kind in ["ledger", "check"] {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fuzz/regressions")
+            .join(kind);
+        for entry in std::fs::read_dir(&dir).expect("regressions") {
+            let bytes = std::fs::read(entry.expect("entry").path()).expect("read");
+            for part in bytes.split(|b| *b == 0) {
+                let text = String::from_utf8_lossy(part);
+                let diags = match rb.read_ledger("r.ron", &text) {
+                    Err(l) => match rb.read_proposal("r.ron", &text) {
+                        Err(p) => [l, p].concat(),
+                        Ok(_) => l,
+                    },
+                    Ok(_) => Vec::new(),
+                };
+                let ls = lines(&text);
+                for d in diags {
+                    seen += 1;
+                    let len = ls.get(d.line.saturating_sub(1)).copied();
+                    assert!(
+                        len.is_some_and(|n| d.column >= 1 && d.column <= n + 1),
+                        "{kind}: {}:{} outside the text (lines {ls:?}): {d}",
+                        d.line,
+                        d.column
+                    );
+                }
+            }
+        }
+    }
+    assert!(seen > 0);
+}
