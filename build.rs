@@ -14,7 +14,7 @@ fn main() {
         })
         .unwrap_or_default();
     names.sort();
-    let mut out = String::from("pub const FILES: &[(&str, &str)] = &[\n");
+    let mut out = String::from("pub(super) const FILES: &[(&str, &str)] = &[\n");
     for n in &names {
         println!("cargo:rerun-if-changed=rules/{n}");
         out.push_str(&format!(
@@ -26,7 +26,7 @@ fn main() {
     let mut cases = Vec::new();
     collect_cases(Path::new("rules/cases"), &mut cases);
     cases.sort();
-    out.push_str("pub const CASES: &[(&str, &str)] = &[\n");
+    out.push_str("pub(super) const CASES: &[(&str, &str)] = &[\n");
     for c in &cases {
         println!("cargo:rerun-if-changed={c}");
         out.push_str(&format!(

@@ -18,6 +18,8 @@
 
 // Diagnostics are plain data returned by value; boxing them would only add noise at every call.
 #![allow(clippy::result_large_err)]
+// Internals are `pub(crate)`: an item is `pub` only if it is part of the API reachable from here.
+#![deny(unreachable_pub)]
 // Library code never panics on input: no unwrap, expect, panic or unchecked indexing outside tests.
 #![cfg_attr(
     not(test),

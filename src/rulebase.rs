@@ -5,18 +5,9 @@ use crate::engine::assess::Context;
 use crate::engine::decision::Decision;
 use crate::input::proposal::{Ledger, Proposal};
 use crate::lang::check;
-use crate::model::graph::AuthorityGraph;
-use crate::model::*;
-use std::collections::{BTreeMap, HashMap};
+pub use crate::lang::source::SourceFile;
+pub use crate::model::{CheckedRules, RuleBase};
 use std::path::Path;
-use std::sync::Arc;
-
-/// One rule file's name and text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SourceFile {
-    pub name: String,
-    pub text: String,
-}
 
 /// Why a rule base could not be loaded.
 #[derive(Debug, thiserror::Error)]
@@ -32,68 +23,11 @@ pub enum LoadError {
     Invalid(Vec<Diagnostic>),
 }
 
-/// A checked rule base. Cheap to clone: the rules are shared (`Arc`), so a `Decision` can keep the
-/// rule base it was made with and render its explanation later.
-#[derive(Debug, Clone)]
-pub struct RuleBase(Arc<CheckedRules>);
-
-impl std::ops::Deref for RuleBase {
-    type Target = CheckedRules;
-    fn deref(&self) -> &CheckedRules {
-        &self.0
-    }
-}
-
-/// The content of a `RuleBase`: the checked model, its graph and lookup tables.
-#[derive(Debug)]
-pub struct CheckedRules {
-    pub purposes: BTreeMap<String, Purpose>,
-    pub activities: BTreeMap<String, Activity>,
-    pub facts: BTreeMap<String, FactDecl>,
-    pub registry: Registry,
-    /// In declaration order over the sorted rule files.
-    pub authorities: Vec<Authority>,
-    pub restrictions: BTreeMap<String, Restriction>,
-    pub graph: AuthorityGraph,
-    /// SHA-256 of the rule files, for decision records.
-    pub digest: String,
-    index: HashMap<String, usize>,
-}
-
 mod builtin_files {
     include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
 }
 
 impl RuleBase {
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn assemble(
-        purposes: BTreeMap<String, Purpose>,
-        activities: BTreeMap<String, Activity>,
-        facts: BTreeMap<String, FactDecl>,
-        registry: Registry,
-        authorities: Vec<Authority>,
-        restrictions: BTreeMap<String, Restriction>,
-        graph: AuthorityGraph,
-        digest: String,
-    ) -> RuleBase {
-        let index = authorities
-            .iter()
-            .enumerate()
-            .map(|(i, a)| (a.id.to_string(), i))
-            .collect();
-        RuleBase(Arc::new(CheckedRules {
-            purposes,
-            activities,
-            facts,
-            registry,
-            authorities,
-            restrictions,
-            graph,
-            digest,
-            index,
-        }))
-    }
-
     /// The rule files compiled into the binary from `rules/`.
     pub fn builtin_files() -> Vec<SourceFile> {
         builtin_files::FILES
@@ -174,10 +108,6 @@ impl RuleBase {
     /// Loads and checks a rule directory.
     pub fn load(dir: impl AsRef<Path>) -> Result<RuleBase, LoadError> {
         RuleBase::from_files(&RuleBase::load_files(dir.as_ref())?)
-    }
-
-    pub fn authority(&self, id: &str) -> Option<&Authority> {
-        self.index.get(id).and_then(|i| self.authorities.get(*i))
     }
 
     /// Evaluates a proposal by the law in force on its start date, with no ledger.

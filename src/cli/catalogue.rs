@@ -1,40 +1,27 @@
 //! The read-only views of the rule base: `authorities`, `show`, `docs`, `graph`.
 
 use super::io::{emit, emit_json, errln, load_rules};
-use super::Exit;
+use super::{format, Exit};
 use anyhow::Result;
-use authsel::render::{graph, handbook, human, json};
+use authsel::render::{graph, handbook, human, json, Format};
 use authsel::RuleBase;
-use clap::{Args, ValueEnum};
+use clap::Args;
 use std::path::PathBuf;
-
-#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
-pub enum ListFormat {
-    Human,
-    Json,
-}
-
-#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
-pub enum GraphFormat {
-    Dot,
-    Mermaid,
-    Json,
-}
 
 #[derive(Args)]
 pub struct AuthoritiesArgs {
     #[arg(long)]
     rules: Option<PathBuf>,
-    #[arg(long, value_enum, default_value = "human")]
-    format: ListFormat,
+    #[arg(long, value_parser = format::LIST, default_value = "human")]
+    format: Format,
 }
 
 #[derive(Args)]
 pub struct ShowArgs {
     #[arg(long)]
     rules: Option<PathBuf>,
-    #[arg(long, value_enum, default_value = "human")]
-    format: ListFormat,
+    #[arg(long, value_parser = format::LIST, default_value = "human")]
+    format: Format,
     authority: String,
 }
 
@@ -48,8 +35,8 @@ pub struct DocsArgs {
 pub struct GraphArgs {
     #[arg(long)]
     rules: Option<PathBuf>,
-    #[arg(long, value_enum, default_value = "dot")]
-    format: GraphFormat,
+    #[arg(long, value_parser = format::GRAPH, default_value = "dot")]
+    format: Format,
 }
 
 pub fn authorities(args: AuthoritiesArgs) -> Result<Exit> {
@@ -58,8 +45,8 @@ pub fn authorities(args: AuthoritiesArgs) -> Result<Exit> {
         Err(e) => return Ok(e),
     };
     match args.format {
-        ListFormat::Json => emit_json(&format!("{}\n", json::authorities(&rb))),
-        ListFormat::Human => emit(&human::authorities(&rb)),
+        Format::Json => emit_json(&format!("{}\n", json::authorities(&rb))),
+        _ => emit(&human::authorities(&rb)),
     }
     Ok(Exit::Done)
 }
@@ -72,8 +59,8 @@ pub fn show(args: ShowArgs) -> Result<Exit> {
     let id = &args.authority;
     if let Some(r) = rb.restrictions.get(id) {
         match args.format {
-            ListFormat::Json => emit_json(&format!("{}\n", serde_json::to_string_pretty(r)?)),
-            ListFormat::Human => emit(&human::restriction(&rb, r)),
+            Format::Json => emit_json(&format!("{}\n", serde_json::to_string_pretty(r)?)),
+            _ => emit(&human::restriction(&rb, r)),
         }
         return Ok(Exit::Done);
     }
@@ -82,8 +69,8 @@ pub fn show(args: ShowArgs) -> Result<Exit> {
         return Ok(Exit::Invalid);
     };
     match args.format {
-        ListFormat::Json => emit_json(&format!("{}\n", serde_json::to_string_pretty(a)?)),
-        ListFormat::Human => emit(&human::authority(a)),
+        Format::Json => emit_json(&format!("{}\n", serde_json::to_string_pretty(a)?)),
+        _ => emit(&human::authority(a)),
     }
     Ok(Exit::Done)
 }
@@ -115,9 +102,9 @@ pub fn graph(args: GraphArgs) -> Result<Exit> {
         Err(e) => return Ok(e),
     };
     match args.format {
-        GraphFormat::Dot => emit(&graph::dot(&rb.graph)),
-        GraphFormat::Mermaid => emit(&graph::mermaid(&rb.graph)),
-        GraphFormat::Json => emit_json(&format!("{}\n", graph::json(&rb.graph))),
+        Format::Mermaid => emit(&graph::mermaid(&rb.graph)),
+        Format::Json => emit_json(&format!("{}\n", graph::json(&rb.graph))),
+        _ => emit(&graph::dot(&rb.graph)),
     }
     Ok(Exit::Done)
 }

@@ -1,24 +1,17 @@
 //! `authsel check` and `authsel gen`: the binary side of `authsel::batch` and `authsel::tools::gen`.
 
 use super::io::{self, errln, load_ledger, load_rules, outln, Escaped, Style};
-use super::Exit;
+use super::{format, Exit};
 use anyhow::{Context as _, Result};
 use authsel::batch::{Batch, Report, MAX_JOBS};
 use authsel::input::files::collect;
+use authsel::render::Format;
 use authsel::render::{human, json, junit, markdown};
 use authsel::tools::gen::MAX_COUNT;
-use clap::{Args, ValueEnum};
+use clap::Args;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-
-#[derive(Clone, Copy, ValueEnum, PartialEq, Eq, Debug)]
-pub enum CheckFormat {
-    Human,
-    Json,
-    Junit,
-    Markdown,
-}
 
 /// A progress bar on stderr, only when stderr is a terminal (never in pipes, logs or CI).
 fn progress_bar() -> Option<indicatif::ProgressBar> {
@@ -38,7 +31,7 @@ fn progress_bar() -> Option<indicatif::ProgressBar> {
 fn run_into(
     batch: &Batch,
     paths: &[PathBuf],
-    format: CheckFormat,
+    format: Format,
     out: &mut dyn Write,
 ) -> Result<Report> {
     let bar = progress_bar();
@@ -48,7 +41,7 @@ fn run_into(
             b.set_position(done as u64);
         }
     };
-    let report = if format == CheckFormat::Json {
+    let report = if format == Format::Json {
         // Decisions are serialized in the workers and streamed: memory stays flat. Once the
         // output is gone (a closed pipe, a failed write) they are no longer serialized, but every
         // file is still evaluated: the exit code tells what the whole batch found.
@@ -81,8 +74,8 @@ fn run_into(
     } else {
         let report = batch.run(paths, |_| (), |()| {}, progress)?;
         let text = match format {
-            CheckFormat::Human => human::check(&report),
-            CheckFormat::Junit => junit::check(&report),
+            Format::Human => human::check(&report),
+            Format::Junit => junit::check(&report),
             _ => markdown::check(&report),
         };
         out.write_all(text.as_bytes())?;
@@ -102,8 +95,8 @@ pub struct CheckArgs {
     /// Amounts already committed against per-fiscal-year ceilings.
     #[arg(long)]
     ledger: Option<PathBuf>,
-    #[arg(long, value_enum, default_value = "human")]
-    format: CheckFormat,
+    #[arg(long, value_parser = format::CHECK, default_value = "human")]
+    format: Format,
     /// Write the report to FILE (atomically) instead of stdout; FILE may not be an input file,
     /// the ledger or a rule file.
     #[arg(long, value_name = "FILE")]
@@ -148,7 +141,7 @@ pub fn check(args: CheckArgs) -> Result<Exit> {
     };
     let (format, paths) = (args.format, &args.paths[..]);
     // JSON escapes control characters in its strings as JSON does; the other formats as `\u{1b}`.
-    let style = if format == CheckFormat::Json {
+    let style = if format == Format::Json {
         Style::Json
     } else {
         Style::Text

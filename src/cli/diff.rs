@@ -1,15 +1,14 @@
 //! `authsel diff`: which decisions change between two rule directories.
 
 use super::io::{each_input, emit, emit_json, errln, load_ledger, load_rules, print_diags};
-use super::Exit;
+use super::{format, Exit};
 use anyhow::Result;
+use authsel::render::Format;
 use authsel::render::{human, json};
 use authsel::tools::diff::Diff;
 use authsel::Context;
 use clap::Args;
 use std::path::PathBuf;
-
-use super::catalogue::ListFormat;
 
 /// The most proposals `--generate` makes: `tools::diff::generate` builds them all before comparing,
 /// two evaluations each (10,000 take 9 s and 20 MB in release; 100,000 about a minute and a half),
@@ -32,8 +31,8 @@ pub struct DiffArgs {
     ledger: Option<PathBuf>,
     #[arg(long, value_name = "DATE", value_parser = super::io::date_arg)]
     as_of: Option<jiff::civil::Date>,
-    #[arg(long, value_enum, default_value = "human")]
-    format: ListFormat,
+    #[arg(long, value_parser = format::LIST, default_value = "human")]
+    format: Format,
 }
 
 pub fn run(args: DiffArgs) -> Result<Exit> {
@@ -71,8 +70,8 @@ pub fn run(args: DiffArgs) -> Result<Exit> {
     );
     let r = diff.finish();
     match args.format {
-        ListFormat::Json => emit_json(&format!("{}\n", json::diff(&r))),
-        ListFormat::Human => emit(&human::diff(&r)),
+        Format::Json => emit_json(&format!("{}\n", json::diff(&r))),
+        _ => emit(&human::diff(&r)),
     }
     Ok(Exit::of(bad, r.summary.changed > 0))
 }

@@ -3,20 +3,14 @@
 use super::io::{
     each_input, emit, emit_json, errln, load_ledger, load_rules, outln, print_diags, stdout_open,
 };
-use super::Exit;
+use super::{format, Exit};
 use anyhow::Result;
 use authsel::render::human::{self, Detail};
+use authsel::render::Format;
 use authsel::render::{json, markdown};
 use authsel::{Context, Explanation};
-use clap::{Args, ValueEnum};
+use clap::Args;
 use std::path::PathBuf;
-
-#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
-pub enum EvalFormat {
-    Human,
-    Json,
-    Markdown,
-}
 
 #[derive(Args)]
 pub struct EvalArgs {
@@ -29,8 +23,8 @@ pub struct EvalArgs {
     /// Judge by the law in force on this date (default: each proposal's start date).
     #[arg(long, value_name = "DATE", value_parser = super::io::date_arg)]
     as_of: Option<jiff::civil::Date>,
-    #[arg(long, value_enum, default_value = "human")]
-    format: EvalFormat,
+    #[arg(long, value_parser = format::EVAL, default_value = "human")]
+    format: Format,
     /// Show every rule of one authority with its citation and outcome.
     #[arg(long, value_name = "AUTHORITY")]
     explain: Option<String>,
@@ -85,16 +79,16 @@ pub fn run(args: EvalArgs) -> Result<Exit> {
 
 fn print(d: &Explanation, args: &EvalArgs) {
     match (args.format, args.explain.as_deref()) {
-        (EvalFormat::Json, _) => emit_json(&format!("{}\n", json::decision(d))),
-        (EvalFormat::Markdown, _) => emit(&markdown::memo(d)),
-        (EvalFormat::Human, Some(id)) => match human::explain_one(d, id) {
+        (Format::Json, _) => emit_json(&format!("{}\n", json::decision(d))),
+        (Format::Markdown, _) => emit(&markdown::memo(d)),
+        (_, Some(id)) => match human::explain_one(d, id) {
             Some(s) => emit(&s),
             None => outln!(
                 "{id} is not a candidate for {}: it serves none of its purposes and provides none of its activities",
                 d.proposal
             ),
         },
-        (EvalFormat::Human, None) => {
+        (_, None) => {
             let detail = if args.full {
                 Detail::Full
             } else {

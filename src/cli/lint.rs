@@ -1,10 +1,10 @@
 //! `authsel lint`: static checks of a rule base (docs/diagnostics.md).
 
-use super::catalogue::ListFormat;
 use super::io::{emit, emit_json, errln, print_diags};
-use super::Exit;
+use super::{format, Exit};
 use anyhow::Result;
 use authsel::diagnostic::Severity;
+use authsel::render::Format;
 use authsel::render::{human, json};
 use authsel::RuleBase;
 use clap::{Args, ValueEnum};
@@ -22,8 +22,8 @@ pub struct LintArgs {
     /// `--deny warnings`: warnings fail too (exit 1).
     #[arg(long, value_enum)]
     deny: Option<Deny>,
-    #[arg(long, value_enum, default_value = "human")]
-    format: ListFormat,
+    #[arg(long, value_parser = format::LIST, default_value = "human")]
+    format: Format,
 }
 
 pub fn run(args: LintArgs) -> Result<Exit> {
@@ -43,8 +43,8 @@ pub fn run(args: LintArgs) -> Result<Exit> {
     };
     let r = authsel::lang::lint::lint(&files);
     match args.format {
-        ListFormat::Json => emit_json(&format!("{}\n", json::lint(&r))),
-        ListFormat::Human => emit(&human::lint(&r)),
+        Format::Json => emit_json(&format!("{}\n", json::lint(&r))),
+        _ => emit(&human::lint(&r)),
     }
     let errors = r.count(Severity::Error);
     let warnings = r.count(Severity::Warning);

@@ -9,6 +9,7 @@ mod diff;
 mod eval;
 mod exit;
 mod fmt;
+mod format;
 pub mod io;
 mod lint;
 mod test;

@@ -2,11 +2,11 @@
 //! Three-valued: a missing fact makes a rule `unknown`, never silently true or false. Reads no files.
 
 use crate::input::proposal::{Ledger, Proposal};
-use crate::lang::ast::{CmpOp, HasOp, SetField};
 use crate::model::graph::Reach;
 use crate::model::text::{Message, Text};
+use crate::model::RuleBase;
 use crate::model::*;
-use crate::rulebase::RuleBase;
+use crate::model::{CmpOp, HasOp, SetField};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
@@ -59,8 +59,15 @@ pub struct Obligation {
     pub to: Option<Text>,
     /// `required`, or `possible` when the threshold that switches it on depends on a missing fact.
     pub status: Text,
+    /// Written by `explain` from `depends_on` and the duty's timing (the engine builds no text).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The duty of the authority this follows from (its index in `Authority::duties`).
+    #[serde(skip)]
+    pub duty: usize,
+    /// For a `possible` duty: the missing facts its threshold depends on.
+    #[serde(skip)]
+    pub depends_on: Vec<Text>,
 }
 
 /// Three-valued truth; `Unknown` carries the missing facts.
@@ -613,7 +620,11 @@ pub fn assess<'r>(
     let obligations = if verdict == Verdict::Ineligible {
         Vec::new()
     } else {
-        a.duties.iter().filter_map(|d| obligation(env, d)).collect()
+        a.duties
+            .iter()
+            .enumerate()
+            .filter_map(|(i, d)| obligation(env, i, d))
+            .collect()
     };
     Assessment {
         authority: a,
@@ -788,24 +799,12 @@ fn find(
     f
 }
 
-pub(crate) fn missing_text(m: &[Text]) -> String {
-    let names: Vec<&str> = m.iter().map(Text::as_str).collect();
-    names.join(", ")
-}
-
-fn obligation(env: &Env, d: &Duty) -> Option<Obligation> {
+fn obligation(env: &Env, index: usize, d: &Duty) -> Option<Obligation> {
     let guard = d.guard.as_ref().map_or(Tri::True, |g| env.eval(g));
-    let (status, mut note) = match guard {
+    let (status, depends_on) = match guard {
         Tri::False => return None,
-        Tri::True => ("required", None),
-        Tri::Unknown(m) => (
-            "possible",
-            Some(format!(
-                "required if {}; depends on {}",
-                d.when.as_deref().unwrap_or(""),
-                missing_text(&m.names())
-            )),
-        ),
+        Tri::True => ("required", Vec::new()),
+        Tri::Unknown(m) => ("possible", m.names()),
     };
     let start = env.proposal.start;
     let span_days = |n: u32| jiff::Span::new().try_days(i64::from(n)).ok();
@@ -819,13 +818,8 @@ fn obligation(env: &Env, d: &Duty) -> Option<Obligation> {
             session: false,
         } => span_days(*days).and_then(|s| start.checked_add(s).ok()),
         Timing::BeforeStart => Some(start),
-        Timing::DaysBefore { session: true, .. } | Timing::DaysAfter { session: true, .. } => {
-            let n =
-                "counted in days of continuous session of Congress, which the calendar cannot give"
-                    .to_string();
-            note = Some(note.map_or(n.clone(), |x| format!("{x}; {n}")));
-            None
-        }
+        // Days of continuous session of Congress: the calendar cannot give them.
+        Timing::DaysBefore { session: true, .. } | Timing::DaysAfter { session: true, .. } => None,
         Timing::Periodic { .. } => None,
     };
     Some(Obligation {
@@ -835,7 +829,9 @@ fn obligation(env: &Env, d: &Duty) -> Option<Obligation> {
         message: Message::Shared(d.message.clone()),
         to: d.to.clone(),
         status: Text::from_static(status),
-        note,
+        note: None,
+        duty: index,
+        depends_on,
     })
 }
 
@@ -843,7 +839,7 @@ fn obligation(env: &Env, d: &Duty) -> Option<Obligation> {
 mod tests {
     use super::*;
     use crate::explain::{judge_all, Reason};
-    use crate::rulebase::SourceFile;
+    use crate::lang::source::SourceFile;
     use jiff::civil::date;
 
     const RULES: &str = r#"

@@ -4,13 +4,11 @@
 //! editing the input: for those the remedy is what the law provides (an exception, a waiver).
 
 use crate::engine::assess::{verdict_after, Context, Env, Finding, Outcome, RuleRef, Tri, Verdict};
-use crate::explain::reasons::in_force_reason;
 use crate::input::proposal::{FactValue, Proposal};
-use crate::lang::ast::{CmpOp, HasOp, SetField};
 use crate::model::*;
+use crate::model::{CmpOp, HasOp, SetField};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
-use std::fmt;
 
 /// One edit to a proposal.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -42,53 +40,6 @@ impl Change {
     }
 }
 
-impl fmt::Display for Change {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Change::AmountUsd { to } => write!(f, "set amount_usd to {}", Usd(*to)),
-            Change::DurationMonths { to } => write!(f, "set duration_months to {to}"),
-            Change::Start { to } => write!(f, "set start to {to}"),
-            Change::MajorDefenseEquipmentUsd { to } => {
-                write!(f, "set major_defense_equipment_usd to {}", Usd(*to))
-            }
-            Change::Recipient { to } => write!(f, "set recipient to {to}"),
-            Change::Funding { to } => write!(f, "set funding to {to}"),
-            Change::RemoveActivity { activity } => write!(f, "remove `{activity}` from activities"),
-            Change::Fact { name, to } => write!(f, "set fact `{name}` to {to}"),
-        }
-    }
-}
-
-/// What would make an ineligible candidate fit.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
-pub struct Fix {
-    /// Edits that, applied together, make the candidate eligible or conditional (verified).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub changes: Vec<Change>,
-    /// The same, in words a planner can act on.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub steps: Vec<String>,
-    /// Failures no input change can cure, with what the law offers instead.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub legal: Vec<String>,
-    /// The verdict the candidate would get after the changes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub then: Option<Verdict>,
-}
-
-impl Fix {
-    /// How disruptive the changes are: adjusting an amount, a duration, a date or confirming a fact
-    /// costs 1; changing who receives it, who pays, or splitting off an activity costs 3. Ranking
-    /// prefers the candidate with the cheapest verified fix.
-    pub fn cost(&self) -> usize {
-        cost(&self.changes)
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.changes.is_empty() && self.legal.is_empty() && self.steps.is_empty()
-    }
-}
-
 /// Applies changes to a copy of the proposal.
 pub fn apply(p: &Proposal, changes: &[Change]) -> Proposal {
     let mut q = p.clone();
@@ -114,25 +65,53 @@ fn apply_to(q: &mut Proposal, changes: &[Change]) {
     }
 }
 
-/// A proposed edit with the sentence that explains it (empty unless explaining).
-struct Step {
-    change: Change,
-    text: String,
+/// A proposed edit and why it is proposed: the data `explain` words (`explain::fix`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step<'a> {
+    pub change: Change,
+    pub why: StepWhy<'a>,
 }
 
-/// Whether to build the sentences: the decision plans and verifies fixes without words; the
-/// explanation plans again with them. The same code plans both, so they cannot drift apart.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Words(bool);
+/// Why a step is proposed, with what its sentence needs beyond the change itself.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StepWhy<'a> {
+    /// Start when the authority takes effect (the change's date).
+    TakesEffect,
+    /// The authority does not provide this activity: split it off under another authority.
+    NotProvided,
+    /// The activity is barred by a rule of this authority.
+    Barred,
+    /// Receive it as a kind the authority serves (its `recipients`).
+    ServedRecipient,
+    /// Pay with funds the authority is paid by (its `funding`).
+    ItsFunding,
+    /// A recipient or funding in (or, `inside: false`, out of) the rule's set.
+    InSet { set: &'a [Val], inside: bool },
+    /// The amount left under a fiscal-year ceiling.
+    CeilingRoom {
+        rule: &'a Rule,
+        limit: Usd,
+        fy: FiscalYear,
+    },
+    /// The ceiling is used up this year: start in the next one.
+    CeilingUsedUp { limit: Usd, fy: FiscalYear },
+    /// A field moved to the bound of a comparison.
+    Bound { op: CmpOp, verb: &'static str },
+    /// The last day the program may run (`end <= last`), as a duration.
+    EndBy { last: Date },
+    /// The close of a fiscal year, as a duration.
+    EndByFiscalYear { fy: FiscalYear, last: Date },
+    /// A fact about the plan that must hold (`op` against the change's value).
+    Fact { op: CmpOp },
+}
 
-impl Words {
-    fn say(self, text: impl FnOnce() -> String) -> String {
-        if self.0 {
-            text()
-        } else {
-            String::new()
-        }
-    }
+/// A failure no edit can cure, with what the law offers instead.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Legal<'a> {
+    /// The authority is not in force on the law date (and no later start helps).
+    InForce,
+    /// A rule no edit satisfies: nothing left under its ceiling, or its condition.
+    Rule { rule: &'a Rule, no_room: bool },
 }
 
 /// A verified set of edits that makes an ineligible candidate fit: the data of a `Fix`, computed
@@ -151,7 +130,7 @@ impl Cure {
     }
 }
 
-fn cost(changes: &[Change]) -> usize {
+pub fn cost(changes: &[Change]) -> usize {
     changes
         .iter()
         .map(|c| match c {
@@ -162,49 +141,46 @@ fn cost(changes: &[Change]) -> usize {
 }
 
 /// Edits planned from the failed findings, and the legal remedies for what no edit can cure.
-struct Plan {
-    steps: Vec<Step>,
-    legal: Vec<String>,
-    hopeless: bool,
+pub struct Plan<'a> {
+    pub steps: Vec<Step<'a>>,
+    pub legal: Vec<Legal<'a>>,
+    pub hopeless: bool,
 }
 
-/// Plans the edits for one ineligible candidate. Without words it stops at the first failure no
-/// edit can cure, since then there is nothing to verify.
-fn plan(env: &Env, as_of: Option<Date>, a: &Authority, findings: &[Finding], words: Words) -> Plan {
+/// Plans the edits for one ineligible candidate. Unless `all` is set (the explanation, which lists
+/// every remedy) it stops at the first failure no edit can cure, since then there is nothing to
+/// verify.
+fn plan<'a>(
+    env: &Env,
+    as_of: Option<Date>,
+    a: &'a Authority,
+    findings: &[Finding],
+    all: bool,
+) -> Plan<'a> {
     let mut out = Plan {
         steps: Vec::new(),
         legal: Vec::new(),
         hopeless: false,
     };
     for f in findings.iter().filter(|f| f.outcome == Outcome::Fail) {
-        if out.hopeless && !words.0 {
+        if out.hopeless && !all {
             break;
         }
-        plan_one(&mut out, env, as_of, a, f, words);
+        plan_one(&mut out, env, as_of, a, f);
     }
     out
 }
 
 /// The edits (or the legal remedy) for one failed finding.
-fn plan_one(
-    out: &mut Plan,
-    env: &Env,
-    as_of: Option<Date>,
-    a: &Authority,
-    f: &Finding,
-    words: Words,
-) {
+fn plan_one<'a>(out: &mut Plan<'a>, env: &Env, as_of: Option<Date>, a: &'a Authority, f: &Finding) {
     let p = env.proposal;
     match f.rule {
         RuleRef::Purpose => out.hopeless = true, // it does not serve this purpose: no edit changes that
-        RuleRef::InForce => match in_force_fix(a, p, as_of, words) {
+        RuleRef::InForce => match in_force_fix(a, p, as_of) {
             Some(s) => out.steps.push(s),
             None => {
                 out.hopeless = true;
-                if words.0 {
-                    let (_, message) = in_force_reason(a, env.law_date);
-                    out.legal.push(format!("in_force: {message}"));
-                }
+                out.legal.push(Legal::InForce);
             }
         },
         RuleRef::Activities => {
@@ -219,16 +195,18 @@ fn plan_one(
                 .filter(|x| !a.provides.items.contains(x))
             {
                 out.steps.push(Step {
-                    change: Change::RemoveActivity { activity: act.clone() },
-                    text: words.say(|| format!("drop `{act}` from this proposal (split it off under another authority): {} does not provide it", a.id)),
+                    change: Change::RemoveActivity {
+                        activity: act.clone(),
+                    },
+                    why: StepWhy::NotProvided,
                 });
             }
         }
-        RuleRef::Recipient => match recipient_step(a, words) {
+        RuleRef::Recipient => match recipient_step(a) {
             Some(s) => out.steps.push(s),
             None => out.hopeless = true,
         },
-        RuleRef::Funding => match funding_step(a, words) {
+        RuleRef::Funding => match funding_step(a) {
             Some(s) => out.steps.push(s),
             None => out.hopeless = true,
         },
@@ -236,13 +214,11 @@ fn plan_one(
             let Some(rule) = a.rules.get(i) else {
                 return;
             };
-            match rule_fix(env, f.committed, rule, words) {
+            match rule_fix(env, f.committed, rule) {
                 Ok(mut s) => out.steps.append(&mut s),
                 Err(why) => {
                     out.hopeless = true;
-                    if words.0 {
-                        out.legal.push(why);
-                    }
+                    out.legal.push(why);
                 }
             }
         }
@@ -250,40 +226,20 @@ fn plan_one(
 }
 
 /// Receive it as the first kind of recipient the authority serves.
-fn recipient_step(a: &Authority, words: Words) -> Option<Step> {
+fn recipient_step<'a>(a: &Authority) -> Option<Step<'a>> {
     let k = a.recipients.as_ref().and_then(|x| x.items.first())?;
     Some(Step {
         change: Change::Recipient { to: *k },
-        text: words.say(|| {
-            let all: Vec<String> = a
-                .recipients
-                .iter()
-                .flat_map(|x| x.items.iter().map(ToString::to_string))
-                .collect();
-            format!(
-                "change recipient to {k} (this authority serves {})",
-                all.join(", ")
-            )
-        }),
+        why: StepWhy::ServedRecipient,
     })
 }
 
 /// Pay with the first kind of funds the authority is paid by.
-fn funding_step(a: &Authority, words: Words) -> Option<Step> {
+fn funding_step<'a>(a: &Authority) -> Option<Step<'a>> {
     let fd = a.funding.as_ref().and_then(|x| x.items.first())?;
     Some(Step {
         change: Change::Funding { to: *fd },
-        text: words.say(|| {
-            let all: Vec<String> = a
-                .funding
-                .iter()
-                .flat_map(|x| x.items.iter().map(ToString::to_string))
-                .collect();
-            format!(
-                "pay with {fd} funds (this authority is paid by {})",
-                all.join(" or ")
-            )
-        }),
+        why: StepWhy::ItsFunding,
     })
 }
 
@@ -299,7 +255,7 @@ pub fn cure(
     findings: &[Finding],
     scratch: &mut Option<Proposal>,
 ) -> Option<Cure> {
-    let planned = plan(env, ctx.as_of, a, findings, Words(false));
+    let planned = plan(env, ctx.as_of, a, findings, false);
     if planned.hopeless || planned.steps.is_empty() {
         return None;
     }
@@ -342,29 +298,19 @@ fn undo(q: &mut Proposal, original: &Proposal, changes: &[Change]) {
     }
 }
 
-/// The fix for an ineligible candidate, in words: the verified edits of `cure` as steps, and the
-/// legal remedies for failures no edit can cure.
-pub fn fix(
+/// Every planned edit and every legal remedy for an ineligible candidate, for the explanation
+/// (which words them): the same planner as `cure`, so the words cannot drift from the verified
+/// changes.
+pub fn plan_all<'a>(
     env: &Env,
     as_of: Option<Date>,
-    a: &Authority,
+    a: &'a Authority,
     findings: &[Finding],
-    cure: Option<&Cure>,
-) -> Fix {
-    let planned = plan(env, as_of, a, findings, Words(true));
-    let mut out = Fix {
-        legal: planned.legal,
-        ..Fix::default()
-    };
-    if let Some(c) = cure {
-        out.steps = planned.steps.into_iter().map(|s| s.text).collect();
-        out.changes = c.changes.clone();
-        out.then = Some(c.then);
-    }
-    out
+) -> Plan<'a> {
+    plan(env, as_of, a, findings, true)
 }
 
-fn in_force_fix(a: &Authority, p: &Proposal, as_of: Option<Date>, words: Words) -> Option<Step> {
+fn in_force_fix<'a>(a: &Authority, p: &Proposal, as_of: Option<Date>) -> Option<Step<'a>> {
     if as_of.is_some() {
         return None; // the law date is fixed by --as-of, not by the proposal
     }
@@ -372,8 +318,7 @@ fn in_force_fix(a: &Authority, p: &Proposal, as_of: Option<Date>, words: Words) 
         if a.in_force(e.date) {
             return Some(Step {
                 change: Change::Start { to: e.date },
-                text: words
-                    .say(|| format!("start on or after {} (when {} takes effect)", e.date, a.id)),
+                why: StepWhy::TakesEffect,
             });
         }
     }
@@ -381,90 +326,66 @@ fn in_force_fix(a: &Authority, p: &Proposal, as_of: Option<Date>, words: Words) 
 }
 
 /// Edits that make one failed rule pass, or why no edit can.
-fn rule_fix(
+fn rule_fix<'a>(
     env: &Env,
     committed: Option<Usd>,
-    rule: &Rule,
-    words: Words,
-) -> Result<Vec<Step>, String> {
-    let legal = |detail: &str| {
-        let why = rule.because.as_deref().unwrap_or(detail);
-        match &rule.remedy {
-            Some(remedy) => format!(
-                "{} [{}]: {why}; the law provides: {remedy}",
-                rule.name, rule.citation
-            ),
-            None => format!("{} [{}]: {why}", rule.name, rule.citation),
-        }
-    };
+    rule: &'a Rule,
+) -> Result<Vec<Step<'a>>, Legal<'a>> {
     match &rule.kind {
         RuleKind::Ceiling { limit, .. } => {
-            let p = env.proposal;
-            let fy = p.fiscal_year();
+            let fy = env.proposal.fiscal_year();
             let committed = committed.unwrap_or(Usd(u64::MAX));
             let room = limit.0.saturating_sub(committed.0);
             if room > 0 {
-                Ok(vec![Step {
+                return Ok(vec![Step {
                     change: Change::AmountUsd { to: room },
-                    text: words.say(|| {
-                        format!(
-                        "reduce amount_usd to at most {}; {} of {fy}'s {limit} {} ceiling is left",
-                        Usd(room),
-                        Usd(room),
-                        rule.name
-                    )
-                    }),
-                }])
-            } else {
-                // Nothing left this year: the next fiscal year starts 1 October.
-                let next = fy.next();
-                let first = next.first_day();
-                let next_day = first.ok_or_else(|| words.say(|| legal("no room left")))?;
-                Ok(vec![Step {
-                    change: Change::Start { to: next_day },
-                    text: words.say(|| {
-                        format!("{fy}'s {limit} ceiling is used up; start on or after {next_day} ({next})")
-                    }),
-                }])
+                    why: StepWhy::CeilingRoom {
+                        rule,
+                        limit: *limit,
+                        fy,
+                    },
+                }]);
             }
+            // Nothing left this year: the next fiscal year starts 1 October.
+            let next_day = fy.next().first_day().ok_or(Legal::Rule {
+                rule,
+                no_room: true,
+            })?;
+            Ok(vec![Step {
+                change: Change::Start { to: next_day },
+                why: StepWhy::CeilingUsedUp { limit: *limit, fy },
+            }])
         }
-        RuleKind::Require { cond, .. } => {
-            // `when G: C` fails only when G holds and C does not: make C hold.
-            solve(env, cond, true, words)
-                .ok_or_else(|| words.say(|| legal(&format!("requires {}", rule_condition(rule)))))
-        }
-    }
-}
-
-fn rule_condition(rule: &Rule) -> String {
-    match &rule.kind {
-        RuleKind::Require { condition, .. } => condition.to_string(),
-        RuleKind::Ceiling { limit, .. } => format!("at most {limit} per fiscal year"),
+        // `when G: C` fails only when G holds and C does not: make C hold.
+        RuleKind::Require { cond, .. } => solve(env, cond, true).ok_or(Legal::Rule {
+            rule,
+            no_room: false,
+        }),
     }
 }
 
 /// Edits that make `c` evaluate to `want`, if the condition turns on editable inputs.
-fn solve(env: &Env, c: &Cond, want: bool, words: Words) -> Option<Vec<Step>> {
+fn solve<'a>(env: &Env, c: &'a Cond, want: bool) -> Option<Vec<Step<'a>>> {
     if env.eval(c) == if want { Tri::True } else { Tri::False } {
         return Some(Vec::new());
     }
     match (c, want) {
-        (Cond::Not(x), w) => solve(env, x, !w, words),
+        (Cond::Not(x), w) => solve(env, x, !w),
         (Cond::And(xs), true) | (Cond::Or(xs), false) => {
             let mut all = Vec::new();
             for x in xs {
-                all.append(&mut solve(env, x, want, words)?);
+                all.append(&mut solve(env, x, want)?);
             }
             Some(all)
         }
         (Cond::Or(xs), true) | (Cond::And(xs), false) => {
-            xs.iter().find_map(|x| solve(env, x, want, words))
+            xs.iter().find_map(|x| solve(env, x, want))
         }
         (Cond::Cmp { lhs, op, rhs }, w) => {
             let op = if w { *op } else { negate(*op) };
-            solve_cmp(env, lhs, op, rhs, words)
+            solve_cmp(env, lhs, op, rhs)
         }
-        (Cond::In { term, negated, set }, w) => solve_in(term, w != *negated, set, words),
+        (Cond::In { term, negated, set }, w) => solve_in(term, w != *negated, set),
         (
             Cond::Has {
                 field: SetField::Activities,
@@ -472,9 +393,9 @@ fn solve(env: &Env, c: &Cond, want: bool, words: Words) -> Option<Vec<Step>> {
                 items,
             },
             false,
-        ) => drop_activities(env, *op, items, words),
+        ) => drop_activities(env, *op, items),
         (Cond::Truthy(t), w) => match &t.source {
-            Source::Fact(name, ..) => fact_bound(env, name, CmpOp::Eq, &Val::Bool(w), words),
+            Source::Fact(name, ..) => fact_bound(env, name, CmpOp::Eq, &Val::Bool(w)),
             _ => None,
         },
         _ => None,
@@ -482,35 +403,35 @@ fn solve(env: &Env, c: &Cond, want: bool, words: Words) -> Option<Vec<Step>> {
 }
 
 /// Makes `lhs op rhs` hold by editing the editable field on one side, or a fact.
-fn solve_cmp(env: &Env, lhs: &Term, op: CmpOp, rhs: &Term, words: Words) -> Option<Vec<Step>> {
+fn solve_cmp<'a>(env: &Env, lhs: &Term, op: CmpOp, rhs: &Term) -> Option<Vec<Step<'a>>> {
     match (&lhs.source, &rhs.source) {
         (Source::Field(f), _) if editable(*f) => {
             let target = env_value(env, rhs)?;
-            bound(env, *f, op, &target, words)
+            bound(env, *f, op, &target)
         }
         (_, Source::Field(f)) if editable(*f) => {
             let target = env_value(env, lhs)?;
-            bound(env, *f, flip(op), &target, words)
+            bound(env, *f, flip(op), &target)
         }
-        (Source::Fact(name, ..), Source::Const(v)) => fact_bound(env, name, op, v, words),
+        (Source::Fact(name, ..), Source::Const(v)) => fact_bound(env, name, op, v),
         _ => None,
     }
 }
 
 /// Makes `term in set` hold (`inside`) or fail, for the recipient and the funding.
-fn solve_in(term: &Term, inside: bool, set: &[Val], words: Words) -> Option<Vec<Step>> {
+fn solve_in<'a>(term: &Term, inside: bool, set: &'a [Val]) -> Option<Vec<Step<'a>>> {
     match &term.source {
         Source::Field(Field::Recipient) if inside => set.iter().find_map(|v| match v {
             Val::Recipient(k) => Some(vec![Step {
                 change: Change::Recipient { to: *k },
-                text: words.say(|| format!("change recipient to {k} (allowed: {})", list(set))),
+                why: StepWhy::InSet { set, inside: true },
             }]),
             _ => None,
         }),
         Source::Field(Field::Funding) if inside => set.iter().find_map(|v| match v {
             Val::Funding(k) => Some(vec![Step {
                 change: Change::Funding { to: *k },
-                text: words.say(|| format!("pay with {k} funds (allowed: {})", list(set))),
+                why: StepWhy::InSet { set, inside: true },
             }]),
             _ => None,
         }),
@@ -520,7 +441,7 @@ fn solve_in(term: &Term, inside: bool, set: &[Val], words: Words) -> Option<Vec<
             .map(|k| {
                 vec![Step {
                     change: Change::Recipient { to: k },
-                    text: words.say(|| format!("change recipient to {k} (not {})", list(set))),
+                    why: StepWhy::InSet { set, inside: false },
                 }]
             }),
         _ => None,
@@ -528,7 +449,7 @@ fn solve_in(term: &Term, inside: bool, set: &[Val], words: Words) -> Option<Vec<
 }
 
 /// `not activities any [x, y]`: drop those activities.
-fn drop_activities(env: &Env, op: HasOp, items: &[String], words: Words) -> Option<Vec<Step>> {
+fn drop_activities<'a>(env: &Env, op: HasOp, items: &[String]) -> Option<Vec<Step<'a>>> {
     let present: Vec<&String> = items
         .iter()
         .filter(|i| env.proposal.activities.contains(i))
@@ -537,21 +458,16 @@ fn drop_activities(env: &Env, op: HasOp, items: &[String], words: Words) -> Opti
         return None;
     }
     Some(
-    present
-        .into_iter()
-        .map(|a| Step {
-            change: Change::RemoveActivity { activity: a.clone() },
-            text: words.say(|| format!("drop `{a}` from this proposal (it is barred here; use another authority for it)")),
-        })
-        .collect(),
-)
-}
-
-fn list(set: &[Val]) -> String {
-    set.iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join(", ")
+        present
+            .into_iter()
+            .map(|a| Step {
+                change: Change::RemoveActivity {
+                    activity: a.clone(),
+                },
+                why: StepWhy::Barred,
+            })
+            .collect(),
+    )
 }
 
 /// Inputs a planner may change. Not: leahy (a vetting result), emergency (a presidential
@@ -595,11 +511,11 @@ fn flip(op: CmpOp) -> CmpOp {
 }
 
 /// The nearest value of field `f` satisfying `f op target`.
-fn bound(env: &Env, f: Field, op: CmpOp, target: &Val, words: Words) -> Option<Vec<Step>> {
+fn bound<'a>(env: &Env, f: Field, op: CmpOp, target: &Val) -> Option<Vec<Step<'a>>> {
     let p = env.proposal;
     match (f, target) {
         (Field::AmountUsd | Field::MajorDefenseEquipmentUsd, Val::Usd(Usd(v))) => {
-            bound_money(p, f, *v, op, words)
+            bound_money(p, f, *v, op)
         }
         (Field::DurationMonths, Val::Months(m)) => {
             let to = u32::try_from(int_bound(u64::from(*m), op)?).ok()?;
@@ -610,15 +526,10 @@ fn bound(env: &Env, f: Field, op: CmpOp, target: &Val, words: Words) -> Option<V
             };
             Some(vec![Step {
                 change: Change::DurationMonths { to },
-                text: words.say(|| {
-                    format!(
-                        "{verb} duration_months to {}",
-                        bounded(op, &format!("{to} months"))
-                    )
-                }),
+                why: StepWhy::Bound { op, verb },
             }])
         }
-        (Field::Start, Val::Date(d)) => bound_start(*d, op, words),
+        (Field::Start, Val::Date(d)) => bound_start(*d, op),
         (Field::End, Val::Date(d)) if matches!(op, CmpOp::Le | CmpOp::Lt) => {
             let last = if op == CmpOp::Lt {
                 d.yesterday().ok()?
@@ -628,8 +539,7 @@ fn bound(env: &Env, f: Field, op: CmpOp, target: &Val, words: Words) -> Option<V
             let months = months_until(p.start, last)?;
             Some(vec![Step {
                 change: Change::DurationMonths { to: months },
-                text: words
-                    .say(|| format!("end by {last}: set duration_months to at most {months}")),
+                why: StepWhy::EndBy { last },
             }])
         }
         (Field::EndFiscalYear, Val::Int(fy)) if matches!(op, CmpOp::Le | CmpOp::Lt) => {
@@ -639,63 +549,41 @@ fn bound(env: &Env, f: Field, op: CmpOp, target: &Val, words: Words) -> Option<V
             let months = months_until(p.start, last)?;
             Some(vec![Step {
                 change: Change::DurationMonths { to: months },
-                text: words.say(|| {
-                    format!(
-                    "end by the close of {fy} ({last}): set duration_months to at most {months}"
-                )
-                }),
+                why: StepWhy::EndByFiscalYear { fy, last },
             }])
         }
         _ => None,
     }
 }
 
-/// `at most x` / `at least x` / `x`, as the comparison asks.
-fn bounded(op: CmpOp, w: &str) -> String {
-    match op {
-        CmpOp::Lt | CmpOp::Le => format!("at most {w}"),
-        CmpOp::Gt | CmpOp::Ge => format!("at least {w}"),
-        _ => w.to_string(),
-    }
-}
-
 /// The amount or the MDE value set to the bound.
-fn bound_money(p: &Proposal, f: Field, v: u64, op: CmpOp, words: Words) -> Option<Vec<Step>> {
+fn bound_money<'a>(p: &Proposal, f: Field, v: u64, op: CmpOp) -> Option<Vec<Step<'a>>> {
     let to = int_bound(v, op)?;
-    let (change, name, verb) = if f == Field::AmountUsd {
+    let (change, verb) = if f == Field::AmountUsd {
         (
             Change::AmountUsd { to },
-            "amount_usd",
             if to < p.amount_usd { "reduce" } else { "raise" },
         )
     } else {
-        (
-            Change::MajorDefenseEquipmentUsd { to },
-            "major_defense_equipment_usd",
-            "set",
-        )
+        (Change::MajorDefenseEquipmentUsd { to }, "set")
     };
     Some(vec![Step {
         change,
-        text: words.say(|| format!("{verb} {name} to {}", bounded(op, &Usd(to).to_string()))),
+        why: StepWhy::Bound { op, verb },
     }])
 }
 
 /// The start moved to the bound.
-fn bound_start(d: Date, op: CmpOp, words: Words) -> Option<Vec<Step>> {
+fn bound_start<'a>(d: Date, op: CmpOp) -> Option<Vec<Step<'a>>> {
     let to = match op {
         CmpOp::Le | CmpOp::Ge | CmpOp::Eq => d,
         CmpOp::Lt => d.yesterday().ok()?,
         CmpOp::Gt => d.tomorrow().ok()?,
         CmpOp::Ne => return None,
     };
-    let text = || match op {
-        CmpOp::Lt | CmpOp::Le => format!("start on or before {to}"),
-        _ => format!("start on or after {to}"),
-    };
     Some(vec![Step {
         change: Change::Start { to },
-        text: words.say(text),
+        why: StepWhy::Bound { op, verb: "start" },
     }])
 }
 
@@ -732,7 +620,7 @@ fn months_until(start: Date, last: Date) -> Option<u32> {
 
 /// Editing a fact: allowed for facts describing the plan; refused for legal findings (facts with a
 /// declared default, and partner-group overrides).
-fn fact_bound(env: &Env, name: &str, op: CmpOp, v: &Val, words: Words) -> Option<Vec<Step>> {
+fn fact_bound<'a>(env: &Env, name: &str, op: CmpOp, v: &Val) -> Option<Vec<Step<'a>>> {
     let decl = env.rules.facts.get(name)?;
     if decl.default.is_some() || env.rules.registry.groups.contains_key(name) {
         return None;
@@ -744,25 +632,12 @@ fn fact_bound(env: &Env, name: &str, op: CmpOp, v: &Val, words: Words) -> Option
         (Val::Int(x), CmpOp::Le | CmpOp::Ge | CmpOp::Eq) => FactValue::Int(i128::from(*x)),
         _ => return None,
     };
-    let text = || match &to {
-        FactValue::Bool(true) => format!("only if it is true that {} (`{name}`)", decl.meaning),
-        FactValue::Bool(false) => format!(
-            "only if it is not the case that {} (`{name}`)",
-            decl.meaning
-        ),
-        other => format!(
-            "`{name}` ({}) must be {} {other}",
-            decl.meaning,
-            op.symbol()
-        ),
-    };
-    let text = words.say(text);
     Some(vec![Step {
         change: Change::Fact {
             name: name.to_string(),
             to,
         },
-        text,
+        why: StepWhy::Fact { op },
     }])
 }
 
@@ -770,7 +645,7 @@ fn fact_bound(env: &Env, name: &str, op: CmpOp, v: &Val, words: Words) -> Option
 mod tests {
     use super::*;
     use crate::engine::assess::{assess_all, verdict_of};
-    use crate::rulebase::RuleBase;
+    use crate::model::RuleBase;
     use crate::tools::cases::parse_directives;
 
     /// Changes of every kind a fix can make, one kind at a time and a few together.

@@ -9,7 +9,7 @@ use crate::input::digest::sha256_json;
 use crate::input::proposal::Proposal;
 use crate::model::graph::Reach;
 use crate::model::text::Text;
-use crate::rulebase::RuleBase;
+use crate::model::RuleBase;
 use jiff::civil::Date;
 use std::cmp::Reverse;
 use std::fmt;
@@ -195,7 +195,7 @@ fn rank_key(a: &Assessment, cure: Option<&Cure>) -> RankKey {
 
 /// Decides: assesses every candidate, plans and verifies a cure for each ineligible one, and ranks
 /// them. No explanation text is built here.
-pub fn decide(rules: &RuleBase, p: &Proposal, ctx: &Context) -> Decision {
+pub(crate) fn decide(rules: &RuleBase, p: &Proposal, ctx: &Context) -> Decision {
     let env = Env::new(rules, p, ctx);
     let mut scratch = None;
     let (assessed, findings) = assess_all(&env, ctx);

@@ -3,4 +3,4 @@
 
 pub mod assess;
 pub mod cure;
-pub mod decision;
+pub(crate) mod decision;

@@ -3,17 +3,18 @@
 //! as questions, the plain-language summary and the decision record. Never decides: verdicts,
 //! ranking and cures come from the `Decision`; an explanation only puts them in words.
 
+pub(crate) mod fix;
 mod questions;
-pub mod ranking;
-pub mod reasons;
+pub(crate) mod ranking;
+pub(crate) mod reasons;
 mod record;
 mod summary;
 
+pub use fix::Fix;
 pub use reasons::{judge, judge_all, Judgement, Reason};
 pub use record::Record;
 
 use crate::engine::assess::{Assessment, Context, Env, Obligation, Outcome, Verdict};
-use crate::engine::cure::{self, Fix};
 use crate::engine::decision::Decision;
 use crate::model::graph::Link;
 use crate::model::text::{Message, Text};
@@ -193,7 +194,7 @@ fn judge_ranked(d: &Decision) -> (Vec<Judgement<'_>>, Vec<Option<Fix>>) {
     d.ranked()
         .map(|(a, c)| {
             let fix = (c.verdict == Verdict::Ineligible)
-                .then(|| cure::fix(&env, d.as_of(), a, d.findings(c), c.cure.as_ref()))
+                .then(|| fix::fix(&env, d.as_of(), a, d.findings(c), c.cure.as_ref()))
                 .filter(|f| !f.is_empty());
             let assessed = Assessment {
                 authority: a,

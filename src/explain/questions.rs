@@ -3,7 +3,7 @@
 use super::{Candidate, MissingFact};
 use crate::engine::assess::Verdict;
 use crate::input::proposal::Proposal;
-use crate::rulebase::RuleBase;
+use crate::model::RuleBase;
 use std::collections::BTreeMap;
 
 pub(crate) fn missing_facts(
@@ -46,7 +46,7 @@ pub(crate) fn missing_facts(
 }
 
 /// The planner-facing question for a missing fact.
-pub fn question(rules: &RuleBase, p: &Proposal, fact: &str) -> String {
+pub(super) fn question(rules: &RuleBase, p: &Proposal, fact: &str) -> String {
     match fact {
         "leahy" => match p.leahy {
             Some(s) => format!("Leahy vetting of the recipient units is {s}: has it passed?"),

@@ -2,14 +2,14 @@
 //! and the authority's own rules, with rule name, citation and sentence.
 
 use crate::engine::assess::{
-    assess, missing_text, Assessment, Context, Env, Finding, Findings, Memo, Obligation, Outcome,
-    RuleRef, Verdict,
+    assess, Assessment, Context, Env, Finding, Findings, Memo, Obligation, Outcome, RuleRef,
+    Verdict,
 };
 use crate::input::proposal::Proposal;
 use crate::model::graph::{Link, Reach};
 use crate::model::text::{Message, Text};
+use crate::model::RuleBase;
 use crate::model::*;
-use crate::rulebase::RuleBase;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
@@ -86,7 +86,7 @@ pub fn judge<'r>(env: &Env, ctx: &Context, a: &'r Authority, link: Link) -> Judg
 }
 
 /// An assessment with its findings (in `store`) rendered as reasons.
-pub fn render<'r>(
+pub(crate) fn render<'r>(
     env: &Env,
     store: &Findings,
     assessed: Assessment<'r>,
@@ -103,12 +103,55 @@ pub fn render<'r>(
         link,
         verdict: assessed.verdict,
         reasons,
-        obligations: assessed.obligations,
+        obligations: assessed
+            .obligations
+            .into_iter()
+            .map(|o| with_note(a, o))
+            .collect(),
     }
 }
 
+/// A duty with its note: the threshold it depends on when it is only possible, and a period counted
+/// in days of continuous session, which the calendar cannot give.
+/// The explanation keeps the words, not the engine's references behind them, so it is the same
+/// after a round trip through JSON.
+fn with_note(a: &Authority, mut o: Obligation) -> Obligation {
+    let duty = a.duties.get(std::mem::take(&mut o.duty));
+    let depends_on = std::mem::take(&mut o.depends_on);
+    let mut parts = Vec::new();
+    if !depends_on.is_empty() {
+        let when = duty.and_then(|d| d.when.as_deref()).unwrap_or("");
+        let names = missing_text(&depends_on);
+        parts.push(format!("required if {when}; depends on {names}"));
+    }
+    if duty.is_some_and(|d| {
+        matches!(
+            d.timing,
+            Timing::DaysBefore { session: true, .. } | Timing::DaysAfter { session: true, .. }
+        )
+    }) {
+        parts.push(
+            "counted in days of continuous session of Congress, which the calendar cannot give"
+                .to_string(),
+        );
+    }
+    o.note = (!parts.is_empty()).then(|| parts.join("; "));
+    o
+}
+
+pub(crate) fn missing_text(m: &[Text]) -> String {
+    let names: Vec<&str> = m.iter().map(Text::as_str).collect();
+    names.join(", ")
+}
+
 /// A finding with its rule's name, citation and sentence.
-pub fn reason(env: &Env, a: &Authority, link: &Link, f: &Finding, missing: &[Text]) -> Reason {
+pub(crate) fn reason(
+    env: &Env,
+    a: &Authority,
+    link: &Link,
+    f: &Finding,
+    missing: &[Text],
+) -> Reason {
     let p = env.proposal;
     let ok = f.outcome == Outcome::Pass;
     match f.rule {
@@ -187,7 +230,7 @@ fn builtin(rule: &'static str, ok: bool, citation: &Text, message: Message) -> R
 }
 
 /// The citation and sentence of the `in_force` check on `d`.
-pub fn in_force_reason(a: &Authority, d: Date) -> (Text, Message) {
+pub(crate) fn in_force_reason(a: &Authority, d: Date) -> (Text, Message) {
     let successors = if a.superseded_by.is_empty() {
         String::new()
     } else {

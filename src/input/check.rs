@@ -7,11 +7,15 @@ use crate::diagnostic::{quote, Diagnostic};
 use crate::input::limits::normalize;
 use crate::input::problem::{diagnostics, did_you_mean, Problem};
 use crate::input::proposal::{fact_problem, read_ledger, read_proposal, Ledger, Proposal};
+use crate::model::RuleBase;
 use crate::model::RuleKind;
-use crate::rulebase::RuleBase;
 
 /// Reads a proposal and checks it against `rules`: see `RuleBase::read_proposal`.
-pub fn proposal(rules: &RuleBase, file: &str, text: &str) -> Result<Proposal, Vec<Diagnostic>> {
+pub(crate) fn proposal(
+    rules: &RuleBase,
+    file: &str,
+    text: &str,
+) -> Result<Proposal, Vec<Diagnostic>> {
     let text = normalize(text);
     let t: &str = &text;
     let read = read_proposal(t).map_err(|e| vec![e.located(file, t)])?;
@@ -162,7 +166,7 @@ impl Vocabulary {
 }
 
 /// Reads a ledger and checks it against `rules`: see `RuleBase::read_ledger`.
-pub fn ledger(rules: &RuleBase, file: &str, text: &str) -> Result<Ledger, Vec<Diagnostic>> {
+pub(crate) fn ledger(rules: &RuleBase, file: &str, text: &str) -> Result<Ledger, Vec<Diagnostic>> {
     let text = normalize(text);
     let t: &str = &text;
     let read = read_ledger(t).map_err(|e| vec![e.located(file, t)])?;
@@ -248,7 +252,7 @@ fn capitalized(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use crate::diagnostic::Diagnostic;
-    use crate::rulebase::{RuleBase, SourceFile};
+    use crate::{lang::source::SourceFile, model::RuleBase};
 
     const P: &str = r#"Proposal(
     id: "P",

@@ -1,9 +1,9 @@
 //! What a user hands authsel besides the rules: proposals, ledgers, and the files they sit in.
 
-pub mod check;
-pub mod digest;
+pub(crate) mod check;
+pub(crate) mod digest;
 pub mod files;
 pub mod limits;
-pub mod outline;
-pub mod problem;
+pub(crate) mod outline;
+pub(crate) mod problem;
 pub mod proposal;

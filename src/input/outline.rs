@@ -14,13 +14,13 @@ use crate::diagnostic::Span;
 /// A value: a single token (number, string, identifier) or a group, optionally named
 /// (`Proposal(..)`, `Some(24)`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Node {
+pub(crate) struct Node {
     pub span: Span,
     pub kind: NodeKind,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum NodeKind {
+pub(crate) enum NodeKind {
     /// A number, identifier or other bare word.
     Word,
     /// A string literal (the span includes its quotes).
@@ -35,13 +35,13 @@ pub enum NodeKind {
 
 /// One element of a group: `value`, or `key: value` (a struct field or a map entry).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Item {
+pub(crate) struct Item {
     pub key: Option<Node>,
     pub value: Node,
 }
 
 impl Node {
-    pub fn items(&self) -> &[Item] {
+    pub(crate) fn items(&self) -> &[Item] {
         match &self.kind {
             NodeKind::Group { items, .. } => items,
             _ => &[],
@@ -49,7 +49,7 @@ impl Node {
     }
 
     /// The field `name` of a struct-like group (`name: value`); a raw identifier `r#name` counts.
-    pub fn field<'n>(&'n self, text: &str, name: &str) -> Option<&'n Item> {
+    pub(crate) fn field<'n>(&'n self, text: &str, name: &str) -> Option<&'n Item> {
         self.items().iter().find(|i| {
             i.key.as_ref().is_some_and(|k| {
                 let t = text.get(k.span.start..k.span.end).unwrap_or("");
@@ -59,7 +59,7 @@ impl Node {
     }
 
     /// The value inside `Some(..)`, else the node itself.
-    pub fn unwrap_some<'n>(&'n self, text: &str) -> &'n Node {
+    pub(crate) fn unwrap_some<'n>(&'n self, text: &str) -> &'n Node {
         match &self.kind {
             NodeKind::Group {
                 name: Some(n),
@@ -74,7 +74,7 @@ impl Node {
 }
 
 /// The outline of a whole file: its one top-level value (after any `#![..]` headers).
-pub fn outline(text: &str) -> Option<Node> {
+pub(crate) fn outline(text: &str) -> Option<Node> {
     let mut p = Parser {
         lx: Lexer { text, at: 0 },
         peeked: None,

@@ -55,7 +55,11 @@ impl<'a> Problem<'a> {
 /// The diagnostics for `problems` of `text` (the text the spans point into): in file order (then
 /// by code), the
 /// first `MAX_PER_FILE`, then one `E0216` saying how many more there were.
-pub fn diagnostics(file: &str, text: &str, mut problems: Vec<Problem<'_>>) -> Vec<Diagnostic> {
+pub(crate) fn diagnostics(
+    file: &str,
+    text: &str,
+    mut problems: Vec<Problem<'_>>,
+) -> Vec<Diagnostic> {
     problems.sort_by_key(|p| (p.span.start, p.code));
     let mut locator = Locator::new(text);
     let mut out = Vec::with_capacity(problems.len().min(MAX_PER_FILE + 1));
@@ -84,6 +88,9 @@ pub fn diagnostics(file: &str, text: &str, mut problems: Vec<Problem<'_>>) -> Ve
 }
 
 /// "did you mean `x`?" for the closest of `known`, if any is close.
-pub fn did_you_mean<'k>(word: &str, known: impl IntoIterator<Item = &'k str>) -> Option<String> {
+pub(crate) fn did_you_mean<'k>(
+    word: &str,
+    known: impl IntoIterator<Item = &'k str>,
+) -> Option<String> {
     crate::diagnostic::did_you_mean(word, known).map(|s| format!("did you mean `{s}`?"))
 }

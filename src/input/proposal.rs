@@ -1190,7 +1190,7 @@ mod tests {
 
     #[test]
     fn ledger_sums_by_authority_year_and_ceiling() {
-        let rules = crate::rulebase::RuleBase::from_files(&[crate::rulebase::SourceFile {
+        let rules = crate::model::RuleBase::from_files(&[crate::lang::source::SourceFile {
             name: "r.auth".into(),
             text: r#"purpose p "p"
 activity x "x"

@@ -118,41 +118,8 @@ pub enum Timing {
     Periodic(Str),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CmpOp {
-    Lt,
-    Le,
-    Eq,
-    Ne,
-    Ge,
-    Gt,
-}
-
-impl CmpOp {
-    pub fn symbol(self) -> &'static str {
-        match self {
-            CmpOp::Lt => "<",
-            CmpOp::Le => "<=",
-            CmpOp::Eq => "==",
-            CmpOp::Ne => "!=",
-            CmpOp::Ge => ">=",
-            CmpOp::Gt => ">",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SetField {
-    Purposes,
-    Activities,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum HasOp {
-    Has,
-    Any,
-    All,
-}
+/// The operators are part of the model (conditions keep them); the syntax tree uses the same ones.
+pub(crate) use crate::model::{CmpOp, HasOp, SetField};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Expr {

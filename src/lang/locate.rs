@@ -11,7 +11,7 @@ use crate::diagnostic::{Diagnostic, Severity, Span};
 
 const BLOCK: usize = 256;
 
-pub struct Locator<'t> {
+pub(crate) struct Locator<'t> {
     name: &'t str,
     text: &'t str,
     /// Byte offset of each line's start; the first is 0.
@@ -21,7 +21,7 @@ pub struct Locator<'t> {
 }
 
 impl<'t> Locator<'t> {
-    pub fn new(name: &'t str, text: &'t str) -> Locator<'t> {
+    pub(crate) fn new(name: &'t str, text: &'t str) -> Locator<'t> {
         let bytes = text.as_bytes();
         let mut starts = vec![0];
         let mut chars_before = Vec::with_capacity(bytes.len() / BLOCK + 1);
@@ -58,7 +58,7 @@ impl<'t> Locator<'t> {
     }
 
     /// 1-based line and column (in characters) of a byte offset, clamped like `line_col`.
-    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+    pub(crate) fn line_col(&self, offset: usize) -> (usize, usize) {
         let (line, start) = self.line_of(self.clamp(offset));
         (
             line,
@@ -82,7 +82,7 @@ impl<'t> Locator<'t> {
 
     /// The same diagnostic as `Diagnostic::at(name, text, span, ...)`: the line and column from
     /// the index, the source window and caret from `Diagnostic`.
-    pub fn at(
+    pub(crate) fn at(
         &mut self,
         span: Span,
         severity: Severity,

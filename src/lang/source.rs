@@ -11,8 +11,15 @@ use crate::lang::limits::MAX_FILE_BYTES;
 use std::io::Read;
 use std::path::Path;
 
+/// One rule file's name and text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceFile {
+    pub name: String,
+    pub text: String,
+}
+
 /// The text of the rule file `path` in the rules directory whose canonical path is `root`.
-pub fn read_rule_file(path: &Path, root: &Path) -> Result<String, Diagnostic> {
+pub(crate) fn read_rule_file(path: &Path, root: &Path) -> Result<String, Diagnostic> {
     let name = path.display().to_string();
     let cannot =
         |e: std::io::Error| Diagnostic::whole_file(&name, "E0200", format!("cannot read: {e}"));

@@ -381,7 +381,7 @@ fn kind_rank(n: &Node) -> u8 {
 
 #[cfg(test)]
 mod tests {
-    use crate::rulebase::RuleBase;
+    use crate::model::RuleBase;
     use crate::tools::gen::Generator;
 
     /// `reach` (counts, for the decision) and `candidates` (paths, for the explanation) find the

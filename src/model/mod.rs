@@ -1,10 +1,12 @@
 //! The checked rule base: authorities, rules, limits, obligations and the partner registry. Every
 //! name in here has been resolved and every condition type-checked by `check`.
 
+mod checked;
 pub mod graph;
 pub mod text;
 mod units;
 
+pub use checked::{CheckedRules, RuleBase};
 pub use units::{FiscalYear, Usd};
 
 use crate::model::text::Text;
@@ -255,7 +257,41 @@ pub struct Term {
     pub ty: Type,
 }
 
-pub use crate::lang::ast::{CmpOp, HasOp, SetField};
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CmpOp {
+    Lt,
+    Le,
+    Eq,
+    Ne,
+    Ge,
+    Gt,
+}
+
+impl CmpOp {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            CmpOp::Lt => "<",
+            CmpOp::Le => "<=",
+            CmpOp::Eq => "==",
+            CmpOp::Ne => "!=",
+            CmpOp::Ge => ">=",
+            CmpOp::Gt => ">",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SetField {
+    Purposes,
+    Activities,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HasOp {
+    Has,
+    Any,
+    All,
+}
 
 /// The proposal inputs a rule reads, as a bit set: a counterfactual that changes none of them
 /// cannot change the rule's outcome, so fixes are verified by re-evaluating only the rules they
@@ -870,7 +906,7 @@ mod tests {
             in_groups: Vec::new(),
         });
         small.flatten();
-        let builtin = crate::rulebase::RuleBase::builtin();
+        let builtin = crate::model::RuleBase::builtin();
         let mut compared = 0;
         for r in [&small, &builtin.registry] {
             for p in &r.partners {

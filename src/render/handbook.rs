@@ -1,10 +1,10 @@
 //! `authsel docs`: the handbook (`docs/authorities.md`) generated from the rule base, so the
 //! documentation a planner reads is the rule base itself. A test keeps the committed copy current.
 
+use crate::model::RuleBase;
 use crate::model::{Authority, Duty, Rule, RuleKind};
 use crate::render::markdown::escape as md;
 use crate::render::SheetLine;
-use crate::rulebase::RuleBase;
 use std::fmt::Write;
 
 fn rule_line(r: &Rule) -> String {

@@ -237,7 +237,7 @@ pub fn authority(a: &crate::model::Authority) -> String {
 }
 
 /// `authsel show RESTRICTION`: a shared restriction and the authorities that apply it.
-pub fn restriction(rb: &crate::rulebase::RuleBase, r: &crate::model::Restriction) -> String {
+pub fn restriction(rb: &crate::model::RuleBase, r: &crate::model::Restriction) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{} — {} (shared restriction)", r.id, r.name);
     let _ = writeln!(out, "  citation:   {}", r.citation);
@@ -314,7 +314,7 @@ fn duty_lines(out: &mut String, duties: &[crate::model::Duty]) {
 }
 
 /// `authsel authorities`: one line per authority.
-pub fn authorities(rb: &crate::rulebase::RuleBase) -> String {
+pub fn authorities(rb: &crate::model::RuleBase) -> String {
     let mut out = String::new();
     for a in &rb.authorities {
         let title = a.title.map_or_else(|| "-".to_string(), |t| t.to_string());

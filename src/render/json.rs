@@ -12,7 +12,7 @@ pub fn decision(d: &Explanation) -> String {
 }
 
 /// `authsel authorities --format json`: the catalogue contract's fields.
-pub fn authorities(rb: &crate::rulebase::RuleBase) -> String {
+pub fn authorities(rb: &crate::model::RuleBase) -> String {
     let list: Vec<serde_json::Value> = rb
         .authorities
         .iter()

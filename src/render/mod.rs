@@ -11,6 +11,52 @@ pub mod junit;
 pub mod markdown;
 
 use crate::batch::{CeilingUse, Report};
+use std::fmt;
+
+/// Every output format, once. A command offers a subset (its list in `src/cli/`); adding a format
+/// is its file here, its variant below and the commands that offer it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Human,
+    Json,
+    Markdown,
+    Junit,
+    Dot,
+    Mermaid,
+}
+
+impl Format {
+    pub const ALL: [Format; 6] = [
+        Format::Human,
+        Format::Json,
+        Format::Markdown,
+        Format::Junit,
+        Format::Dot,
+        Format::Mermaid,
+    ];
+
+    /// The name on the command line (`--format NAME`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Human => "human",
+            Format::Json => "json",
+            Format::Markdown => "markdown",
+            Format::Junit => "junit",
+            Format::Dot => "dot",
+            Format::Mermaid => "mermaid",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Format> {
+        Format::ALL.into_iter().find(|f| f.name() == name)
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
 use crate::explain::Explanation;
 use crate::model::Usd;
 

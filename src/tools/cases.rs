@@ -19,7 +19,7 @@ use crate::engine::assess::{Context, Outcome, Verdict};
 use crate::explain::Explanation;
 use crate::input::proposal::{Ledger, LedgerEntry};
 use crate::model::FiscalYear;
-use crate::rulebase::RuleBase;
+use crate::model::RuleBase;
 use jiff::civil::Date;
 use std::fmt::Write;
 

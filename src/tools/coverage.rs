@@ -3,7 +3,7 @@
 //! outcomes. A rule is exercised when some case judges it (its `when` guard did not switch it off).
 
 use crate::engine::assess::Outcome;
-use crate::rulebase::RuleBase;
+use crate::model::RuleBase;
 use crate::tools::cases::CaseResult;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};

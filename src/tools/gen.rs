@@ -7,10 +7,10 @@
 //! the seed and `i`, so files can be written in parallel and a seed always gives the same files.
 //! A fraction of files get one realistic defect; [`GenReport::malformed`] lists them.
 
+use crate::model::RuleBase;
 use crate::model::{
     Authority, Cond, Field, Funding, LeahyStatus, RecipientKind, RuleKind, Source, Val,
 };
-use crate::rulebase::RuleBase;
 use crate::tools::rng::Rng;
 use jiff::civil::Date;
 use rayon::prelude::*;

@@ -282,6 +282,7 @@ fn an_interrupted_report_leaves_no_temporary_file() {
             .spawn()
             .expect("run authsel");
         let tmp = format!(".report.txt.{}.tmp", child.id());
+        // A watchdog, not a speed test: the temporary file must appear at all.
         let started = std::time::Instant::now();
         while !files_in(&dir).contains(&tmp) {
             assert!(
@@ -320,7 +321,6 @@ fn a_report_that_cannot_be_put_in_place_leaves_no_temporary_file() {
 
 #[test]
 fn jobs_and_counts_are_bounded_with_clear_errors() {
-    let started = std::time::Instant::now();
     let dir = scratch("bounds");
     let gen = dir.join("gen");
     let refused: Vec<(Vec<&str>, &str)> = vec![
@@ -369,7 +369,6 @@ fn jobs_and_counts_are_bounded_with_clear_errors() {
     assert!(!gen.exists(), "nothing generated");
     let o = authsel(&["check", "--jobs", "256", "--format", "json", "examples"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
-    assert!(started.elapsed().as_secs() < 60, "{:?}", started.elapsed());
 }
 
 /// A control character is any of Unicode category Cc but `\n` and `\t`.

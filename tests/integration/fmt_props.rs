@@ -3,7 +3,7 @@
 //! random whitespace and comments between any two tokens).
 
 use authsel::lang::fmt::{format_source, strip_spans};
-use authsel::lang::syntax::parse_file;
+use authsel::lang::parse_file;
 use authsel::RuleBase;
 use proptest::prelude::*;
 

@@ -325,7 +325,7 @@ fn a_file_that_is_not_utf8_gets_the_position_of_the_first_bad_byte() {
 /// Generated rule bases of the shapes that used to take exponential time or exhaust the stack.
 mod shapes {
     use super::*;
-    use authsel::lang::check::check_counted;
+    use authsel::lang::check_counted;
     use proptest::prelude::*;
 
     /// A rule base shape; `text` writes it.

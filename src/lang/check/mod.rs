@@ -31,7 +31,7 @@ use crate::lang::locate::Locator;
 use crate::lang::syntax;
 use crate::model::graph::AuthorityGraph;
 use crate::model::*;
-use crate::rulebase::{RuleBase, SourceFile};
+use crate::{lang::source::SourceFile, model::RuleBase};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 
@@ -53,7 +53,7 @@ impl Work {
 
 /// Parses and checks a set of rule files into a rule base, or returns every error found. Files are
 /// taken in the order given (callers sort them), so the result is deterministic.
-pub fn check(files: &[SourceFile]) -> Result<RuleBase, Vec<Diagnostic>> {
+pub(crate) fn check(files: &[SourceFile]) -> Result<RuleBase, Vec<Diagnostic>> {
     check_counted(files).0
 }
 

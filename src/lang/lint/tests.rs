@@ -194,7 +194,6 @@ fn many_rules_with_one_guard_lint_within_the_budget() {
             )
         })
         .collect();
-    let start = std::time::Instant::now();
     let (_, used) = run(&[
         SourceFile {
             name: "v.auth".into(),
@@ -206,7 +205,6 @@ fn many_rules_with_one_guard_lint_within_the_budget() {
         },
     ]);
     assert!(used <= MAX_LINT_STEPS);
-    assert!(start.elapsed().as_secs() < 60, "{:?}", start.elapsed());
     // Ceilings are sorted, not compared pairwise: every one but the smallest is shadowed, each by
     // the first stricter one.
     let ceilings: String = (0..5_000)
