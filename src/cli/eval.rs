@@ -9,8 +9,15 @@ use authsel::render::human::{self, Detail};
 use authsel::render::Format;
 use authsel::render::{json, markdown};
 use authsel::{Context, Explanation};
-use clap::Args;
+use clap::{Args, ValueEnum};
 use std::path::PathBuf;
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DetailArg {
+    Brief,
+    Reasons,
+    Full,
+}
 
 #[derive(Args)]
 pub struct EvalArgs {
@@ -28,7 +35,11 @@ pub struct EvalArgs {
     /// Show every rule of one authority with its citation and outcome.
     #[arg(long, value_name = "AUTHORITY")]
     explain: Option<String>,
-    /// Show every rule of every candidate.
+    /// How much to show: `brief` (the answer, duties, questions, three runners-up), `reasons`
+    /// (every candidate with the rules that failed), `full` (every rule of every candidate).
+    #[arg(long, value_enum, default_value = "brief")]
+    detail: DetailArg,
+    /// Show every rule of every candidate (the same as `--detail full`).
     #[arg(long)]
     full: bool,
     #[arg(required = true)]
@@ -89,13 +100,21 @@ fn print(d: &Explanation, args: &EvalArgs) {
             ),
         },
         (_, None) => {
-            let detail = if args.full {
-                Detail::Full
-            } else {
-                Detail::Planner
-            };
-            emit(&human::decision(d, detail));
+            match (args.full, args.detail) {
+                (true, _) | (_, DetailArg::Full) => emit(&human::decision(d, Detail::Full)),
+                (_, DetailArg::Reasons) => emit(&human::decision(d, Detail::Planner)),
+                (_, DetailArg::Brief) => emit(&human::brief(d, width())),
+            }
             emit("\n");
         }
     }
+}
+
+/// The width to wrap to: the terminal's, else `COLUMNS`, else 100 (pipes and files).
+fn width() -> usize {
+    let term = console::Term::stdout()
+        .size_checked()
+        .map(|(_, w)| usize::from(w));
+    let columns = std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok());
+    term.or(columns).unwrap_or(100).clamp(40, 200)
 }

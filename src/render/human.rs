@@ -5,6 +5,7 @@ use super::{ceiling_rows, lint_counts, summary_rows, verdict_word, SheetLine};
 use crate::batch::{Report, Row};
 use crate::engine::assess::{Outcome, Verdict};
 use crate::explain::{Candidate, Explanation};
+use crate::model::text::Message;
 use crate::model::RuleKind;
 use std::fmt::Write;
 
@@ -518,6 +519,283 @@ mod tests {
         assert_eq!(
             t,
             "+-----+----+\n| a   | bb |\n+-----+----+\n| ccc | d  |\n+-----+----+\n"
+        );
+    }
+}
+
+/// The engine's ids in the words a planner uses, for prose (the ids stay in JSON and `--full`).
+const PLAIN: [(&str, &str); 15] = [
+    ("UsgStocks funds", "a drawdown of U.S. Government stocks"),
+    ("PartnerNational funds", "the partner's own funds"),
+    ("NationalMilitary", "the national military"),
+    ("OtherSecurityForces", "other security forces"),
+    ("CivilianGovernment", "a civilian government body"),
+    ("InternationalOrganization", "an international organization"),
+    ("NonGovernmental", "a non-governmental organization"),
+    ("PartnerNational", "the partner's own funds"),
+    ("UsgStocks", "U.S. Government stocks (drawdown)"),
+    ("DoS", "State"),
+    ("USAID", "USAID"),
+    ("NotStarted", "not started"),
+    ("amount_usd", "the amount"),
+    ("duration_months", "the duration in months"),
+    (
+        "major_defense_equipment_usd",
+        "the major defense equipment value",
+    ),
+];
+
+/// `text` with every engine id of `PLAIN` in words.
+pub fn plain(text: &str) -> String {
+    PLAIN
+        .iter()
+        .fold(text.to_string(), |t, (id, words)| t.replace(id, words))
+}
+
+/// A date as a staff officer writes it: `14 February 2027`.
+fn day(d: jiff::civil::Date) -> String {
+    d.strftime("%-d %B %Y").to_string()
+}
+
+/// Greedy word wrap of `text` to `width` columns: the first line continues a prefix of `start`
+/// columns, every later line is indented by `indent` spaces (a word longer than a line stays whole).
+pub fn wrap(text: &str, width: usize, start: usize, indent: usize) -> String {
+    let mut out = String::new();
+    let mut col = start;
+    for word in text.split_whitespace() {
+        let len = word.chars().count();
+        if !out.is_empty() && col + 1 + len > width {
+            out.push('\n');
+            out.push_str(&" ".repeat(indent));
+            col = indent;
+        } else if !out.is_empty() {
+            out.push(' ');
+            col += 1;
+        }
+        out.push_str(word);
+        col += len;
+    }
+    out
+}
+
+/// The first reason a candidate failed (or, if conditional, is open), without its citation.
+fn first_failure(c: &Candidate) -> Option<String> {
+    c.reasons
+        .iter()
+        .find(|r| r.outcome == Outcome::Fail)
+        .or_else(|| c.reasons.iter().find(|r| r.outcome == Outcome::Unknown))
+        .map(|r| plain_reason(&r.message))
+}
+
+/// A reason without the rule's condition: the statute's words (`because`) when the rule has them.
+fn plain_reason(m: &Message) -> String {
+    if let Message::Fails {
+        because: Some(b), ..
+    } = m
+    {
+        return format!("the law bars it: {b}");
+    }
+    let text = m.to_string();
+    match text
+        .strip_prefix("unknown until ")
+        .and_then(|r| r.split_once(": requires"))
+    {
+        Some((what, _)) => format!("open until {what}"),
+        None => text,
+    }
+}
+
+/// A fix step without its closing parenthetical (`pay with DoS funds (this authority is paid by
+/// DoS)`): the brief line already says why.
+fn without_aside(step: &str) -> &str {
+    match step.strip_suffix(')').and_then(|s| s.rfind(" (")) {
+        Some(i) => step.get(..i).unwrap_or(step),
+        None => step,
+    }
+}
+
+/// A duty's kind in words: `leahy_vetting` is "Leahy vetting".
+fn duty_kind(kind: &str) -> String {
+    let words = kind.replace('_', " ");
+    words
+        .replacen("state ", "State ", 1)
+        .replacen("leahy ", "Leahy ", 1)
+}
+
+fn not_in_force(c: &Candidate) -> bool {
+    c.reasons
+        .iter()
+        .any(|r| r.rule == "in_force" && r.outcome == Outcome::Fail)
+}
+
+/// The default view of a decision, as a staff officer would write it: headline, the answer in a
+/// sentence, the duties soonest first, the open questions, three runners-up and a count of the rest.
+/// At most about 40 lines for any proposal; `--full` and `--detail reasons` show more.
+pub fn brief(d: &Explanation, width: usize) -> String {
+    let mut out = String::new();
+    let line = |out: &mut String, indent: usize, text: &str| {
+        let _ = writeln!(
+            out,
+            "{}{}",
+            " ".repeat(indent),
+            wrap(text, width, indent, indent + 2)
+        );
+    };
+    line(&mut out, 0, &format!("{}: {}", d.proposal, d.title));
+    let head = match d.recommended().and_then(|r| d.candidate(r)) {
+        Some(c) => format!(
+            "Use {} ({}, {}): {}.",
+            c.citation,
+            c.name,
+            c.authority,
+            c.verdict.as_str()
+        ),
+        None => "No authority fits as proposed.".to_string(),
+    };
+    line(&mut out, 0, &head);
+    line(
+        &mut out,
+        0,
+        &format!(
+            "{}, {}, judged by the law of {}.",
+            d.partner,
+            d.fiscal_year,
+            day(d.as_of)
+        ),
+    );
+    if let Some(c) = d.recommended().and_then(|r| d.candidate(r)) {
+        brief_duties(&mut out, c, width);
+    }
+    if !d.missing_facts.is_empty() {
+        let _ = writeln!(out, "\nStill needed:");
+        for m in d.missing_facts.iter().take(5) {
+            line(&mut out, 2, &format!("- {}", m.question));
+        }
+        if d.missing_facts.len() > 5 {
+            line(
+                &mut out,
+                2,
+                &format!("- and {} more", d.missing_facts.len() - 5),
+            );
+        }
+    }
+    brief_others(&mut out, d, width);
+    brief_caveats(&mut out, d, width);
+    out.push('\n');
+    line(
+        &mut out,
+        0,
+        "More: `--detail reasons` (why not, per candidate), `--full` (every rule), `--explain ID`.",
+    );
+    out
+}
+
+/// The recommended authority's duties, soonest first (undated ones last).
+fn brief_duties(out: &mut String, c: &Candidate, width: usize) {
+    if c.obligations.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\nDuties, soonest first:");
+    let mut duties: Vec<_> = c.obligations.iter().collect();
+    duties.sort_by_key(|o| (o.deadline.is_none(), o.deadline));
+    for o in duties {
+        let when = o.deadline.map_or_else(|| "no fixed date".to_string(), day);
+        let to = o.to.as_ref().map_or(String::new(), |t| format!(" to {t}"));
+        let possible = if o.status == "required" {
+            ""
+        } else {
+            " (if it applies)"
+        };
+        let text = format!(
+            "{when}: {}{to}{possible} [{}]",
+            duty_kind(&o.kind),
+            o.citation
+        );
+        let _ = writeln!(out, "  - {}", wrap(&text, width, 4, 4));
+    }
+}
+
+/// Three runners-up in a line each, then a count of the rest and the authorities not in force.
+fn brief_others(out: &mut String, d: &Explanation, width: usize) {
+    let rec = d.recommended();
+    let (gone, others): (Vec<&Candidate>, Vec<&Candidate>) = d
+        .candidates
+        .iter()
+        .filter(|c| Some(c.authority.as_str()) != rec)
+        .partition(|c| not_in_force(c));
+    if !others.is_empty() {
+        let title = if rec.is_some() {
+            "Runners-up"
+        } else {
+            "Closest candidates"
+        };
+        let _ = writeln!(out, "\n{title}:");
+    }
+    for c in others.iter().take(3) {
+        let mut text = format!(
+            "{}. {} ({}, {}): {}",
+            c.rank,
+            c.authority,
+            c.citation,
+            c.name,
+            c.verdict.as_str()
+        );
+        if let Some(why) = first_failure(c) {
+            text += &format!("; {}", plain(&why));
+        }
+        if let Some(fix) = c.fix.as_ref().filter(|f| !f.steps.is_empty()) {
+            let steps: Vec<&str> = fix.steps.iter().map(|s| without_aside(s)).collect();
+            text += &format!("; it would fit if you {}", plain(&steps.join(" and ")));
+        }
+        let remedies = c.fix.iter().flat_map(|f| &f.legal);
+        for remedy in remedies.filter_map(|l| l.split_once("the law provides: ")) {
+            text += &format!("; the law provides: {}", remedy.1);
+        }
+        let _ = writeln!(out, "  {}", wrap(&text, width, 2, 4));
+    }
+    if others.len() > 3 {
+        let _ = writeln!(
+            out,
+            "  and {} other candidates rank lower.",
+            others.len() - 3
+        );
+    }
+    if !gone.is_empty() {
+        let ids: Vec<&str> = gone.iter().map(|c| c.authority.as_str()).collect();
+        let text = format!(
+            "Not in force on {} (repealed, expired or not yet enacted): {}.",
+            day(d.as_of),
+            ids.join(", ")
+        );
+        let _ = writeln!(out, "  {}", wrap(&text, width, 2, 2));
+    }
+}
+
+/// The recommended authority's caveats: what the answer assumes or could not confirm.
+fn brief_caveats(out: &mut String, d: &Explanation, width: usize) {
+    let Some(c) = d.recommended().and_then(|r| d.candidate(r)) else {
+        return;
+    };
+    let unconfirmed = c.reasons.iter().filter_map(|r| r.unconfirmed.as_deref());
+    let all: Vec<&str> = c
+        .caveats
+        .iter()
+        .map(|s| s.as_str())
+        .chain(unconfirmed)
+        .collect();
+    if all.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\nCaveats ({}):", c.authority);
+    for cav in all.iter().take(6) {
+        let _ = writeln!(out, "  - {}", wrap(cav, width, 4, 4));
+    }
+    if all.len() > 6 {
+        let _ = writeln!(
+            out,
+            "  - and {} more (`--explain {}`)",
+            all.len() - 6,
+            c.authority
         );
     }
 }

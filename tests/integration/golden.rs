@@ -84,3 +84,106 @@ fn golden_markdown_memo() {
         insta::assert_snapshot!("memo-01", md);
     });
 }
+
+/// The default view of each golden proposal at 100 columns: the staff officer's answer.
+fn brief(rb: &RuleBase, name: &str, text: &str) -> String {
+    let case = parse_directives(name, text).expect("golden directives");
+    let p = rb.read_proposal(name, text).expect("valid");
+    let ctx = Context {
+        as_of: case.as_of,
+        ledger: Some(&case.ledger),
+    };
+    human::brief(&rb.evaluate_with(&p, &ctx).into_explanation(), 100)
+}
+
+fn golden_inputs() -> Vec<(String, String)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/inputs");
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .expect("tests/golden/inputs")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "ron"))
+        .collect();
+    names.sort();
+    names
+        .into_iter()
+        .map(|p| {
+            let stem = p.file_stem().and_then(|s| s.to_str()).unwrap_or("x");
+            (stem.to_string(), std::fs::read_to_string(&p).expect("read"))
+        })
+        .collect()
+}
+
+#[test]
+fn golden_brief_views() {
+    let rb = RuleBase::builtin();
+    for (stem, text) in golden_inputs() {
+        let out = brief(&rb, &stem, &text);
+        insta::with_settings!({
+            snapshot_path => "../golden/snapshots/brief",
+            prepend_module_to_snapshot => false,
+            omit_expression => true,
+        }, {
+            insta::assert_snapshot!(stem, out);
+        });
+    }
+}
+
+/// The default view fits a screen and speaks the planner's language, for every golden proposal and
+/// every example: at most 40 lines at 100 columns, wrapped to the width (60 and 100), no engine ids
+/// or operators in prose.
+#[test]
+fn the_brief_view_is_short_wrapped_and_plain() {
+    let rb = RuleBase::builtin();
+    let mut inputs = golden_inputs();
+    for e in
+        std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples")).expect("examples")
+    {
+        let p = e.expect("entry").path();
+        inputs.push((
+            p.display().to_string(),
+            std::fs::read_to_string(&p).expect("read"),
+        ));
+    }
+    let engine_words = [
+        "UsgStocks",
+        "PartnerNational",
+        "NationalMilitary",
+        "OtherSecurityForces",
+        "NonGovernmental",
+        "NotStarted",
+        " == ",
+        " != ",
+        "_usd",
+    ];
+    for (name, text) in inputs {
+        for width in [60, 100] {
+            let out = brief(&rb, &name, &text);
+            let out = if width == 100 {
+                out
+            } else {
+                let p = rb.read_proposal(&name, &text).expect("valid");
+                human::brief(&rb.evaluate(&p).into_explanation(), width)
+            };
+            let lines: Vec<&str> = out.lines().collect();
+            if width == 100 {
+                assert!(lines.len() <= 40, "{name}: {} lines\n{out}", lines.len());
+            }
+            for l in &lines {
+                // Only a word too long for any line (a long id) may overflow.
+                let longest = l
+                    .split_whitespace()
+                    .map(|w| w.chars().count())
+                    .max()
+                    .unwrap_or(0);
+                assert!(
+                    l.chars().count() <= width || longest > width / 3,
+                    "{name} at {width}: line too long: {l}"
+                );
+            }
+            for w in engine_words {
+                assert!(!out.contains(w), "{name}: engine word `{w}` in\n{out}");
+            }
+        }
+    }
+}
