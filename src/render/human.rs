@@ -509,19 +509,6 @@ pub fn check(report: &Report) -> String {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn table_pads_to_the_widest_cell() {
-        let t = table(&["a", "bb"], &[vec!["ccc".into(), "d".into()]]);
-        assert_eq!(
-            t,
-            "+-----+----+\n| a   | bb |\n+-----+----+\n| ccc | d  |\n+-----+----+\n"
-        );
-    }
-}
 
 /// The engine's ids in the words a planner uses, for prose (the ids stay in JSON and `--full`).
 const PLAIN: [(&str, &str); 15] = [
@@ -796,6 +783,20 @@ fn brief_caveats(out: &mut String, d: &Explanation, width: usize) {
             "  - and {} more (`--explain {}`)",
             all.len() - 6,
             c.authority
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_pads_to_the_widest_cell() {
+        let t = table(&["a", "bb"], &[vec!["ccc".into(), "d".into()]]);
+        assert_eq!(
+            t,
+            "+-----+----+\n| a   | bb |\n+-----+----+\n| ccc | d  |\n+-----+----+\n"
         );
     }
 }
