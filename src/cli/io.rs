@@ -310,9 +310,26 @@ pub fn load_ledger(rb: &RuleBase, path: Option<&Path>) -> Result<Option<Ledger>,
 /// printed and never hide the other files; returns whether there were any. Stops early once a write
 /// to stdout has failed: the run exits 2 whatever the rest would find.
 pub fn each_input(paths: &[PathBuf], mut each: impl FnMut(&str, &str) -> bool) -> bool {
-    let (files, diags) = collect(paths);
+    // `-` is standard input, read once, first.
+    let (stdin, paths): (Vec<&PathBuf>, Vec<&PathBuf>) =
+        paths.iter().partition(|p| p.as_os_str() == "-");
+    let mut bad = false;
+    if !stdin.is_empty() {
+        match authsel::input::files::read_stream("<stdin>", std::io::stdin().lock()) {
+            Ok(t) => bad |= each("<stdin>", &t),
+            Err(d) => {
+                print_diags(&[d]);
+                bad = true;
+            }
+        }
+    }
+    if paths.is_empty() && !stdin.is_empty() {
+        return bad;
+    }
+    let paths: Vec<PathBuf> = paths.into_iter().cloned().collect();
+    let (files, diags) = collect(&paths);
     print_diags(&diags);
-    let mut bad = !diags.is_empty();
+    bad |= !diags.is_empty();
     for f in files {
         if stdout_failed() {
             break;

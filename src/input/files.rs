@@ -170,6 +170,42 @@ pub fn read_capped(path: &Path, max: u64) -> Result<String, Diagnostic> {
     })
 }
 
+/// A proposal from a reader (standard input, named `<stdin>`): at most `MAX_INPUT_BYTES`, UTF-8.
+pub fn read_stream(name: &str, reader: impl Read) -> Result<String, Diagnostic> {
+    let max = MAX_INPUT_BYTES;
+    let mut buf = Vec::new();
+    reader
+        .take(max.saturating_add(1))
+        .read_to_end(&mut buf)
+        .map_err(|e| Diagnostic::whole_file(name, "E0200", format!("cannot read: {e}")))?;
+    if buf.len() as u64 > max {
+        return Err(Diagnostic::whole_file(
+            name,
+            "E0214",
+            format!(
+                "cannot read: the input is more than the {} an input may be",
+                bytes(max)
+            ),
+        )
+        .with_help("one proposal per file; split a ledger by fiscal year"));
+    }
+    String::from_utf8(buf).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+        let span = crate::diagnostic::Span::new(at, at + 1);
+        let mut d = Diagnostic::at(
+            name,
+            &text,
+            span,
+            crate::diagnostic::Severity::Error,
+            "E0205",
+            "not UTF-8 text",
+        );
+        d.source_line.clear();
+        d
+    })
+}
+
 /// A byte count for messages: `4,194,304 bytes (4 MiB)`, `10 bytes`.
 fn bytes(n: u64) -> String {
     let digits = n.to_string();

@@ -509,7 +509,6 @@ pub fn check(report: &Report) -> String {
     out
 }
 
-
 /// The engine's ids in the words a planner uses, for prose (the ids stay in JSON and `--full`).
 const PLAIN: [(&str, &str); 15] = [
     ("UsgStocks funds", "a drawdown of U.S. Government stocks"),

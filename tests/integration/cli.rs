@@ -272,3 +272,35 @@ fn ledger_and_as_of_change_the_answer() {
         stderr(&o)
     );
 }
+
+/// `eval -` reads the proposal from standard input; a bad one is located in `<stdin>`.
+#[test]
+fn eval_reads_standard_input() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let run = |input: &[u8]| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_authsel"))
+            .args(["eval", "-"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run authsel");
+        let mut stdin = child.stdin.take().expect("stdin");
+        stdin.write_all(input).expect("write stdin");
+        drop(stdin);
+        child.wait_with_output().expect("output")
+    };
+    let ok = run(include_bytes!("../../examples/06-fms-mde-20m.ron"));
+    assert_eq!(code(&ok), 0, "{}", stderr(&ok));
+    let out = String::from_utf8_lossy(&ok.stdout);
+    assert!(out.starts_with("PHL-27-FMS-01: "), "{out}");
+    assert!(out.contains("Use AECA §§ 21-22"), "{out}");
+    let bad = run(b"Proposal(id: \"x\")");
+    assert_eq!(code(&bad), 2);
+    assert!(
+        stderr(&bad).contains("<stdin>:1:17: error[E0201]: missing required field `title`"),
+        "{}",
+        stderr(&bad)
+    );
+}
