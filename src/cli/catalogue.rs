@@ -5,7 +5,7 @@ use super::{format, Exit};
 use anyhow::Result;
 use authsel::render::{graph, handbook, human, json, Format};
 use authsel::RuleBase;
-use clap::Args;
+use clap::{Args, ValueEnum};
 use std::path::PathBuf;
 
 #[derive(Args)]
@@ -23,6 +23,27 @@ pub struct ShowArgs {
     #[arg(long, value_parser = format::LIST, default_value = "human")]
     format: Format,
     authority: String,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SectionArg {
+    Purposes,
+    Activities,
+    Facts,
+    Partners,
+    Recipients,
+    Funding,
+}
+
+#[derive(Args)]
+pub struct VocabArgs {
+    /// Rule directory (default: the built-in rule base).
+    #[arg(long)]
+    rules: Option<PathBuf>,
+    #[arg(long, value_parser = format::LIST, default_value = "human")]
+    format: Format,
+    /// One section (default: all of them).
+    section: Option<SectionArg>,
 }
 
 #[derive(Args)]
@@ -105,6 +126,31 @@ pub fn graph(args: GraphArgs) -> Result<Exit> {
         Format::Mermaid => emit(&graph::mermaid(&rb.graph)),
         Format::Json => emit_json(&format!("{}\n", graph::json(&rb.graph))),
         _ => emit(&graph::dot(&rb.graph)),
+    }
+    Ok(Exit::Done)
+}
+
+pub fn vocab(args: VocabArgs) -> Result<Exit> {
+    use authsel::tools::vocab::{entries, Section};
+    let rb = match load_rules(args.rules.as_deref()) {
+        Ok(rb) => rb,
+        Err(e) => return Ok(e),
+    };
+    let chosen: Vec<Section> = match args.section {
+        None => Section::ALL.to_vec(),
+        Some(s) => vec![match s {
+            SectionArg::Purposes => Section::Purposes,
+            SectionArg::Activities => Section::Activities,
+            SectionArg::Facts => Section::Facts,
+            SectionArg::Partners => Section::Partners,
+            SectionArg::Recipients => Section::Recipients,
+            SectionArg::Funding => Section::Funding,
+        }],
+    };
+    let listed: Vec<_> = chosen.into_iter().map(|s| (s, entries(&rb, s))).collect();
+    match args.format {
+        Format::Json => emit_json(&format!("{}\n", json::vocab(&listed))),
+        _ => emit(&human::vocab(&listed, super::io::width())),
     }
     Ok(Exit::Done)
 }

@@ -103,18 +103,9 @@ fn print(d: &Explanation, args: &EvalArgs) {
             match (args.full, args.detail) {
                 (true, _) | (_, DetailArg::Full) => emit(&human::decision(d, Detail::Full)),
                 (_, DetailArg::Reasons) => emit(&human::decision(d, Detail::Planner)),
-                (_, DetailArg::Brief) => emit(&human::brief(d, width())),
+                (_, DetailArg::Brief) => emit(&human::brief(d, super::io::width())),
             }
             emit("\n");
         }
     }
-}
-
-/// The width to wrap to: the terminal's, else `COLUMNS`, else 100 (pipes and files).
-fn width() -> usize {
-    let term = console::Term::stdout()
-        .size_checked()
-        .map(|(_, w)| usize::from(w));
-    let columns = std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok());
-    term.or(columns).unwrap_or(100).clamp(40, 200)
 }

@@ -351,6 +351,15 @@ pub fn date_arg(s: &str) -> Result<jiff::civil::Date, String> {
     authsel::input::limits::parse_date(s).map_err(|e| e.describe("--as-of", s).1)
 }
 
+/// The width to wrap to: the terminal's, else `COLUMNS`, else 100 (pipes and files).
+pub fn width() -> usize {
+    let term = console::Term::stdout()
+        .size_checked()
+        .map(|(_, w)| usize::from(w));
+    let columns = std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok());
+    term.or(columns).unwrap_or(100).clamp(40, 200)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

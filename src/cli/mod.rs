@@ -41,6 +41,9 @@ enum Command {
     Show(catalogue::ShowArgs),
     /// Run the rule regression cases (proposal files with `//! expect` headers).
     Test(test::TestArgs),
+    /// The words a proposal may use: purposes, activities, facts, partners, recipients, funding,
+    /// each with its meaning, its place in the hierarchy and the authorities that use it.
+    Vocab(catalogue::VocabArgs),
     /// Print the authority handbook (Markdown) generated from the rule base.
     Docs(catalogue::DocsArgs),
     /// Batch-validate proposal files and directories, with fiscal-year ceilings across the batch.
@@ -67,6 +70,7 @@ pub fn run(cli: Cli) -> Result<Exit> {
         Command::Show(a) => catalogue::show(a),
         Command::Test(a) => test::run(a),
         Command::Docs(a) => catalogue::docs(a),
+        Command::Vocab(a) => catalogue::vocab(a),
         Command::Check(a) => check::check(a),
         Command::Gen(a) => check::gen(a),
         Command::Lint(a) => lint::run(a),

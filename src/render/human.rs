@@ -786,6 +786,42 @@ fn brief_caveats(out: &mut String, d: &Explanation, width: usize) {
     }
 }
 
+/// `authsel vocab`: each section's words with meaning, hierarchy, aliases and authorities.
+pub fn vocab(
+    sections: &[(
+        crate::tools::vocab::Section,
+        Vec<crate::tools::vocab::Entry>,
+    )],
+    width: usize,
+) -> String {
+    let mut out = String::new();
+    for (section, entries) in sections {
+        let _ = writeln!(out, "{} ({}):", section.name(), entries.len());
+        for e in entries {
+            let mut text = if e.meaning.is_empty() {
+                e.id.clone()
+            } else {
+                format!("{}: {}", e.id, e.meaning)
+            };
+            if !e.is_a.is_empty() {
+                text += &format!(" (is a {})", e.is_a.join(", is a "));
+            }
+            if let Some(d) = &e.detail {
+                text += &format!(" [{d}]");
+            }
+            if !e.aliases.is_empty() {
+                text += &format!("; also written {}", e.aliases.join(", "));
+            }
+            if !e.authorities.is_empty() {
+                text += &format!("; authorities: {}", e.authorities.join(", "));
+            }
+            let _ = writeln!(out, "  {}", wrap(&text, width, 2, 6));
+        }
+        out.push('\n');
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

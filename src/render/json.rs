@@ -81,3 +81,18 @@ impl<W: Write> JsonStream<W> {
         Ok(self.w)
     }
 }
+
+/// `authsel vocab --format json`: `{"activities": [...], "purposes": [...], ...}` for the sections
+/// asked for, each entry's fields in declaration order.
+pub fn vocab(
+    sections: &[(
+        crate::tools::vocab::Section,
+        Vec<crate::tools::vocab::Entry>,
+    )],
+) -> String {
+    let map: std::collections::BTreeMap<&str, &[crate::tools::vocab::Entry]> = sections
+        .iter()
+        .map(|(s, entries)| (s.name(), entries.as_slice()))
+        .collect();
+    serde_json::to_string_pretty(&map).unwrap_or_default()
+}

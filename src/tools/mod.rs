@@ -5,3 +5,4 @@ pub mod coverage;
 pub mod diff;
 pub mod gen;
 mod rng;
+pub mod vocab;
