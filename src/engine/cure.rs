@@ -402,6 +402,10 @@ fn rule_fix(
             let p = env.proposal;
             let fy = p.fiscal_year();
             let committed = committed.unwrap_or(Usd(u64::MAX));
+            // A history with no limit for this year: no amount is known to fit.
+            let limit = limit
+                .at(env.law_date, fy)
+                .ok_or_else(|| words.say(|| legal("the limit in force is not recorded")))?;
             let room = limit.0.saturating_sub(committed.0);
             if room > 0 {
                 Ok(vec![Step {
