@@ -356,12 +356,19 @@ fn with_values(env: &Env, rule: &Rule, f: &Finding, missing: &[Text], message: M
             .iter()
             .map(|v| v.in_force_text(env.law_date, fy))
             .collect();
-        if unconfirmed.is_none() {
-            unconfirmed = rule.values.iter().find_map(|v| {
+        let entries: Vec<String> = rule
+            .values
+            .iter()
+            .filter_map(|v| {
                 let e = v.in_force(env.law_date, fy)?;
                 let u = e.unconfirmed.as_ref()?;
-                Some(Text::from(format!("{} {}: {u}", v.key, e.period())))
-            });
+                Some(format!("{} {}: {u}", v.key, e.period()))
+            })
+            .collect();
+        if !entries.is_empty() {
+            let own = unconfirmed.as_ref().map(|u| format!("{u}; "));
+            let own = own.unwrap_or_default();
+            unconfirmed = Some(Text::from(format!("{own}{}", entries.join("; "))));
         }
         format!("{message}; {}", notes.join("; ")).into()
     };

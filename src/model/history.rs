@@ -106,19 +106,13 @@ impl Param {
             law_date.to_string()
         };
         match self.in_force(law_date, fy) {
-            Some(e) => {
-                let mut s = format!(
-                    "{} in {when} is {} (in force {}, set by {})",
-                    self.key,
-                    e.value,
-                    e.period(),
-                    e.citation
-                );
-                if let Some(u) = &e.unconfirmed {
-                    s.push_str(&format!(" [unconfirmed: {u}]"));
-                }
-                s
-            }
+            Some(e) => format!(
+                "{} in {when} is {} (in force {}, set by {})",
+                self.key,
+                e.value,
+                e.period(),
+                e.citation
+            ),
             None => format!("{} has no recorded value for {when}", self.key),
         }
     }
