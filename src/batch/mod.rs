@@ -377,6 +377,12 @@ impl<'a> Batch<'a> {
             let RuleKind::Ceiling { limit, within } = &rule.kind else {
                 continue;
             };
+            // A limit with a history: the amount in force for this fiscal year (or, for a
+            // date-keyed history, on the first charged proposal's start); none recorded: not charged.
+            let law_date = rows.get(first.row).map(|r| r.start);
+            let Some(limit) = law_date.and_then(|d| limit.at(d, fy)) else {
+                continue;
+            };
             let committed = self.ledger.map_or(Some(0), |l| {
                 l.committed_against(first.authority, fy, name).map(|u| u.0)
             });

@@ -299,6 +299,12 @@ impl<'a> Env<'a> {
                 }
             }
             Source::Fact(_, key, decl) => p.fact(decl).ok_or(Need::Key(key))?,
+            Source::Value(v) => match v.in_force(self.law_date, p.fiscal_year()) {
+                Some(e) if t.offset == 0 => return Ok(Cow::Borrowed(&e.value)),
+                Some(e) => e.value.clone(),
+                // No entry covers this date: the value in force is not recorded.
+                None => return Err(Need::Key(&v.key)),
+            },
         };
         Ok(Cow::Owned(match (v, t.offset) {
             (Val::Int(i), off) if off != 0 => Val::Int(i.saturating_add(off)),
@@ -782,6 +788,13 @@ fn find(
                 .ledger
                 .map_or(Some(Usd(0)), |l| l.committed_against(a, fy, &rule.name));
             f.committed = committed;
+            let Some(limit) = limit.at(env.law_date, fy) else {
+                // The history records no limit for this year: unknown, never guessed.
+                f.outcome = Outcome::Unknown;
+                let key = limit.history().map(|v| Needs::one(Need::Key(&v.key)));
+                f.missing = key.map_or(Span::EMPTY, |k| keep(&k));
+                return f;
+            };
             match committed.and_then(|c| c.0.checked_add(env.proposal.amount_usd)) {
                 Some(t) if t <= limit.0 => {}
                 Some(_) => {

@@ -105,13 +105,24 @@ pub enum StepWhy<'a> {
     Fact { op: CmpOp },
 }
 
+/// Why no edit satisfies a rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unmet {
+    /// Nothing is left under its ceiling, in this year or (past the calendar) the next.
+    NoRoom,
+    /// Its ceiling has no limit recorded for the year.
+    NotRecorded,
+    /// No editable input makes its condition hold.
+    Condition,
+}
+
 /// A failure no edit can cure, with what the law offers instead.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Legal<'a> {
     /// The authority is not in force on the law date (and no later start helps).
     InForce,
-    /// A rule no edit satisfies: nothing left under its ceiling, or its condition.
-    Rule { rule: &'a Rule, no_room: bool },
+    /// A rule no edit satisfies.
+    Rule { rule: &'a Rule, unmet: Unmet },
 }
 
 /// A verified set of edits that makes an ineligible candidate fit: the data of a `Fix`, computed
@@ -335,31 +346,32 @@ fn rule_fix<'a>(
         RuleKind::Ceiling { limit, .. } => {
             let fy = env.proposal.fiscal_year();
             let committed = committed.unwrap_or(Usd(u64::MAX));
+            // A history with no limit for this year: no amount is known to fit.
+            let limit = limit.at(env.law_date, fy).ok_or(Legal::Rule {
+                rule,
+                unmet: Unmet::NotRecorded,
+            })?;
             let room = limit.0.saturating_sub(committed.0);
             if room > 0 {
                 return Ok(vec![Step {
                     change: Change::AmountUsd { to: room },
-                    why: StepWhy::CeilingRoom {
-                        rule,
-                        limit: *limit,
-                        fy,
-                    },
+                    why: StepWhy::CeilingRoom { rule, limit, fy },
                 }]);
             }
             // Nothing left this year: the next fiscal year starts 1 October.
             let next_day = fy.next().first_day().ok_or(Legal::Rule {
                 rule,
-                no_room: true,
+                unmet: Unmet::NoRoom,
             })?;
             Ok(vec![Step {
                 change: Change::Start { to: next_day },
-                why: StepWhy::CeilingUsedUp { limit: *limit, fy },
+                why: StepWhy::CeilingUsedUp { limit, fy },
             }])
         }
         // `when G: C` fails only when G holds and C does not: make C hold.
         RuleKind::Require { cond, .. } => solve(env, cond, true).ok_or(Legal::Rule {
             rule,
-            no_room: false,
+            unmet: Unmet::Condition,
         }),
     }
 }

@@ -3,7 +3,7 @@
 //! the words come from the same plan, so they cannot drift apart.
 
 use crate::engine::assess::{Env, Finding, Verdict};
-use crate::engine::cure::{self, Change, Cure, Legal, Step, StepWhy};
+use crate::engine::cure::{self, Change, Cure, Legal, Step, StepWhy, Unmet};
 use crate::explain::reasons::in_force_reason;
 use crate::model::*;
 use jiff::civil::Date;
@@ -83,11 +83,11 @@ pub(crate) fn fix(
 fn legal(env: &Env, a: &Authority, l: &Legal) -> String {
     match l {
         Legal::InForce => format!("in_force: {}", in_force_reason(a, env.law_date).1),
-        Legal::Rule { rule, no_room } => {
-            let detail = if *no_room {
-                "no room left".to_string()
-            } else {
-                format!("requires {}", rule_condition(rule))
+        Legal::Rule { rule, unmet } => {
+            let detail = match unmet {
+                Unmet::NoRoom => "no room left".to_string(),
+                Unmet::NotRecorded => "the limit in force is not recorded".to_string(),
+                Unmet::Condition => format!("requires {}", rule_condition(rule)),
             };
             let why = rule.because.as_deref().unwrap_or(&detail);
             match &rule.remedy {

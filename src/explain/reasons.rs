@@ -344,6 +344,13 @@ fn rule_reason(env: &Env, rule: &Rule, f: &Finding, missing: &[Text]) -> Reason 
             },
             RuleKind::Ceiling { limit, within } => {
                 let fy = env.proposal.fiscal_year();
+                let Some(limit) = limit.at(env.law_date, fy) else {
+                    return with_values(env, rule, f, missing, format!(
+                        "the {limit} ceiling in force for {fy} is not recorded; unknown until {} is known",
+                        missing_text(missing)
+                    ).into());
+                };
+                let limit = &limit;
                 let committed = f.committed;
                 let amount = env.proposal.amount();
                 let total = committed.and_then(|c| c.0.checked_add(amount.0)).map(Usd);
@@ -376,6 +383,38 @@ fn rule_reason(env: &Env, rule: &Rule, f: &Finding, missing: &[Text]) -> Reason 
             }
         }
     };
+    with_values(env, rule, f, missing, message)
+}
+
+/// The reason, with the entry of each value history the rule read: its amount, the act that set
+/// it in force, and its `unconfirmed` mark when the rule has none of its own.
+fn with_values(env: &Env, rule: &Rule, f: &Finding, missing: &[Text], message: Message) -> Reason {
+    let fy = env.proposal.fiscal_year();
+    let mut unconfirmed = rule.unconfirmed.clone();
+    let message = if rule.values.is_empty() || !f.applies {
+        message
+    } else {
+        let notes: Vec<String> = rule
+            .values
+            .iter()
+            .map(|v| v.in_force_text(env.law_date, fy))
+            .collect();
+        let entries: Vec<String> = rule
+            .values
+            .iter()
+            .filter_map(|v| {
+                let e = v.in_force(env.law_date, fy)?;
+                let u = e.unconfirmed.as_ref()?;
+                Some(format!("{} {}: {u}", v.key, e.period()))
+            })
+            .collect();
+        if !entries.is_empty() {
+            let own = unconfirmed.as_ref().map(|u| format!("{u}; "));
+            let own = own.unwrap_or_default();
+            unconfirmed = Some(Text::from(format!("{own}{}", entries.join("; "))));
+        }
+        format!("{message}; {}", notes.join("; ")).into()
+    };
     Reason {
         rule: rule.name.clone(),
         outcome: f.outcome,
@@ -383,6 +422,6 @@ fn rule_reason(env: &Env, rule: &Rule, f: &Finding, missing: &[Text]) -> Reason 
         message,
         missing: missing.iter().map(ToString::to_string).collect(),
         applies: f.applies,
-        unconfirmed: rule.unconfirmed.clone(),
+        unconfirmed,
     }
 }

@@ -49,7 +49,52 @@ pub enum Item {
         aka: Vec<Str>,
         members: Vec<Membership>,
     },
+    Value(ValueDecl),
     Block(Block),
+}
+
+/// `value ID: TYPE "meaning" { from KEY [to KEY] VALUE cite ".." [unconfirmed ".."] ... }`: a
+/// value that changes over time, each entry with its own citation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValueDecl {
+    pub id: Ident,
+    pub ty: Ident,
+    pub meaning: Str,
+    pub entries: Vec<HistoryEntry>,
+    pub span: Span,
+}
+
+/// Where a history entry starts or ends: a calendar date or a fiscal year (`FY2017`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum KeyLit {
+    Date(Date),
+    FiscalYear(i16),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistoryEntry {
+    pub from: (KeyLit, Span),
+    /// The last day or fiscal year the value is in force, if the entry says.
+    pub to: Option<(KeyLit, Span)>,
+    pub value: Literal,
+    pub cite: Str,
+    pub unconfirmed: Option<Str>,
+    pub span: Span,
+}
+
+/// `effective`, `expires` or `repealed`: a date, its citation and whether it is confirmed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DateAttr {
+    pub date: DateLit,
+    pub cite: Option<Str>,
+    pub unconfirmed: Option<Str>,
+}
+
+/// A ceiling's amount: a dollar literal or a `value.NAME` with a history.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Amount {
+    Literal(Literal),
+    Value(Ident),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -82,9 +127,9 @@ pub enum Member {
     Title(u32, Span),
     AdministeredBy(Ident),
     ExecutedBy(Ident),
-    Effective(DateLit, Option<Str>),
-    Expires(DateLit, Option<Str>),
-    Repealed(DateLit, Option<Str>),
+    Effective(DateAttr),
+    Expires(DateAttr),
+    Repealed(DateAttr),
     Supersedes(Vec<Ident>),
     Caveat(Str),
     Serves(Vec<Ident>, Option<Str>),
@@ -93,7 +138,7 @@ pub enum Member {
     Funding(Vec<Ident>, Option<Str>),
     Apply(Vec<Ident>),
     Require(RuleHead, Expr),
-    Ceiling(RuleHead, Literal, Option<Ident>),
+    Ceiling(RuleHead, Amount, Option<Ident>),
     Duty(RuleHead, Ident, Option<Str>, Timing),
 }
 

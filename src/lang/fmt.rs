@@ -300,15 +300,18 @@ impl<'a> Layout<'a> {
                 }
                 self.fallback_from(first, end);
             }
-            Rule::partner_decl => {
+            Rule::partner_decl | Rule::value_decl => {
+                // A value's history is always one entry a line, oldest first.
+                let history = item.as_rule() == Rule::value_decl;
                 let members: Vec<Pair<'a, Rule>> = item
                     .clone()
                     .into_inner()
-                    .filter(|p| p.as_rule() == Rule::membership)
+                    .filter(|p| matches!(p.as_rule(), Rule::membership | Rule::history_entry))
                     .collect();
                 set(&mut self.brk, first, Some(0));
                 let close = end - 1;
-                let one_line = members.len() <= 1
+                let one_line = !history
+                    && members.len() <= 1
                     && !self.comment_inside(first, end)
                     && self.width(first, end) <= WIDTH;
                 if !one_line {

@@ -28,6 +28,10 @@ pub const MAX_FLATTEN_STEPS: u64 = 1_000_000;
 /// Rule conditions copied into authorities by `apply` (each condition node copied is one), at most.
 pub const MAX_APPLIED_NODES: u64 = 1_000_000;
 
+/// Entries in one value's history, at most: a value changed more than 64 times is a mistake, and
+/// the bound keeps every lookup and every lint over a history cheap.
+pub const MAX_HISTORY: usize = 64;
+
 /// Byte offset of the first bracket or `not` that nests deeper than `MAX_DEPTH`, if any.
 ///
 /// Counts what pest would recurse on: brackets outside strings and comments, and chains of prefix

@@ -12,10 +12,11 @@ use pest::Parser;
 #[grammar = "../grammar/authsel.pest"]
 struct RuleParser;
 
-const TOP_KEYWORDS: [&str; 7] = [
+const TOP_KEYWORDS: [&str; 8] = [
     "purpose",
     "activity",
     "fact",
+    "value",
     "group",
     "partner",
     "authority",
@@ -183,6 +184,12 @@ fn describe(rule: Rule) -> &'static str {
         | Rule::authority
         | Rule::restriction => "a declaration (`authority`, `restriction`, `purpose`, ...)",
         Rule::membership => "`member GROUP from DATE`",
+        Rule::value_decl => "a declaration (`authority`, `restriction`, `purpose`, ...)",
+        Rule::value_type => "a value type (usd, int, months, days)",
+        Rule::history_entry => "`from DATE VALUE cite \"...\"`",
+        Rule::history_to => "`to DATE`",
+        Rule::fiscal_year => "a fiscal year like `FY2017`",
+        Rule::value_ref => "`value.NAME`",
         Rule::when => "`when`",
         Rule::because => "`because`",
         Rule::remedy => "`remedy`",
@@ -297,6 +304,7 @@ impl Builder {
                 Some(Item::Activity { id, meaning })
             }
             Rule::fact_decl => self.fact(p),
+            Rule::value_decl => self.value_decl(p),
             Rule::group_decl => self.group(p),
             Rule::partner_decl => self.partner(p),
             Rule::authority | Rule::restriction => self.block(p),
@@ -402,11 +410,79 @@ impl Builder {
         Some((list, cite))
     }
 
-    fn dated(&mut self, p: Pair<'_, Rule>) -> Option<(DateLit, Option<Str>)> {
+    fn dated(&mut self, p: Pair<'_, Rule>) -> Option<DateAttr> {
         let mut inner = p.into_inner();
         let date = self.date(inner.next()?);
-        let cite = inner.next().map(|c| self.cite(c));
-        Some((date, cite))
+        let (mut cite, mut unconfirmed) = (None, None);
+        for part in inner {
+            match part.as_rule() {
+                Rule::cite => cite = Some(self.cite(part)),
+                Rule::unconfirmed => unconfirmed = part.into_inner().next().map(|s| self.string(s)),
+                _ => {}
+            }
+        }
+        Some(DateAttr {
+            date,
+            cite,
+            unconfirmed,
+        })
+    }
+
+    /// `value ID: TYPE "meaning" { entries }`.
+    fn value_decl(&mut self, p: Pair<'_, Rule>) -> Option<Item> {
+        let span = self.span(&p);
+        let mut inner = p.into_inner();
+        let id = self.ident(inner.next()?);
+        let ty = self.ident(inner.next()?);
+        let meaning = self.string(inner.next()?);
+        let mut entries = Vec::new();
+        for e in inner {
+            entries.push(self.history_entry(e)?);
+        }
+        Some(Item::Value(ValueDecl {
+            id,
+            ty,
+            meaning,
+            entries,
+            span,
+        }))
+    }
+
+    /// `from KEY [to KEY] VALUE cite ".." [unconfirmed ".."]`.
+    fn history_entry(&mut self, p: Pair<'_, Rule>) -> Option<HistoryEntry> {
+        let span = self.span(&p);
+        let mut inner = p.into_inner();
+        let from = self.history_key(inner.next()?);
+        let mut to = None;
+        let mut value = None;
+        let mut cite = None;
+        let mut unconfirmed = None;
+        for part in inner {
+            match part.as_rule() {
+                Rule::history_to => to = Some(self.history_key(part.into_inner().next()?)),
+                Rule::cite => cite = Some(self.cite(part)),
+                Rule::unconfirmed => unconfirmed = part.into_inner().next().map(|s| self.string(s)),
+                _ => value = self.literal(part),
+            }
+        }
+        Some(HistoryEntry {
+            from,
+            to,
+            value: value?,
+            cite: cite?,
+            unconfirmed,
+            span,
+        })
+    }
+
+    /// A date or `FY2017`.
+    fn history_key(&mut self, p: Pair<'_, Rule>) -> (KeyLit, Span) {
+        let span = self.span(&p);
+        if p.as_rule() == Rule::fiscal_year {
+            let year = p.as_str().get(2..).and_then(|y| y.parse::<i16>().ok());
+            return (KeyLit::FiscalYear(year.unwrap_or(0)), span);
+        }
+        (KeyLit::Date(self.date(p).date), span)
     }
 
     fn member(&mut self, p: Pair<'_, Rule>) -> Option<Member> {
@@ -428,18 +504,9 @@ impl Builder {
             }
             Rule::admin_attr => Member::AdministeredBy(self.ident(p.into_inner().next()?)),
             Rule::exec_attr => Member::ExecutedBy(self.ident(p.into_inner().next()?)),
-            Rule::effective_attr => {
-                let (d, c) = self.dated(p)?;
-                Member::Effective(d, c)
-            }
-            Rule::expires_attr => {
-                let (d, c) = self.dated(p)?;
-                Member::Expires(d, c)
-            }
-            Rule::repealed_attr => {
-                let (d, c) = self.dated(p)?;
-                Member::Repealed(d, c)
-            }
+            Rule::effective_attr => Member::Effective(self.dated(p)?),
+            Rule::expires_attr => Member::Expires(self.dated(p)?),
+            Rule::repealed_attr => Member::Repealed(self.dated(p)?),
             Rule::supersedes_attr => Member::Supersedes(self.idents(p.into_inner().next()?)),
             Rule::apply_attr => Member::Apply(self.idents(p.into_inner().next()?)),
             Rule::serves_attr => {
@@ -483,7 +550,13 @@ impl Builder {
         for part in inner {
             match part.as_rule() {
                 Rule::expr => expr = self.expr(part),
-                Rule::money => amount = self.literal(part),
+                Rule::money => amount = self.literal(part).map(Amount::Literal),
+                Rule::value_ref => {
+                    amount = part
+                        .into_inner()
+                        .next()
+                        .map(|i| Amount::Value(self.ident(i)))
+                }
                 Rule::within => within = part.into_inner().next().map(|i| self.ident(i)),
                 Rule::ident => kind = Some(self.ident(part)),
                 Rule::to => to = part.into_inner().next().map(|s| self.string(s)),
@@ -829,10 +902,10 @@ authority a {
             &b.members[4],
             Member::Ceiling(
                 _,
-                Literal {
+                Amount::Literal(Literal {
                     kind: LitKind::Usd(100_000_000),
                     ..
-                },
+                }),
                 None
             )
         ));

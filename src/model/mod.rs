@@ -3,6 +3,7 @@
 
 mod checked;
 pub mod graph;
+pub mod history;
 pub mod text;
 mod units;
 
@@ -247,6 +248,8 @@ pub enum Source {
     /// `fact.NAME`, with its missing-fact key `fact.NAME` and its declaration (type, default), so
     /// evaluation does not look it up by name
     Fact(String, Text, Box<FactDecl>),
+    /// `value.NAME`: the entry of its history in force on the law date or in the fiscal year
+    Value(history::ValueRef),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -362,6 +365,8 @@ impl Inputs {
             // Membership depends on the law date, and a fact of the group's name overrides it.
             Source::PartnerGroup(..) => Inputs::START.union(Inputs::FACTS),
             Source::Fact(..) => Inputs::FACTS,
+            // Which entry is in force follows the start (fiscal year, law date).
+            Source::Value(_) => Inputs::START,
         }
     }
 }
@@ -400,7 +405,10 @@ pub enum RuleKind {
         condition: Text,
     },
     /// `ceiling`: a per-fiscal-year cumulative dollar limit.
-    Ceiling { limit: Usd, within: Option<String> },
+    Ceiling {
+        limit: history::Limit,
+        within: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -432,6 +440,10 @@ pub struct Rule {
     /// The inputs the guard and condition read.
     #[serde(skip)]
     pub reads: Inputs,
+    /// The values with a history that the guard, condition or limit reads, each once, in order
+    /// of first use: `show` and explanations cite the entry in force.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub values: Vec<history::ValueRef>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -538,6 +550,9 @@ pub struct Dated {
     pub date: Date,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub citation: Option<Text>,
+    /// Why the date is not confirmed by a source read, if it is not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unconfirmed: Option<Text>,
 }
 
 /// A list declaration (`serves`, `provides`, `recipients`, `funding`) with its citation.

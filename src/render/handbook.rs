@@ -109,17 +109,56 @@ fn in_force(out: &mut String, a: &Authority) {
     .filter_map(|(l, d)| {
         d.as_ref().map(|d| {
             format!(
-                "{l} {}{}",
+                "{l} {}{}{}",
                 d.date,
                 d.citation
                     .as_ref()
-                    .map_or(String::new(), |c| format!(" ({c})"))
+                    .map_or(String::new(), |c| format!(" ({})", md(c))),
+                d.unconfirmed
+                    .as_ref()
+                    .map_or(String::new(), |u| format!(" **unconfirmed:** {}", md(u)))
             )
         })
     })
     .collect();
     if !dates.is_empty() {
         let _ = writeln!(out, "- **In force:** {}", dates.join("; "));
+    }
+    if a.effective.is_none() {
+        let _ = writeln!(
+            out,
+            "- **Enacted:** no enactment date recorded (the rule base finds it on any date)"
+        );
+    }
+}
+
+/// The value histories a block's rules read: one row per entry, with the act that set it.
+fn histories<'r>(out: &mut String, rules: impl IntoIterator<Item = &'r Rule>) {
+    let values = super::histories(rules);
+    if values.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "\n| value | in force | amount | citation |\n|---|---|---|---|"
+    );
+    for v in values {
+        for e in &v.entries {
+            let u = e
+                .unconfirmed
+                .as_ref()
+                .map_or(String::new(), |u| format!(" **unconfirmed:** {}", md(u)));
+            let _ = writeln!(
+                out,
+                "| `{}` ({}, read {}) | {} | {} | {}{u} |",
+                v.key,
+                md(&v.meaning),
+                super::read_by(v),
+                e.period(),
+                e.value,
+                md(&e.citation)
+            );
+        }
     }
 }
 
@@ -131,9 +170,10 @@ fn rules_and_duties(out: &mut String, a: &Authority) {
             out,
             "\n| rule | condition or limit | why | citation |\n|---|---|---|---|"
         );
-        for r in own {
+        for r in &own {
             let _ = writeln!(out, "{}", rule_line(r));
         }
+        histories(out, own);
     }
     let duties: Vec<&Duty> = a
         .duties
@@ -227,6 +267,7 @@ fn restriction(out: &mut String, rb: &RuleBase, r: &crate::model::Restriction) {
         for rule in &r.rules {
             let _ = writeln!(out, "{}", rule_line(rule));
         }
+        histories(out, &r.rules);
     }
     if !r.duties.is_empty() {
         let _ = writeln!(

@@ -211,8 +211,17 @@ pub fn authority(a: &crate::model::Authority) -> String {
                 .as_ref()
                 .map_or(String::new(), |c| format!("  [{c}]"));
             let _ = writeln!(out, "  {label:<11} {}{c}", d.date);
+            if let Some(u) = &d.unconfirmed {
+                let _ = writeln!(out, "        CAVEAT (unconfirmed): {u}");
+            }
         }
     };
+    if a.effective.is_none() {
+        let _ = writeln!(
+            out,
+            "  effective:  no enactment date recorded (found on any date)"
+        );
+    }
     dated("effective:", &a.effective, &mut out);
     dated("expires:", &a.expires, &mut out);
     dated("repealed:", &a.repealed, &mut out);
@@ -230,11 +239,36 @@ pub fn authority(a: &crate::model::Authority) -> String {
         let _ = writeln!(out, "  {label} {value}{cite}");
     }
     rule_lines(&mut out, &a.rules);
+    history_lines(&mut out, &a.rules);
     duty_lines(&mut out, &a.duties);
     for c in &a.caveats {
         let _ = writeln!(out, "  CAVEAT: {c}");
     }
     out
+}
+
+/// Every value history the rules read, each entry with the act that set it (for `show`).
+fn history_lines(out: &mut String, rules: &[crate::model::Rule]) {
+    let values = super::histories(rules);
+    if values.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "  value histories:");
+    for v in values {
+        let _ = writeln!(
+            out,
+            "    - {}: {}, read {}",
+            v.key,
+            v.meaning,
+            super::read_by(v)
+        );
+        for e in &v.entries {
+            let _ = writeln!(out, "        {}: {}  [{}]", e.period(), e.value, e.citation);
+            if let Some(u) = &e.unconfirmed {
+                let _ = writeln!(out, "          CAVEAT (unconfirmed): {u}");
+            }
+        }
+    }
 }
 
 /// `authsel show RESTRICTION`: a shared restriction and the authorities that apply it.
@@ -250,6 +284,7 @@ pub fn restriction(rb: &crate::model::RuleBase, r: &crate::model::Restriction) -
         .collect();
     let _ = writeln!(out, "  applied by: {}", users.join(", "));
     rule_lines(&mut out, &r.rules);
+    history_lines(&mut out, &r.rules);
     duty_lines(&mut out, &r.duties);
     for c in &r.caveats {
         let _ = writeln!(out, "  CAVEAT: {c}");

@@ -178,3 +178,26 @@ pub(crate) fn sheet(
     }
     out
 }
+
+/// The value histories the rules read, each once, in order of first use: `show` and the handbook
+/// list them with every entry's citation.
+pub(crate) fn histories<'r>(
+    rules: impl IntoIterator<Item = &'r crate::model::Rule>,
+) -> Vec<&'r crate::model::history::ValueRef> {
+    let mut out: Vec<&crate::model::history::ValueRef> = Vec::new();
+    for v in rules.into_iter().flat_map(|r| &r.values) {
+        if !out.iter().any(|o| o.id == v.id) {
+            out.push(v);
+        }
+    }
+    out
+}
+
+/// How a history is read, in words.
+pub(crate) fn read_by(v: &crate::model::history::Param) -> &'static str {
+    if v.by_fiscal_year() {
+        "by the proposal's fiscal year"
+    } else {
+        "on the law date (--as-of, else the proposal's start)"
+    }
+}

@@ -188,6 +188,12 @@ pub fn rule_text(r: &Rule) -> String {
     if let Some(w) = &r.when {
         let _ = write!(s, " when {w}");
     }
+    // A history is part of the rule: a changed entry is a changed rule.
+    for v in &r.values {
+        for e in &v.entries {
+            let _ = write!(s, " [{} {} {}: {}]", v.key, e.period(), e.value, e.citation);
+        }
+    }
     if let Some(b) = &r.because {
         let _ = write!(s, " because {b:?}");
     }
@@ -426,13 +432,15 @@ fn threshold_amounts(old_rb: &RuleBase, new_rb: &RuleBase) -> Vec<u64> {
     for rb in [old_rb, new_rb] {
         for a in &rb.authorities {
             for r in &a.rules {
-                if let RuleKind::Ceiling { limit, .. } = r.kind {
-                    amounts.extend([
-                        limit.0.saturating_sub(1),
-                        limit.0,
-                        limit.0.saturating_add(1),
-                    ]);
-                    amounts.insert(limit.0 / 2 + limit.0 / 4);
+                if let RuleKind::Ceiling { limit, .. } = &r.kind {
+                    for limit in limit.amounts() {
+                        amounts.extend([
+                            limit.0.saturating_sub(1),
+                            limit.0,
+                            limit.0.saturating_add(1),
+                        ]);
+                        amounts.insert(limit.0 / 2 + limit.0 / 4);
+                    }
                 }
             }
         }

@@ -130,7 +130,7 @@ impl<'r> Generator<'r> {
                         RuleKind::Ceiling {
                             limit,
                             within: None,
-                        } if r.guard.is_none() => Some(limit.0),
+                        } if r.guard.is_none() => limit.amounts().into_iter().map(|u| u.0).min(),
                         _ => None,
                     })
                     .min();

@@ -160,9 +160,10 @@ impl Checker<'_> {
         cites: &mut ListCites,
         sink: &mut Sink,
     ) {
-        let dated = |d: &ast::DateLit, c: &Option<ast::Str>| Dated {
-            date: d.date,
-            citation: c.as_ref().map(|c| Text::from(&c.value)),
+        let dated = |d: &ast::DateAttr| Dated {
+            date: d.date.date,
+            citation: d.cite.as_ref().map(|c| Text::from(&c.value)),
+            unconfirmed: d.unconfirmed.as_ref().map(|u| Text::from(&u.value)),
         };
         let cite_of = |c: &Option<ast::Str>| c.as_ref().map(|c| c.value.clone());
         match m {
@@ -174,9 +175,9 @@ impl Checker<'_> {
             AstMember::Title(t, span) => a.title = Some(self.title(file, *t, *span)),
             AstMember::AdministeredBy(i) => a.administered_by = Some(self.department(file, i)),
             AstMember::ExecutedBy(i) => a.executed_by = Some(self.department(file, i)),
-            AstMember::Effective(d, c) => a.effective = Some(dated(d, c)),
-            AstMember::Expires(d, c) => a.expires = Some(dated(d, c)),
-            AstMember::Repealed(d, c) => a.repealed = Some(dated(d, c)),
+            AstMember::Effective(d) => a.effective = Some(dated(d)),
+            AstMember::Expires(d) => a.expires = Some(dated(d)),
+            AstMember::Repealed(d) => a.repealed = Some(dated(d)),
             AstMember::Supersedes(ids) => {
                 let ok = |n: &str| known.authority_ids.contains(n);
                 let names = known.authority_ids.iter().copied();
@@ -458,7 +459,7 @@ fn member_span(m: &AstMember, fallback: Span) -> Span {
         AstMember::Name(s) | AstMember::Citation(s) | AstMember::Caveat(s) => s.span,
         AstMember::Title(_, s) => *s,
         AstMember::AdministeredBy(i) | AstMember::ExecutedBy(i) => i.span,
-        AstMember::Effective(d, _) | AstMember::Expires(d, _) | AstMember::Repealed(d, _) => d.span,
+        AstMember::Effective(d) | AstMember::Expires(d) | AstMember::Repealed(d) => d.date.span,
         AstMember::Supersedes(ids)
         | AstMember::Apply(ids)
         | AstMember::Serves(ids, _)

@@ -36,6 +36,8 @@ pub(super) struct Declared {
     pub facts: BTreeMap<String, FactDecl>,
     pub groups: Vec<GroupDecl>,
     pub partners: Vec<PartnerDecl>,
+    /// `value` declarations (histories), in declaration order, each id once.
+    pub values: Vec<(usize, ast::ValueDecl)>,
     /// Authorities and restrictions, in declaration order over the sorted files.
     pub blocks: Vec<(usize, ast::Block)>,
 }
@@ -54,6 +56,7 @@ impl Checker<'_> {
             facts: BTreeMap::new(),
             groups: Vec::new(),
             partners: Vec::new(),
+            values: Vec::new(),
             blocks: Vec::new(),
         };
         let mut seen: HashSet<(&'static str, String)> = HashSet::new();
@@ -99,6 +102,11 @@ impl Checker<'_> {
                 aka,
                 members,
             }),
+            Item::Value(v) => {
+                if self.fresh(seen, file, "value", &v.id) {
+                    d.values.push((file, v));
+                }
+            }
             // Authorities and restrictions share one namespace: `apply` must be unambiguous.
             Item::Block(b) => {
                 if self.fresh(seen, file, "authority or restriction", &b.id) {

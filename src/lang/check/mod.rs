@@ -24,6 +24,7 @@ mod rules;
 mod supersedes;
 #[cfg(test)]
 mod tests;
+mod values;
 
 use crate::diagnostic::{did_you_mean, Diagnostic, Severity, Span};
 use crate::lang::ast::{self, Ident, Item};
@@ -117,6 +118,7 @@ struct Scope<'s> {
     activities: &'s BTreeMap<String, Activity>,
     facts: &'s BTreeMap<String, FactDecl>,
     groups: &'s BTreeMap<String, Group>,
+    values: &'s BTreeMap<String, history::ValueRef>,
 }
 
 impl<'a> Checker<'a> {
@@ -191,11 +193,13 @@ impl<'a> Checker<'a> {
         let d = self.declare(parsed);
         let purposes = self.purposes(d.purposes);
         let registry = self.partners(d.groups, d.partners);
+        let values = self.values(&d.values);
         let scope = Scope {
             purposes: &purposes,
             activities: &d.activities,
             facts: &d.facts,
             groups: &registry.groups,
+            values: &values,
         };
         let (restrictions, mut authorities) = self.blocks(&d.blocks, &scope);
         self.supersedes(&d.blocks, &mut authorities);

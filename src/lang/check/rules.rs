@@ -5,6 +5,7 @@
 use super::{Checker, Scope};
 use crate::diagnostic::Span;
 use crate::lang::ast::{self, Expr, Ident, LitKind, Literal, Member as AstMember, Operand};
+use crate::model::history::{Limit, ValueRef};
 use crate::model::text::Text;
 use crate::model::*;
 use std::collections::HashSet;
@@ -42,7 +43,16 @@ struct Common {
 
 impl Common {
     fn rule(self, name: &Ident, kind: RuleKind) -> Rule {
+        let mut values = Vec::new();
+        if let Some(g) = &self.guard {
+            values_in(g, &mut values);
+        }
+        match &kind {
+            RuleKind::Require { cond, .. } => values_in(cond, &mut values),
+            RuleKind::Ceiling { limit, .. } => push_value(limit.history(), &mut values),
+        }
         Rule {
+            values,
             name: Text::from(&name.name),
             reads: Inputs::of_rule(self.guard.as_ref(), &kind),
             kind,
@@ -89,14 +99,12 @@ impl Checker<'_> {
                     sink.rules.push(common.rule(&head.name, kind));
                 }
             }
-            AstMember::Ceiling(_, lit, within) => {
-                let LitKind::Usd(limit) = lit.kind else {
-                    let msg = "a ceiling is a dollar amount".to_string();
-                    self.err(file, lit.span, "E0106", msg);
+            AstMember::Ceiling(_, amount, within) => {
+                let Some(limit) = self.limit(file, amount, scope) else {
                     return;
                 };
                 let kind = RuleKind::Ceiling {
-                    limit: Usd(limit),
+                    limit,
                     within: within.as_ref().map(|w| w.name.clone()),
                 };
                 sink.rules.push(common.rule(&head.name, kind));
@@ -106,6 +114,41 @@ impl Checker<'_> {
             }
             _ => {}
         }
+    }
+
+    /// A ceiling's amount: dollars, or a `value.NAME` whose history is in dollars.
+    fn limit(&mut self, file: usize, amount: &ast::Amount, scope: &Scope) -> Option<Limit> {
+        match amount {
+            ast::Amount::Literal(lit) => match lit.kind {
+                LitKind::Usd(limit) => Some(Limit::Fixed(Usd(limit))),
+                _ => {
+                    let msg = "a ceiling is a dollar amount".to_string();
+                    self.err(file, lit.span, "E0106", msg);
+                    None
+                }
+            },
+            ast::Amount::Value(id) => {
+                let v = self.value_ref(file, id, scope)?;
+                if v.ty != Type::Usd {
+                    let msg = format!(
+                        "a ceiling is a dollar amount; `value.{}` is {}",
+                        id.name, v.ty
+                    );
+                    self.err(file, id.span, "E0106", msg);
+                    return None;
+                }
+                Some(Limit::Dated(v))
+            }
+        }
+    }
+
+    /// `value.NAME`: its checked history, or E0102.
+    fn value_ref(&mut self, file: usize, id: &Ident, scope: &Scope) -> Option<ValueRef> {
+        let v = scope.values.get(&id.name).cloned();
+        if v.is_none() {
+            self.unknown(file, id, "value", scope.values.keys().map(String::as_str));
+        }
+        v
     }
 
     /// A condition's text, whitespace collapsed.
@@ -409,12 +452,17 @@ impl Checker<'_> {
                     return None;
                 }
             },
+            [ns, name] if ns.name == "value" => {
+                let v = self.value_ref(file, name, scope)?;
+                let ty = v.ty;
+                (Source::Value(v), ty)
+            }
             _ => {
                 self.err(
                     file,
                     v.span,
                     "E0102",
-                    "unknown path: use `partner.GROUP` or `fact.NAME`".to_string(),
+                    "unknown path: use `partner.GROUP`, `fact.NAME` or `value.NAME`".to_string(),
                 );
                 return None;
             }
@@ -512,4 +560,31 @@ fn is_word(v: &ast::Value) -> bool {
             ..
         })
     )
+}
+
+/// The values with a history a condition reads, each once, in order of first use.
+fn values_in(c: &Cond, out: &mut Vec<ValueRef>) {
+    let term = |t: &Term, out: &mut Vec<ValueRef>| {
+        if let Source::Value(v) = &t.source {
+            push_value(Some(v), out);
+        }
+    };
+    match c {
+        Cond::Or(xs) | Cond::And(xs) => xs.iter().for_each(|x| values_in(x, out)),
+        Cond::Not(x) => values_in(x, out),
+        Cond::Cmp { lhs, rhs, .. } => {
+            term(lhs, out);
+            term(rhs, out);
+        }
+        Cond::In { term: t, .. } | Cond::Truthy(t) => term(t, out),
+        Cond::Has { .. } => {}
+    }
+}
+
+fn push_value(v: Option<&ValueRef>, out: &mut Vec<ValueRef>) {
+    if let Some(v) = v {
+        if !out.iter().any(|o| o.id == v.id) {
+            out.push(v.clone());
+        }
+    }
 }

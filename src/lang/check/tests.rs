@@ -214,3 +214,55 @@ fn many_unknown_names_are_reported_quickly() {
     );
     assert!(d[2999].help.is_none());
 }
+
+#[test]
+fn value_histories_are_ordered_typed_bounded_and_located() {
+    let rule = "authority a {\n    name \"A\"\n    citation \"A\"\n    serves p\n    ceiling c: value.v per fiscal_year cite \"c\"\n}\n";
+    let ok = format!("{BASE}value v: usd \"v\" {{\n    from FY2016 to FY2017 $1M cite \"a\"\n    from FY2019 $2M cite \"b\" unconfirmed \"u\"\n}}\n{rule}");
+    assert!(errors(&ok).is_empty(), "{:#?}", errors(&ok));
+    let disordered = format!("{BASE}value v: usd \"v\" {{\n    from FY2020 $2M cite \"a\"\n    from FY2019 $1M cite \"b\"\n}}\n{rule}");
+    let e = errors(&disordered);
+    assert!(
+        e.iter()
+            .any(|x| x.starts_with("6:10 E0118 history entries out of order")),
+        "{e:#?}"
+    );
+    let overlap = format!("{BASE}value v: usd \"v\" {{\n    from FY2016 to FY2020 $2M cite \"a\"\n    from FY2019 $1M cite \"b\"\n}}\n{rule}");
+    let e = errors(&overlap);
+    assert!(
+        e.iter()
+            .any(|x| x.starts_with("6:10 E0118") && x.contains("overlaps")),
+        "{e:#?}"
+    );
+    let mixed = format!("{BASE}value v: usd \"v\" {{\n    from FY2016 $2M cite \"a\"\n    from 2019-01-01 $1M cite \"b\"\n}}\n{rule}");
+    assert!(
+        errors(&mixed).iter().any(|x| x.starts_with("6:10 E0108")),
+        "{:#?}",
+        errors(&mixed)
+    );
+    let typed =
+        format!("{BASE}value v: usd \"v\" {{\n    from FY2016 15 days cite \"a\"\n}}\n{rule}");
+    assert!(
+        errors(&typed).iter().any(|x| x.contains("E0106")),
+        "{:#?}",
+        errors(&typed)
+    );
+    let backwards = format!(
+        "{BASE}value v: usd \"v\" {{\n    from FY2016 to FY2015 $1M cite \"a\"\n}}\n{rule}"
+    );
+    assert!(errors(&backwards)
+        .iter()
+        .any(|x| x.contains("E0108") && x.contains("ends")));
+    let unknown = format!("{BASE}{}", rule.replace("value.v", "value.w"));
+    assert!(errors(&unknown)
+        .iter()
+        .any(|x| x.contains("E0102 unknown value `w`")));
+    let entries: String = (0..65)
+        .map(|i| format!("    from FY{} ${}K cite \"c\"\n", 1900 + i, i + 1))
+        .collect();
+    let long = format!("{BASE}value v: usd \"v\" {{\n{entries}}}\n{rule}");
+    let e = errors(&long);
+    assert!(e.iter().any(|x| x.starts_with("69:5 E0117")), "{e:#?}");
+    let empty_cite = format!("{BASE}value v: usd \"v\" {{ from FY2016 $1M cite \"\" }}\n{rule}");
+    assert!(errors(&empty_cite).iter().any(|x| x.contains("E0104")));
+}

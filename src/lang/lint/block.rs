@@ -53,7 +53,7 @@ impl Linter<'_> {
                     cond,
                     guard_key,
                 }),
-                Member::Ceiling(head, lit, within) => {
+                Member::Ceiling(head, crate::lang::ast::Amount::Literal(lit), within) => {
                     if let LitKind::Usd(value) = lit.kind {
                         ceilings.push(Ceiling {
                             head,

@@ -19,6 +19,7 @@
 //! proved, so a file of any size lints in bounded time.
 
 mod block;
+mod history;
 mod logic;
 #[cfg(test)]
 mod tests;
@@ -73,9 +74,11 @@ fn run(files: &[SourceFile]) -> (LintReport, u64) {
         diags: Vec::new(),
     };
     l.vocabulary(&parsed);
+    l.histories(&parsed);
     for (file, item) in &parsed {
         if let Item::Block(b) = item {
             l.block(*file, b);
+            l.dates(*file, b);
         }
     }
     diags.append(&mut l.diags);

@@ -221,3 +221,28 @@ fn many_rules_with_one_guard_lint_within_the_budget() {
         .message
         .starts_with("ceiling `c0` ($5,000,000,000) is shadowed by `c1` ($4,999,000,000")));
 }
+
+#[test]
+fn value_histories_lint_gaps_repeats_unread_and_dates() {
+    let r = lint(&[
+        SourceFile {
+            name: "v.auth".into(),
+            text: format!("{VOCAB}value g: usd \"g\" {{\n    from FY2010 to FY2011 $1M cite \"a\"\n    from FY2014 $1M cite \"b\" unconfirmed \"u\"\n}}\nvalue unread: int \"u\" {{ from 2020-01-01 3 cite \"c\" }}\n"),
+        },
+        SourceFile {
+            name: "x.auth".into(),
+            text: "authority x {\n    name \"X\"\n    citation \"C\"\n    effective 2020-01-01 cite \"e\" unconfirmed \"why\"\n    repealed 2019-06-01\n    serves p\n    ceiling c: value.g per fiscal_year cite \"c\"\n}\n".into(),
+        },
+    ]);
+    let got: Vec<(&str, usize)> = r.diagnostics.iter().map(|d| (d.code, d.line)).collect();
+    for want in [
+        ("W0315", 7),
+        ("W0316", 7),
+        ("I0320", 7),
+        ("W0317", 9),
+        ("E0304", 5),
+        ("I0320", 4),
+    ] {
+        assert!(got.contains(&want), "{want:?} not in {got:?}");
+    }
+}
