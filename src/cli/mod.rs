@@ -9,6 +9,7 @@ mod diff;
 mod eval;
 mod exit;
 mod fmt;
+mod form;
 mod format;
 pub mod io;
 mod lint;
@@ -44,6 +45,10 @@ enum Command {
     /// The words a proposal may use: purposes, activities, facts, partners, recipients, funding,
     /// each with its meaning, its place in the hierarchy and the authorities that use it.
     Vocab(catalogue::VocabArgs),
+    /// Write a commented proposal template (to FILE, or standard output) that evaluates as written.
+    New(form::NewArgs),
+    /// Print a JSON Schema of the proposal format, with the rule base's ids, for editors.
+    Schema(form::SchemaArgs),
     /// Print the authority handbook (Markdown) generated from the rule base.
     Docs(catalogue::DocsArgs),
     /// Batch-validate proposal files and directories, with fiscal-year ceilings across the batch.
@@ -71,6 +76,8 @@ pub fn run(cli: Cli) -> Result<Exit> {
         Command::Test(a) => test::run(a),
         Command::Docs(a) => catalogue::docs(a),
         Command::Vocab(a) => catalogue::vocab(a),
+        Command::New(a) => form::new(a),
+        Command::Schema(a) => form::schema(a),
         Command::Check(a) => check::check(a),
         Command::Gen(a) => check::gen(a),
         Command::Lint(a) => lint::run(a),

@@ -3,6 +3,7 @@
 pub mod cases;
 pub mod coverage;
 pub mod diff;
+pub mod form;
 pub mod gen;
 mod rng;
 pub mod vocab;

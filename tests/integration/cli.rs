@@ -304,3 +304,52 @@ fn eval_reads_standard_input() {
         stderr(&bad)
     );
 }
+
+/// `new` writes a template that evaluates, never over an existing file; `schema` is JSON with the
+/// rule base's ids; `vocab` lists them with meanings.
+#[test]
+fn new_schema_and_vocab_help_a_planner_write_a_proposal() {
+    let dir = std::env::temp_dir().join(format!("authsel-new-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    let file = dir.join("p.ron");
+    let path = file.to_str().expect("utf-8");
+    let o = authsel(&["new", path]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let o = authsel(&["eval", path]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let again = authsel(&["new", path]);
+    assert_eq!(code(&again), 2);
+    assert!(
+        stderr(&again).contains("already exists"),
+        "{}",
+        stderr(&again)
+    );
+    let o = authsel(&["schema"]);
+    assert_eq!(code(&o), 0);
+    let s: serde_json::Value = serde_json::from_slice(&o.stdout).expect("schema is JSON");
+    let purposes = s["properties"]["purposes"]["items"]["enum"]
+        .as_array()
+        .expect("purposes");
+    assert!(purposes.iter().any(|p| p == "counterterrorism"));
+    let o = authsel(&["vocab", "activities"]);
+    assert_eq!(code(&o), 0);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.starts_with("activities ("), "{text}");
+    assert!(text.contains("training: "), "{text}");
+    let o = authsel(&["vocab", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("vocab JSON");
+    for section in [
+        "purposes",
+        "activities",
+        "facts",
+        "partners",
+        "recipients",
+        "funding",
+    ] {
+        assert!(
+            v[section].as_array().is_some_and(|a| !a.is_empty()),
+            "{section}"
+        );
+    }
+}
