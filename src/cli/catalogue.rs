@@ -10,7 +10,8 @@ use std::path::PathBuf;
 
 #[derive(Args)]
 pub struct AuthoritiesArgs {
-    #[arg(long)]
+    /// Rule directory (default: the built-in rule base, or $AUTHSEL_RULES).
+    #[arg(long, env = "AUTHSEL_RULES", value_name = "DIR")]
     rules: Option<PathBuf>,
     #[arg(long, value_parser = format::LIST, default_value = "human")]
     format: Format,
@@ -18,7 +19,8 @@ pub struct AuthoritiesArgs {
 
 #[derive(Args)]
 pub struct ShowArgs {
-    #[arg(long)]
+    /// Rule directory (default: the built-in rule base, or $AUTHSEL_RULES).
+    #[arg(long, env = "AUTHSEL_RULES", value_name = "DIR")]
     rules: Option<PathBuf>,
     #[arg(long, value_parser = format::LIST, default_value = "human")]
     format: Format,
@@ -37,8 +39,8 @@ pub enum SectionArg {
 
 #[derive(Args)]
 pub struct VocabArgs {
-    /// Rule directory (default: the built-in rule base).
-    #[arg(long)]
+    /// Rule directory (default: the built-in rule base, or $AUTHSEL_RULES).
+    #[arg(long, env = "AUTHSEL_RULES", value_name = "DIR")]
     rules: Option<PathBuf>,
     #[arg(long, value_parser = format::LIST, default_value = "human")]
     format: Format,
@@ -48,13 +50,15 @@ pub struct VocabArgs {
 
 #[derive(Args)]
 pub struct DocsArgs {
-    #[arg(long)]
+    /// Rule directory (default: the built-in rule base, or $AUTHSEL_RULES).
+    #[arg(long, env = "AUTHSEL_RULES", value_name = "DIR")]
     rules: Option<PathBuf>,
 }
 
 #[derive(Args)]
 pub struct GraphArgs {
-    #[arg(long)]
+    /// Rule directory (default: the built-in rule base, or $AUTHSEL_RULES).
+    #[arg(long, env = "AUTHSEL_RULES", value_name = "DIR")]
     rules: Option<PathBuf>,
     #[arg(long, value_parser = format::GRAPH, default_value = "dot")]
     format: Format,

@@ -90,7 +90,8 @@ fn run_into(
 
 #[derive(Args)]
 pub struct CheckArgs {
-    #[arg(long)]
+    /// Rule directory (default: the built-in rule base, or $AUTHSEL_RULES).
+    #[arg(long, env = "AUTHSEL_RULES", value_name = "DIR")]
     rules: Option<PathBuf>,
     /// Amounts already committed against per-fiscal-year ceilings.
     #[arg(long)]
@@ -111,7 +112,8 @@ pub struct CheckArgs {
 
 #[derive(Args)]
 pub struct GenArgs {
-    #[arg(long)]
+    /// Rule directory (default: the built-in rule base, or $AUTHSEL_RULES).
+    #[arg(long, env = "AUTHSEL_RULES", value_name = "DIR")]
     rules: Option<PathBuf>,
     /// How many proposals, at most 1,000,000.
     #[arg(long, value_name = "N",

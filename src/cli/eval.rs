@@ -21,8 +21,8 @@ pub enum DetailArg {
 
 #[derive(Args)]
 pub struct EvalArgs {
-    /// Rule directory (default: the built-in rule base).
-    #[arg(long)]
+    /// Rule directory (default: the built-in rule base, or $AUTHSEL_RULES).
+    #[arg(long, env = "AUTHSEL_RULES", value_name = "DIR")]
     rules: Option<PathBuf>,
     /// Amounts already committed against per-fiscal-year ceilings.
     #[arg(long)]

@@ -9,8 +9,8 @@ use std::path::PathBuf;
 
 #[derive(Args)]
 pub struct NewArgs {
-    /// Rule directory whose ids the template lists (default: the built-in rule base).
-    #[arg(long)]
+    /// Rule directory (default: the built-in rule base, or $AUTHSEL_RULES).
+    #[arg(long, env = "AUTHSEL_RULES", value_name = "DIR")]
     rules: Option<PathBuf>,
     /// Write the template to FILE (never over an existing file) instead of standard output.
     file: Option<PathBuf>,
@@ -18,8 +18,8 @@ pub struct NewArgs {
 
 #[derive(Args)]
 pub struct SchemaArgs {
-    /// Rule directory whose ids the schema lists (default: the built-in rule base).
-    #[arg(long)]
+    /// Rule directory (default: the built-in rule base, or $AUTHSEL_RULES).
+    #[arg(long, env = "AUTHSEL_RULES", value_name = "DIR")]
     rules: Option<PathBuf>,
 }
 

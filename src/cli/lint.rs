@@ -17,7 +17,8 @@ pub enum Deny {
 
 #[derive(Args)]
 pub struct LintArgs {
-    #[arg(long)]
+    /// Rule directory (default: the built-in rule base, or $AUTHSEL_RULES).
+    #[arg(long, env = "AUTHSEL_RULES", value_name = "DIR")]
     rules: Option<PathBuf>,
     /// `--deny warnings`: warnings fail too (exit 1).
     #[arg(long, value_enum)]

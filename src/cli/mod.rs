@@ -13,6 +13,7 @@ mod form;
 mod format;
 pub mod io;
 mod lint;
+mod shell;
 mod test;
 
 pub use exit::Exit;
@@ -65,6 +66,10 @@ enum Command {
     Fmt(fmt::FmtArgs),
     /// The authority/purpose/activity graph.
     Graph(catalogue::GraphArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell).
+    Completions(shell::CompletionsArgs),
+    /// Print the manual page (roff).
+    Man,
 }
 
 /// Runs one command line to its exit code; a failed write to stdout makes it 2 (`io::finish`).
@@ -84,6 +89,8 @@ pub fn run(cli: Cli) -> Result<Exit> {
         Command::Diff(a) => diff::run(a),
         Command::Fmt(a) => Ok(fmt::run(a)),
         Command::Graph(a) => catalogue::graph(a),
+        Command::Completions(a) => shell::completions(a),
+        Command::Man => shell::man(),
     }?;
     Ok(io::finish(exit))
 }

@@ -11,7 +11,8 @@ use std::path::PathBuf;
 
 #[derive(Args)]
 pub struct TestArgs {
-    #[arg(long)]
+    /// Rule directory (default: the built-in rule base, or $AUTHSEL_RULES).
+    #[arg(long, env = "AUTHSEL_RULES", value_name = "DIR")]
     rules: Option<PathBuf>,
     /// Show every case, not only failures.
     #[arg(long, short)]
