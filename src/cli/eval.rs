@@ -1,10 +1,12 @@
 //! `authsel eval`: recommend the authority that fits each proposal and explain why.
 
+use super::check::DetailArg;
 use super::io::{
     each_input, emit, emit_json, errln, load_ledger, load_rules, outln, print_diags, stdout_open,
 };
 use super::Exit;
 use anyhow::Result;
+use authsel::explain::Detail as JsonDetail;
 use authsel::render::human::{self, Detail};
 use authsel::render::{json, markdown};
 use authsel::{Context, Explanation};
@@ -37,6 +39,9 @@ pub struct EvalArgs {
     /// Show every rule of every candidate.
     #[arg(long)]
     full: bool,
+    /// How much of each decision `--format json` holds (default: full, the contract's object).
+    #[arg(long, value_enum)]
+    detail: Option<DetailArg>,
     #[arg(required = true)]
     proposals: Vec<PathBuf>,
 }
@@ -56,6 +61,14 @@ pub fn run(args: EvalArgs) -> Result<Exit> {
             return Ok(Exit::Invalid);
         }
     }
+    if args.detail.is_some() && args.format != EvalFormat::Json {
+        errln!("authsel: --detail applies to --format json; for the human report use --full or --explain AUTHORITY");
+        return Ok(Exit::Invalid);
+    }
+    let brief = args
+        .detail
+        .map(DetailArg::detail)
+        .filter(|d| *d != JsonDetail::Full);
     let ctx = Context {
         as_of: args.as_of,
         ledger: ledger.as_ref(),
@@ -68,8 +81,13 @@ pub fn run(args: EvalArgs) -> Result<Exit> {
                 none_fits |= d.recommended().is_none();
                 // After a closed pipe (`authsel eval ... | head`) the rest is still evaluated,
                 // unprinted, so the exit code tells what every proposal found.
-                if stdout_open() {
-                    print(&d.into_explanation(), &args);
+                match brief {
+                    _ if !stdout_open() => {}
+                    Some(detail) => {
+                        let object = json::brief(&d.brief(detail));
+                        emit_json(&format!("{}\n", json::tagged(None, Some(name), &object)));
+                    }
+                    None => print(&d.into_explanation(), &args),
                 }
                 false
             }
