@@ -426,6 +426,58 @@ fn junit_is_well_formed_and_escaped() {
     assert_eq!(suite.attribute("tests"), Some("5"));
     assert_eq!(suite.attribute("failures"), Some("2"));
     assert_eq!(suite.attribute("errors"), Some("1"));
+    // Measured times, in seconds; nothing said twice, no `none: none`.
+    let seconds = |n: &roxmltree::Node| n.attribute("time").and_then(|t| t.parse::<f64>().ok());
+    assert!(seconds(&suite).is_some(), "{xml}");
+    let proposals = cases
+        .iter()
+        .filter(|n| n.attribute("classname") == Some("authsel.check"));
+    assert_eq!(proposals.clone().count(), 4);
+    assert!(proposals.clone().all(|n| seconds(n).is_some()), "{xml}");
+    assert!(!xml.contains("none: none"), "{xml}");
+    for f in doc.descendants().filter(|n| n.has_tag_name("failure")) {
+        let (message, text) = (f.attribute("message").unwrap_or(""), f.text().unwrap_or(""));
+        assert!(!text.contains(message), "{message} repeated in {text}");
+    }
+    let ceiling = doc
+        .descendants()
+        .find(|n| n.attribute("type") == Some("ceiling"))
+        .expect("ceiling failure");
+    assert!(
+        ceiling
+            .text()
+            .is_some_and(|t| t.contains("OVER by $20,000,000")),
+        "{xml}"
+    );
+
+    // The human and Markdown reports group what fails; `--all` lists it.
+    let h = String::from_utf8(authsel(&["check", s(&dir)]).stdout).expect("utf-8");
+    assert!(
+        h.contains("No fitting authority (1), by the closest authority's first failure:"),
+        "{h}"
+    );
+    assert!(
+        h.contains(
+            "Over a fiscal-year ceiling:\n  faa-506a1 aggregate FY2027: 1 proposal(s): UKR-27-C"
+        ),
+        "{h}"
+    );
+    assert!(h.contains("error[E0201]"), "every input error in full: {h}");
+    assert!(!h.contains("Proposals that fail the batch"), "{h}");
+    let all = String::from_utf8(authsel(&["check", "--all", s(&dir)]).stdout).expect("utf-8");
+    assert!(all.contains("Proposals that fail the batch:\n"), "{all}");
+    assert!(all.contains("UKR-27-C ("), "{all}");
+    let md = String::from_utf8(authsel(&["check", "--format", "markdown", s(&dir)]).stdout);
+    let md = md.expect("utf-8");
+    assert!(md.contains("## No fitting authority\n"), "{md}");
+    assert!(
+        md.contains("| faa-506a1 aggregate FY2027 | 1 | UKR-27-C |"),
+        "{md}"
+    );
+    assert!(
+        md.contains("## Invalid input\n\n| code | files | errors | first |"),
+        "{md}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
