@@ -18,6 +18,7 @@ use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 /// Files evaluated per parallel step: large enough to keep every worker busy, small enough that
 /// a step's texts and decisions stay a few megabytes.
@@ -73,10 +74,16 @@ pub struct Row {
     /// When nothing fits: the best-ranked candidate's deciding failure.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub why_none: Option<String>,
+    /// What reports group `why_none` by: `AUTHORITY RULE` of that failure.
+    #[serde(skip)]
+    pub why_none_rule: Option<String>,
     /// Ceilings this proposal is over (it crosses them or comes after the one that did), as
     /// `authority ceiling FYyyyy`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub over_ceilings: Vec<String>,
+    /// Reading, checking and evaluating the file took this long (JUnit's `time`).
+    #[serde(skip)]
+    pub elapsed: Duration,
 }
 
 impl Row {
@@ -144,6 +151,9 @@ pub struct Report {
     pub errors: Vec<Diagnostic>,
     /// Sorted by authority, fiscal year, ceiling.
     pub ceilings: Vec<CeilingUse>,
+    /// The batch's wall time (JUnit's `time`).
+    #[serde(skip)]
+    pub elapsed: Duration,
 }
 
 impl Report {
@@ -158,6 +168,16 @@ impl Report {
             0
         }
     }
+}
+
+/// What a batch hands its sink, in sorted path order as it goes.
+#[derive(Debug)]
+pub enum Event<'e, T> {
+    /// An evaluated proposal (not a duplicate id), as the caller's `render` made it.
+    Decision(T),
+    /// The diagnostics of an invalid file, a duplicate id or a path that could not be walked
+    /// (those come first, before any file).
+    Invalid(&'e [Diagnostic]),
 }
 
 /// A batch run's settings.
@@ -177,7 +197,9 @@ struct Hit<'r> {
     holds: Option<bool>,
 }
 
-/// What a worker makes of one file.
+/// What a worker makes of one file. Most files are valid, so the larger variant is the usual one:
+/// boxing it would add an allocation per file to save bytes in one chunk's vector.
+#[allow(clippy::large_enum_variant)]
 enum FileResult<'r, T> {
     Invalid(Vec<Diagnostic>),
     Evaluated {
@@ -224,10 +246,32 @@ impl<'a> Batch<'a> {
         paths: &[PathBuf],
         render: impl Fn(Decision) -> T + Sync,
         mut sink: impl FnMut(T),
+        progress: impl FnMut(usize, usize),
+    ) -> Result<Report, BatchError> {
+        let sink = |e: Event<T>| {
+            if let Event::Decision(t) = e {
+                sink(t);
+            }
+        };
+        self.run_events(paths, |_, d| render(d), sink, progress)
+    }
+
+    /// [`Batch::run`], with the file's row (its path, id, fiscal year, verdict) given to `render`
+    /// beside the decision, and every invalid file's diagnostics handed to `sink` too, in
+    /// sorted path order among the decisions (a streamed report interleaves them).
+    pub fn run_events<T: Send>(
+        &self,
+        paths: &[PathBuf],
+        render: impl Fn(&Row, Decision) -> T + Sync,
+        mut sink: impl FnMut(Event<T>),
         mut progress: impl FnMut(usize, usize),
     ) -> Result<Report, BatchError> {
+        let started = Instant::now();
         let pool = self.pool()?;
         let (files, path_errors) = crate::input::files::collect(paths);
+        if !path_errors.is_empty() {
+            sink(Event::Invalid(&path_errors));
+        }
         let mut report = Report {
             summary: Summary {
                 files: files.len(),
@@ -243,9 +287,8 @@ impl<'a> Batch<'a> {
         };
         let mut by_id: HashMap<String, usize> = HashMap::new();
         let mut charges: Vec<Charge> = Vec::new();
-        let mut done = 0;
         progress(0, files.len());
-        for chunk in files.chunks(CHUNK) {
+        for (n, chunk) in files.chunks(CHUNK).enumerate() {
             let results: Vec<FileResult<T>> = pool.install(|| {
                 chunk
                     .par_iter()
@@ -253,6 +296,7 @@ impl<'a> Batch<'a> {
                     .collect()
             });
             for (path, result) in chunk.iter().zip(results) {
+                let before = report.errors.len();
                 match result {
                     FileResult::Invalid(diags) => {
                         report.summary.invalid_files += 1;
@@ -264,24 +308,21 @@ impl<'a> Batch<'a> {
                         hits,
                         out,
                     } => {
-                        let added = add_row(
-                            &mut report,
-                            &mut by_id,
-                            &mut charges,
-                            (path, row, id_at),
-                            hits,
-                        );
-                        if added {
-                            sink(out);
+                        let file = (path.as_path(), row, id_at);
+                        if add_row(&mut report, &mut by_id, &mut charges, file, hits) {
+                            sink(Event::Decision(out));
                         }
                     }
                 }
+                if let Some(new) = report.errors.get(before..).filter(|e| !e.is_empty()) {
+                    sink(Event::Invalid(new));
+                }
             }
-            done += chunk.len();
-            progress(done, files.len());
+            progress((n * CHUNK + chunk.len()).min(files.len()), files.len());
         }
         report.ceilings = self.ceilings(charges, &mut report.rows);
         tally(&mut report);
+        report.elapsed = started.elapsed();
         Ok(report)
     }
 
@@ -303,8 +344,9 @@ impl<'a> Batch<'a> {
         &self,
         path: &Path,
         ctx: &Context,
-        render: &(impl Fn(Decision) -> T + Sync),
+        render: &(impl Fn(&Row, Decision) -> T + Sync),
     ) -> FileResult<'a, T> {
+        let started = Instant::now();
         let name = path.display().to_string();
         let text = match crate::input::files::read_text(path) {
             Ok(t) => t,
@@ -338,8 +380,8 @@ impl<'a> Batch<'a> {
                 }
             }
         }
-        let why_none = d.why_none();
-        let row = Row {
+        let (why_none, why_none_rule) = d.why_none_with_rule().unzip();
+        let mut row = Row {
             proposal: p.id.clone(),
             file: name,
             fiscal_year: p.fiscal_year(),
@@ -348,13 +390,17 @@ impl<'a> Batch<'a> {
             recommended: d.recommended().map(String::from),
             verdict: d.verdict().to_string(),
             why_none,
+            why_none_rule,
             over_ceilings: Vec::new(),
+            elapsed: Duration::ZERO,
         };
+        let out = render(&row, d);
+        row.elapsed = started.elapsed();
         FileResult::Evaluated {
             row,
             id_at,
             hits,
-            out: render(d),
+            out,
         }
     }
 

@@ -3,15 +3,37 @@
 use super::io::{self, errln, load_ledger, load_rules, outln, Escaped, Style};
 use super::{format, Exit};
 use anyhow::{Context as _, Result};
-use authsel::batch::{Batch, Report, MAX_JOBS};
+use authsel::batch::{Batch, Event, Report, Row, MAX_JOBS};
+use authsel::explain::Detail;
 use authsel::input::files::collect;
 use authsel::render::Format;
 use authsel::render::{human, json, junit, markdown};
 use authsel::tools::gen::MAX_COUNT;
-use clap::Args;
+use clap::{Args, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
+
+/// `--detail`: how much of each decision a JSON report holds (docs/json.md).
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq, Debug)]
+pub enum DetailArg {
+    /// Verdict, recommendation and citation, duties, open questions; the closest fix.
+    Brief,
+    /// Brief plus every candidate's failed and unknown findings.
+    Reasons,
+    /// The whole `eval --format json` object.
+    Full,
+}
+
+impl DetailArg {
+    pub fn detail(self) -> Detail {
+        match self {
+            DetailArg::Brief => Detail::Brief,
+            DetailArg::Reasons => Detail::Reasons,
+            DetailArg::Full => Detail::Full,
+        }
+    }
+}
 
 /// A progress bar on stderr, only when stderr is a terminal (never in pipes, logs or CI).
 fn progress_bar() -> Option<indicatif::ProgressBar> {
@@ -27,13 +49,17 @@ fn progress_bar() -> Option<indicatif::ProgressBar> {
     Some(bar)
 }
 
-/// Runs the batch and writes the report to `out`; returns the report for the exit code.
-fn run_into(
-    batch: &Batch,
-    paths: &[PathBuf],
+/// How the report is written.
+#[derive(Clone, Copy)]
+struct Shape {
     format: Format,
-    out: &mut dyn Write,
-) -> Result<Report> {
+    detail: Detail,
+    /// A row per proposal in the human and Markdown reports.
+    all: bool,
+}
+
+/// Runs the batch and writes the report to `out`; returns the report for the exit code.
+fn run_into(batch: &Batch, paths: &[PathBuf], shape: Shape, out: &mut dyn Write) -> Result<Report> {
     let bar = progress_bar();
     let progress = |done: usize, total: usize| {
         if let Some(b) = &bar {
@@ -41,51 +67,107 @@ fn run_into(
             b.set_position(done as u64);
         }
     };
-    let report = if format == Format::Json {
-        // Decisions are serialized in the workers and streamed: memory stays flat. Once the
-        // output is gone (a closed pipe, a failed write) they are no longer serialized, but every
-        // file is still evaluated: the exit code tells what the whole batch found.
-        let mut stream = json::JsonStream::begin(&mut *out)?;
-        let mut failed: Option<std::io::Error> = None;
-        let live = AtomicBool::new(true);
-        let report = batch.run(
-            paths,
-            |d| {
-                live.load(Ordering::Relaxed)
-                    .then(|| json::decision(&d.explain()))
-            },
-            |json| {
-                if let (None, Some(json)) = (&failed, json) {
-                    if let Err(e) = stream.decision(&json) {
-                        failed = Some(e);
-                    }
-                }
-                if failed.is_some() || !io::stdout_open() {
-                    live.store(false, Ordering::Relaxed);
-                }
-            },
-            progress,
-        )?;
-        if let Some(e) = failed {
-            return Err(e.into());
+    let report = match shape.format {
+        Format::Json | Format::Jsonl => stream(batch, paths, shape, out, progress)?,
+        format => {
+            let report = batch.run(paths, |_| (), |()| {}, progress)?;
+            let text = match format {
+                Format::Human => human::check(&report, shape.all),
+                Format::Junit => junit::check(&report),
+                _ => markdown::check(&report, shape.all),
+            };
+            out.write_all(text.as_bytes())?;
+            report
         }
-        stream.finish(&report)?;
-        report
-    } else {
-        let report = batch.run(paths, |_| (), |()| {}, progress)?;
-        let text = match format {
-            Format::Human => human::check(&report),
-            Format::Junit => junit::check(&report),
-            _ => markdown::check(&report),
-        };
-        out.write_all(text.as_bytes())?;
-        report
     };
     if let Some(b) = bar {
         b.finish_and_clear();
     }
     out.flush()?;
     Ok(report)
+}
+
+/// A decision as its report line: serialized at `detail` in the worker, `file` and `kind` added
+/// where the format has them (`--format json --detail full` is the contract's object unchanged).
+fn decision_line(shape: Shape, row: &Row, d: &authsel::Decision) -> String {
+    let object = match shape.detail {
+        Detail::Full => json::decision(&d.explain()),
+        detail => json::brief(&d.brief(detail)),
+    };
+    match (shape.format, shape.detail) {
+        (Format::Jsonl, _) => json::tagged(Some("decision"), Some(&row.file), &object),
+        (_, Detail::Full) => object,
+        _ => json::tagged(None, Some(&row.file), &object),
+    }
+}
+
+/// The JSON and JSON Lines reports: decisions serialized in the workers and streamed, so memory
+/// stays flat. Once the output is gone (a closed pipe, a failed write) they are no longer
+/// serialized, but every file is still evaluated: the exit code tells what the whole batch found.
+fn stream(
+    batch: &Batch,
+    paths: &[PathBuf],
+    shape: Shape,
+    out: &mut dyn Write,
+    progress: impl FnMut(usize, usize),
+) -> Result<Report> {
+    let lines = shape.format == Format::Jsonl;
+    let (mut json, mut jsonl) = (None, None);
+    if lines {
+        jsonl = Some(json::JsonlStream::begin(
+            &mut *out,
+            &header(batch, paths, shape),
+        )?);
+    } else {
+        json = Some(json::JsonStream::begin(&mut *out)?);
+    }
+    let mut failed: Option<std::io::Error> = None;
+    let live = AtomicBool::new(true);
+    let report = batch.run_events(
+        paths,
+        |row, d| {
+            live.load(Ordering::Relaxed)
+                .then(|| decision_line(shape, row, &d))
+        },
+        |event| {
+            let written = match (event, &mut json, &mut jsonl) {
+                _ if failed.is_some() => Ok(()),
+                (Event::Decision(Some(line)), Some(s), _) => s.decision(&line),
+                (Event::Decision(Some(line)), _, Some(s)) => s.decision(&line),
+                (Event::Invalid(diags), _, Some(s)) => s.errors(diags),
+                _ => Ok(()),
+            };
+            if let Err(e) = written {
+                failed = Some(e);
+            }
+            if failed.is_some() || !io::stdout_open() {
+                live.store(false, Ordering::Relaxed);
+            }
+        },
+        progress,
+    )?;
+    if let Some(e) = failed {
+        return Err(e.into());
+    }
+    match (json, jsonl) {
+        (Some(s), _) => drop(s.finish(&report)?),
+        (_, Some(s)) => drop(s.finish(&report)?),
+        _ => {}
+    }
+    Ok(report)
+}
+
+/// The JSON Lines header: what made the report.
+fn header(batch: &Batch, paths: &[PathBuf], shape: Shape) -> json::JsonlHeader {
+    json::JsonlHeader {
+        authsel_version: env!("CARGO_PKG_VERSION"),
+        rules_digest: batch.rules.digest.clone(),
+        as_of: None,
+        ledger_digest: batch.ledger.map(authsel::input::digest::sha256_json),
+        ledger_entries: batch.ledger.map_or(0, |l| l.entries.len()),
+        detail: shape.detail.as_str(),
+        paths: paths.iter().map(|p| p.display().to_string()).collect(),
+    }
 }
 
 #[derive(Args)]
@@ -98,6 +180,13 @@ pub struct CheckArgs {
     ledger: Option<PathBuf>,
     #[arg(long, value_parser = format::CHECK, default_value = "human")]
     format: Format,
+    /// How much of each decision the json and jsonl reports hold (default: full for json, brief
+    /// for jsonl); the other formats have their own shape.
+    #[arg(long, value_enum)]
+    detail: Option<DetailArg>,
+    /// A row per proposal in the human and Markdown reports (default: a summary, grouped).
+    #[arg(long)]
+    all: bool,
     /// Write the report to FILE (atomically) instead of stdout; FILE may not be an input file,
     /// the ledger or a rule file.
     #[arg(long, value_name = "FILE")]
@@ -142,8 +231,12 @@ pub fn check(args: CheckArgs) -> Result<Exit> {
         jobs: args.jobs.map(usize::from),
     };
     let (format, paths) = (args.format, &args.paths[..]);
+    let shape = match shape(format, args.detail, args.all) {
+        Ok(s) => s,
+        Err(e) => return Ok(e),
+    };
     // JSON escapes control characters in its strings as JSON does; the other formats as `\u{1b}`.
-    let style = if format == Format::Json {
+    let style = if matches!(format, Format::Json | Format::Jsonl) {
         Style::Json
     } else {
         Style::Text
@@ -161,7 +254,7 @@ pub fn check(args: CheckArgs) -> Result<Exit> {
             let mut result = None;
             authsel::batch::write_atomically(path, |w| {
                 let mut w = Escaped::new(w, style);
-                let r = run_into(&batch, paths, format, &mut w).map_err(std::io::Error::other)?;
+                let r = run_into(&batch, paths, shape, &mut w).map_err(std::io::Error::other)?;
                 result = Some(r);
                 w.flush()
             })
@@ -183,7 +276,7 @@ pub fn check(args: CheckArgs) -> Result<Exit> {
                 std::io::BufWriter::with_capacity(1 << 16, io::Stdout),
                 style,
             );
-            match run_into(&batch, paths, format, &mut out) {
+            match run_into(&batch, paths, shape, &mut out) {
                 Ok(r) => r,
                 Err(_) if io::stdout_failed() => return Ok(Exit::Invalid),
                 Err(e) => return Err(e),
@@ -195,6 +288,30 @@ pub fn check(args: CheckArgs) -> Result<Exit> {
         s.errors > 0,
         s.ceilings_over > 0 || s.no_authority > 0,
     ))
+}
+
+/// `--detail` and `--all` against the format: each is refused, with the reason, where it means
+/// nothing.
+fn shape(format: Format, detail: Option<DetailArg>, all: bool) -> Result<Shape, Exit> {
+    let json = matches!(format, Format::Json | Format::Jsonl);
+    if detail.is_some() && !json {
+        errln!("authsel: --detail applies to --format json and jsonl; the human, markdown and junit reports hold no decision objects (use --all for a row per proposal)");
+        return Err(Exit::Invalid);
+    }
+    if all && !matches!(format, Format::Human | Format::Markdown) {
+        errln!("authsel: --all applies to --format human and markdown; json, jsonl and junit always hold every proposal");
+        return Err(Exit::Invalid);
+    }
+    let detail = match (detail, format) {
+        (Some(d), _) => d.detail(),
+        (None, Format::Jsonl) => Detail::Brief,
+        (None, _) => Detail::Full,
+    };
+    Ok(Shape {
+        format,
+        detail,
+        all,
+    })
 }
 
 pub fn gen(args: GenArgs) -> Result<Exit> {

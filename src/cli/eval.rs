@@ -1,23 +1,18 @@
 //! `authsel eval`: recommend the authority that fits each proposal and explain why.
 
+use super::check::DetailArg;
 use super::io::{
     each_input, emit, emit_json, errln, load_ledger, load_rules, outln, print_diags, stdout_open,
 };
 use super::{format, Exit};
 use anyhow::Result;
+use authsel::explain::Detail as JsonDetail;
 use authsel::render::human::{self, Detail};
 use authsel::render::Format;
 use authsel::render::{json, markdown};
 use authsel::{Context, Explanation};
-use clap::{Args, ValueEnum};
+use clap::Args;
 use std::path::PathBuf;
-
-#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum DetailArg {
-    Brief,
-    Reasons,
-    Full,
-}
 
 #[derive(Args)]
 pub struct EvalArgs {
@@ -35,10 +30,12 @@ pub struct EvalArgs {
     /// Show every rule of one authority with its citation and outcome.
     #[arg(long, value_name = "AUTHORITY")]
     explain: Option<String>,
-    /// How much to show: `brief` (the answer, duties, questions, three runners-up), `reasons`
-    /// (every candidate with the rules that failed), `full` (every rule of every candidate).
-    #[arg(long, value_enum, default_value = "brief")]
-    detail: DetailArg,
+    /// How much to show. Human: `brief` (default: the answer, duties, questions, three
+    /// runners-up), `reasons` (every candidate with the rules that failed), `full` (every rule of
+    /// every candidate). JSON: `full` (default, the contract's object), `brief` or `reasons`
+    /// (docs/json.md).
+    #[arg(long, value_enum)]
+    detail: Option<DetailArg>,
     /// Show every rule of every candidate (the same as `--detail full`).
     #[arg(long)]
     full: bool,
@@ -61,6 +58,16 @@ pub fn run(args: EvalArgs) -> Result<Exit> {
             return Ok(Exit::Invalid);
         }
     }
+    if args.detail.is_some() && args.format == Format::Markdown {
+        errln!(
+            "authsel: --detail applies to --format human and --format json; the memo has its own shape"
+        );
+        return Ok(Exit::Invalid);
+    }
+    let brief = args
+        .detail
+        .map(DetailArg::detail)
+        .filter(|d| *d != JsonDetail::Full && args.format == Format::Json);
     let ctx = Context {
         as_of: args.as_of,
         ledger: ledger.as_ref(),
@@ -73,8 +80,13 @@ pub fn run(args: EvalArgs) -> Result<Exit> {
                 none_fits |= d.recommended().is_none();
                 // After a closed pipe (`authsel eval ... | head`) the rest is still evaluated,
                 // unprinted, so the exit code tells what every proposal found.
-                if stdout_open() {
-                    print(&d.into_explanation(), &args);
+                match brief {
+                    _ if !stdout_open() => {}
+                    Some(detail) => {
+                        let object = json::brief(&d.brief(detail));
+                        emit_json(&format!("{}\n", json::tagged(None, Some(name), &object)));
+                    }
+                    None => print(&d.into_explanation(), &args),
                 }
                 false
             }
@@ -101,9 +113,9 @@ fn print(d: &Explanation, args: &EvalArgs) {
         },
         (_, None) => {
             match (args.full, args.detail) {
-                (true, _) | (_, DetailArg::Full) => emit(&human::decision(d, Detail::Full)),
-                (_, DetailArg::Reasons) => emit(&human::decision(d, Detail::Planner)),
-                (_, DetailArg::Brief) => emit(&human::brief(d, super::io::width())),
+                (true, _) | (_, Some(DetailArg::Full)) => emit(&human::decision(d, Detail::Full)),
+                (_, Some(DetailArg::Reasons)) => emit(&human::decision(d, Detail::Planner)),
+                (_, None | Some(DetailArg::Brief)) => emit(&human::brief(d, super::io::width())),
             }
             emit("\n");
         }

@@ -10,7 +10,13 @@ use clap::error::ErrorKind;
 pub struct Offered(pub &'static [Format]);
 
 pub const EVAL: Offered = Offered(&[Format::Human, Format::Json, Format::Markdown]);
-pub const CHECK: Offered = Offered(&[Format::Human, Format::Json, Format::Junit, Format::Markdown]);
+pub const CHECK: Offered = Offered(&[
+    Format::Human,
+    Format::Json,
+    Format::Junit,
+    Format::Markdown,
+    Format::Jsonl,
+]);
 /// The catalogue views, `lint` and `diff`.
 pub const LIST: Offered = Offered(&[Format::Human, Format::Json]);
 pub const GRAPH: Offered = Offered(&[Format::Dot, Format::Mermaid, Format::Json]);

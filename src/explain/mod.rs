@@ -3,6 +3,7 @@
 //! as questions, the plain-language summary and the decision record. Never decides: verdicts,
 //! ranking and cures come from the `Decision`; an explanation only puts them in words.
 
+pub mod brief;
 pub(crate) mod fix;
 mod questions;
 pub(crate) mod ranking;
@@ -10,6 +11,7 @@ pub(crate) mod reasons;
 mod record;
 mod summary;
 
+pub use brief::{Brief, Detail};
 pub use fix::Fix;
 pub use reasons::{judge, judge_all, Judgement, Reason};
 pub use record::Record;
@@ -113,6 +115,12 @@ impl Decision {
     /// rule with the citation), the line its explanation's ranking gives, without rendering the
     /// rest of the explanation. `None` when an authority fits or no authority is linked.
     pub fn why_none(&self) -> Option<String> {
+        self.why_none_with_rule().map(|(line, _)| line)
+    }
+
+    /// [`Decision::why_none`] with what it groups by in a report: `AUTHORITY RULE` (the
+    /// best-ranked candidate and the rule that failed first), or the authority alone.
+    pub fn why_none_with_rule(&self) -> Option<(String, String)> {
         if self.recommended().is_some() {
             return None;
         }
@@ -127,15 +135,18 @@ impl Decision {
             .findings(c)
             .iter()
             .find(|f| f.outcome == Outcome::Fail)
-            .map(|f| reason(&env, a, &Link::default(), f, self.missing(f)))
-            .map(|r| Box::new((r.message, r.citation)));
-        Some(
-            Message::Ineligible {
-                authority: a.id.clone(),
-                failure,
-            }
-            .to_string(),
-        )
+            .map(|f| reason(&env, a, &Link::default(), f, self.missing(f)));
+        let group = match &failure {
+            Some(r) => format!("{} {}", a.id, r.rule),
+            None => a.id.to_string(),
+        };
+        let failure = failure.map(|r| Box::new((r.message, r.citation)));
+        let line = Message::Ineligible {
+            authority: a.id.clone(),
+            failure,
+        }
+        .to_string();
+        Some((line, group))
     }
 
     /// The decision in words: reasons, ranking, why-not lines, fixes, questions, summary, record.

@@ -4,7 +4,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 /// SHA-256 of a value's JSON, in hex. The JSON is hashed as it is written, not built first.
-pub(crate) fn sha256_json<T: Serialize + ?Sized>(value: &T) -> String {
+pub fn sha256_json<T: Serialize + ?Sized>(value: &T) -> String {
     struct Hasher(Sha256);
     impl std::io::Write for Hasher {
         fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {

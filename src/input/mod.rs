@@ -1,7 +1,7 @@
 //! What a user hands authsel besides the rules: proposals, ledgers, and the files they sit in.
 
 pub(crate) mod check;
-pub(crate) mod digest;
+pub mod digest;
 pub mod files;
 pub mod limits;
 pub(crate) mod outline;

@@ -1,7 +1,10 @@
 //! Human-readable text: the decision, one authority's rules, the catalogue, lint, diff, the regression
 //! cases and the `check` report. Rendering only: nothing is decided here.
 
-use super::{ceiling_rows, lint_counts, summary_rows, verdict_word, SheetLine};
+use super::{
+    ceiling_rows, lint_counts, no_fit_groups, over_groups, some_ids, summary_rows, verdict_word,
+    SheetLine,
+};
 use crate::batch::{Report, Row};
 use crate::engine::assess::{Outcome, Verdict};
 use crate::explain::{Candidate, Explanation};
@@ -501,8 +504,11 @@ fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
     out
 }
 
-/// Human text: every error with its caret, the proposals that failed, the ceilings, a summary.
-pub fn check(report: &Report) -> String {
+/// Human text of a `check` run: every error with its caret (the contract's form for input
+/// errors), then the proposals that fail the batch, the ceilings and the counts. The failing
+/// proposals are one line each with `all`; otherwise grouped by reason with a few examples each,
+/// so the report stays a page long at any batch size.
+pub fn check(report: &Report, all: bool) -> String {
     let mut out = String::new();
     for d in &report.errors {
         let _ = write!(out, "{d}");
@@ -510,18 +516,10 @@ pub fn check(report: &Report) -> String {
     if !report.errors.is_empty() {
         out.push('\n');
     }
-    let failed: Vec<&Row> = report.rows.iter().filter(|r| r.failed()).collect();
-    if !failed.is_empty() {
-        let _ = writeln!(out, "Proposals that fail the batch:");
-        for r in failed {
-            let why = match (&r.recommended, &r.why_none) {
-                (None, Some(w)) => format!("no fitting authority: {w}"),
-                (None, None) => "no fitting authority".to_string(),
-                (Some(a), _) => format!("{a} is over {}", r.over_ceilings.join(", ")),
-            };
-            let _ = writeln!(out, "  {} ({}): {why}", r.proposal, r.file);
-        }
-        out.push('\n');
+    if all {
+        failed_rows(&mut out, report);
+    } else {
+        failed_groups(&mut out, report);
     }
     if !report.ceilings.is_empty() {
         let _ = writeln!(out, "Fiscal-year ceilings across the batch:");
@@ -855,6 +853,65 @@ pub fn vocab(
         out.push('\n');
     }
     out
+}
+
+/// Proposals nothing fits, grouped by the closest authority's first failure, and proposals over a
+/// ceiling, grouped by ceiling.
+fn failed_groups(out: &mut String, report: &Report) {
+    let none = no_fit_groups(report);
+    if !none.is_empty() {
+        let _ = writeln!(
+            out,
+            "No fitting authority ({}), by the closest authority's first failure:",
+            report.summary.no_authority
+        );
+        for (key, rows) in &none {
+            let _ = writeln!(
+                out,
+                "  {key}: {} proposal(s): {}",
+                rows.len(),
+                some_ids(rows)
+            );
+            if let Some(why) = rows.first().and_then(|r| r.why_none.as_deref()) {
+                let _ = writeln!(out, "    e.g. {why}");
+            }
+        }
+        out.push('\n');
+    }
+    let over = over_groups(report);
+    if !over.is_empty() {
+        let _ = writeln!(out, "Over a fiscal-year ceiling:");
+        for (ceiling, rows) in &over {
+            let _ = writeln!(
+                out,
+                "  {ceiling}: {} proposal(s): {}",
+                rows.len(),
+                some_ids(rows)
+            );
+        }
+        out.push('\n');
+    }
+    if !none.is_empty() || !over.is_empty() {
+        let _ = writeln!(out, "(`--all` lists every proposal that fails the batch)\n");
+    }
+}
+
+/// `--all`: every proposal that fails the batch, one line each.
+fn failed_rows(out: &mut String, report: &Report) {
+    let failed: Vec<&Row> = report.rows.iter().filter(|r| r.failed()).collect();
+    if failed.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "Proposals that fail the batch:");
+    for r in failed {
+        let why = match (&r.recommended, &r.why_none) {
+            (None, Some(w)) => format!("no fitting authority: {w}"),
+            (None, None) => "no fitting authority".to_string(),
+            (Some(a), _) => format!("{a} is over {}", r.over_ceilings.join(", ")),
+        };
+        let _ = writeln!(out, "  {} ({}): {why}", r.proposal, r.file);
+    }
+    out.push('\n');
 }
 
 #[cfg(test)]

@@ -96,3 +96,100 @@ pub fn vocab(
         .collect();
     serde_json::to_string_pretty(&map).unwrap_or_default()
 }
+
+/// A serialized JSON object with `"file":FILE` (and `"kind":KIND` before it) put first:
+/// `{"kind":"decision","file":"a.ron","proposal":...}`. The object is spliced, not parsed again.
+pub fn tagged(kind: Option<&str>, file: Option<&str>, object: &str) -> String {
+    let rest = object.strip_prefix('{').unwrap_or(object);
+    let mut out = String::with_capacity(object.len() + 64);
+    out.push('{');
+    if let Some(k) = kind {
+        out.push_str("\"kind\":");
+        push_str_json(&mut out, k);
+        out.push(',');
+    }
+    if let Some(f) = file {
+        out.push_str("\"file\":");
+        push_str_json(&mut out, f);
+        out.push(',');
+    }
+    if rest == "}" {
+        out.pop(); // an empty object: no comma before its end
+    }
+    out.push_str(rest);
+    out
+}
+
+fn push_str_json(out: &mut String, s: &str) {
+    out.push_str(&serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_string()));
+}
+
+/// A decision at `--detail brief` or `reasons`: one JSON object.
+pub fn brief(b: &crate::explain::Brief) -> String {
+    serde_json::to_string(b).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+}
+
+/// What the first line of a `check --format jsonl` report says: what made it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct JsonlHeader {
+    pub authsel_version: &'static str,
+    /// SHA-256 of the rule files.
+    pub rules_digest: String,
+    /// `--as-of`; `null`: each proposal is judged by the law on its own start date.
+    pub as_of: Option<jiff::civil::Date>,
+    /// SHA-256 of the ledger, `null` without one.
+    pub ledger_digest: Option<String>,
+    pub ledger_entries: usize,
+    /// `brief`, `reasons` or `full`.
+    pub detail: &'static str,
+    /// The paths given, in the order given.
+    pub paths: Vec<String>,
+}
+
+/// `check --format jsonl`: one JSON object per line, each with its `kind` first. A header, then
+/// decisions and input errors in sorted path order as the batch goes, then the ceilings and a
+/// summary (known only at the end). Nothing is held back: a reader can stop at any line.
+pub struct JsonlStream<W: Write> {
+    w: W,
+}
+
+impl<W: Write> JsonlStream<W> {
+    pub fn begin(mut w: W, header: &JsonlHeader) -> io::Result<JsonlStream<W>> {
+        let head = serde_json::to_string(header).map_err(io::Error::other)?;
+        w.write_all(tagged(Some("header"), None, &head).as_bytes())?;
+        w.write_all(b"\n")?;
+        Ok(JsonlStream { w })
+    }
+
+    /// One decision line, already made by [`tagged`] (in the workers).
+    pub fn decision(&mut self, line: &str) -> io::Result<()> {
+        self.w.write_all(line.as_bytes())?;
+        self.w.write_all(b"\n")
+    }
+
+    /// One line per diagnostic of an invalid file.
+    pub fn errors(&mut self, diags: &[crate::diagnostic::Diagnostic]) -> io::Result<()> {
+        for d in diags {
+            let json = serde_json::to_string(d).map_err(io::Error::other)?;
+            self.w
+                .write_all(tagged(Some("error"), None, &json).as_bytes())?;
+            self.w.write_all(b"\n")?;
+        }
+        Ok(())
+    }
+
+    /// The ceilings, one line each, and the summary line with the exit code.
+    pub fn finish(mut self, report: &Report) -> io::Result<W> {
+        for c in &report.ceilings {
+            let json = serde_json::to_string(c).map_err(io::Error::other)?;
+            self.w
+                .write_all(tagged(Some("ceiling"), None, &json).as_bytes())?;
+            self.w.write_all(b"\n")?;
+        }
+        let summary = serde_json::to_string(&report.summary).map_err(io::Error::other)?;
+        let mut line = tagged(Some("summary"), None, &summary);
+        line.pop(); // the closing brace: the exit code follows
+        writeln!(self.w, "{line},\"exit_code\":{}}}", report.exit_code())?;
+        Ok(self.w)
+    }
+}

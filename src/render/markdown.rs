@@ -1,7 +1,9 @@
 //! Markdown: the staff memo for one decision and the `check` report; `escape` is the one Markdown
 //! escaper (the handbook uses it too). Rendering only: nothing is decided here.
 
-use super::{ceiling_rows, summary_rows, verdict_word};
+use super::{
+    ceiling_rows, error_groups, no_fit_groups, over_groups, some_ids, summary_rows, verdict_word,
+};
 use crate::batch::Report;
 use crate::engine::assess::Outcome;
 use crate::explain::{Candidate, Explanation};
@@ -139,8 +141,53 @@ fn outcome_name(o: Outcome) -> &'static str {
     }
 }
 
-/// A Markdown report: summary, ceilings, failing proposals, errors, then every proposal.
-pub fn check(report: &Report) -> String {
+/// A Markdown report: the counts, the ceilings, then (`all`) every error and a row per proposal,
+/// or (otherwise) invalid input, proposals nothing fits and proposals over a ceiling, each grouped
+/// by reason with a few examples: a report a person reads at any batch size.
+pub fn check(report: &Report, all: bool) -> String {
+    if all {
+        return check_rows(report);
+    }
+    let mut out = head(report);
+    let errors = error_groups(report);
+    if !errors.is_empty() {
+        out.push_str(
+            "\n## Invalid input\n\n| code | files | errors | first |\n|---|---:|---:|---|\n",
+        );
+        for (code, files, diags) in &errors {
+            let first = diags.first().map_or(String::new(), |d| {
+                format!("{}:{}:{}: {}", d.file, d.line, d.column, d.message)
+            });
+            let n = diags.len();
+            let _ = writeln!(out, "| {code} | {files} | {n} | {} |", escape(&first));
+        }
+    }
+    let groups = [
+        (
+            "No fitting authority",
+            "closest authority and rule",
+            no_fit_groups(report),
+        ),
+        ("Over a fiscal-year ceiling", "ceiling", over_groups(report)),
+    ];
+    for (title, what, groups) in groups.iter().filter(|g| !g.2.is_empty()) {
+        let _ = write!(
+            out,
+            "\n## {title}\n\n| {what} | proposals | for example |\n|---|---:|---|\n"
+        );
+        for (key, rows) in groups {
+            let (n, ids) = (rows.len(), some_ids(rows));
+            let _ = writeln!(out, "| {} | {n} | {} |", escape(key), escape(&ids));
+        }
+    }
+    out.push_str(
+        "\n`authsel check --format markdown --all` gives every error and a row per proposal.\n",
+    );
+    out
+}
+
+/// The title, the counts and the ceilings.
+fn head(report: &Report) -> String {
     let mut out = String::from("# authsel check\n\n| check | count |\n|---|---:|\n");
     for r in summary_rows(report) {
         let _ = writeln!(out, "| {} |", r.join(" | "));
@@ -152,6 +199,12 @@ pub fn check(report: &Report) -> String {
             let _ = writeln!(out, "| {} |", cells.join(" | "));
         }
     }
+    out
+}
+
+/// `--all`: the counts, the ceilings, every error and a row per proposal.
+fn check_rows(report: &Report) -> String {
+    let mut out = head(report);
     if !report.errors.is_empty() {
         out.push_str("\n## Invalid input\n\n```text\n");
         for d in &report.errors {

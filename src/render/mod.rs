@@ -10,7 +10,6 @@ pub mod json;
 pub mod junit;
 pub mod markdown;
 
-use crate::batch::{CeilingUse, Report};
 use std::fmt;
 
 /// Every output format, once. A command offers a subset (its list in `src/cli/`); adding a format
@@ -21,16 +20,19 @@ pub enum Format {
     Json,
     Markdown,
     Junit,
+    /// JSON Lines: one record per line (`check`).
+    Jsonl,
     Dot,
     Mermaid,
 }
 
 impl Format {
-    pub const ALL: [Format; 6] = [
+    pub const ALL: [Format; 7] = [
         Format::Human,
         Format::Json,
         Format::Markdown,
         Format::Junit,
+        Format::Jsonl,
         Format::Dot,
         Format::Mermaid,
     ];
@@ -42,6 +44,7 @@ impl Format {
             Format::Json => "json",
             Format::Markdown => "markdown",
             Format::Junit => "junit",
+            Format::Jsonl => "jsonl",
             Format::Dot => "dot",
             Format::Mermaid => "mermaid",
         }
@@ -57,6 +60,8 @@ impl fmt::Display for Format {
         f.write_str(self.name())
     }
 }
+use crate::batch::{CeilingUse, Report, Row};
+use crate::diagnostic::Diagnostic;
 use crate::explain::Explanation;
 use crate::model::Usd;
 
@@ -199,5 +204,80 @@ pub(crate) fn read_by(v: &crate::model::history::Param) -> &'static str {
         "by the proposal's fiscal year"
     } else {
         "on the law date (--as-of, else the proposal's start)"
+    }
+}
+
+/// How many of a group a summary report names before "and N more".
+pub(crate) const EXAMPLES: usize = 3;
+
+/// Rows grouped under a key, largest group first (ties: the key).
+pub(crate) fn grouped<'r, K: Ord + Clone>(
+    items: impl Iterator<Item = (K, &'r Row)>,
+) -> Vec<(K, Vec<&'r Row>)> {
+    let mut groups: std::collections::BTreeMap<K, Vec<&Row>> = std::collections::BTreeMap::new();
+    for (k, r) in items {
+        groups.entry(k).or_default().push(r);
+    }
+    let mut out: Vec<(K, Vec<&Row>)> = groups.into_iter().collect();
+    out.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then_with(|| a.0.cmp(&b.0)));
+    out
+}
+
+/// Proposals no authority fits, grouped by the closest authority and the rule it fails first.
+pub(crate) fn no_fit_groups(report: &Report) -> Vec<(String, Vec<&Row>)> {
+    grouped(
+        report
+            .rows
+            .iter()
+            .filter(|r| r.recommended.is_none())
+            .map(|r| {
+                let key = r.why_none_rule.clone();
+                (
+                    key.unwrap_or_else(|| "no candidate authority".to_string()),
+                    r,
+                )
+            }),
+    )
+}
+
+/// Proposals over a ceiling, grouped by the ceiling (a proposal over two is in both).
+pub(crate) fn over_groups(report: &Report) -> Vec<(String, Vec<&Row>)> {
+    grouped(
+        report
+            .rows
+            .iter()
+            .flat_map(|r| r.over_ceilings.iter().map(move |c| (c.clone(), r))),
+    )
+}
+
+/// Input errors grouped by code, largest group first: (code, files, diagnostics).
+pub(crate) fn error_groups(report: &Report) -> Vec<(&'static str, usize, Vec<&Diagnostic>)> {
+    let mut groups: std::collections::BTreeMap<&str, Vec<&Diagnostic>> =
+        std::collections::BTreeMap::new();
+    for d in &report.errors {
+        groups.entry(d.code).or_default().push(d);
+    }
+    let mut out: Vec<_> = groups
+        .into_iter()
+        .map(|(code, ds)| {
+            let mut files: Vec<&str> = ds.iter().map(|d| d.file.as_str()).collect();
+            files.dedup();
+            (code, files.len(), ds)
+        })
+        .collect();
+    out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+    out
+}
+
+/// The first few proposal ids of a group, then how many more: `A, B, C and 12 more`.
+pub(crate) fn some_ids(rows: &[&Row]) -> String {
+    let ids: Vec<&str> = rows
+        .iter()
+        .take(EXAMPLES)
+        .map(|r| r.proposal.as_str())
+        .collect();
+    match rows.len().saturating_sub(EXAMPLES) {
+        0 => ids.join(", "),
+        more => format!("{} and {more} more", ids.join(", ")),
     }
 }

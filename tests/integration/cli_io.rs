@@ -243,7 +243,15 @@ fn report_refuses_to_replace_an_input_the_ledger_or_a_rule_file() {
     // Another file in the same directory is fine, and so is writing it again.
     let report = dir.join("report.md");
     for _ in 0..2 {
-        let o = authsel(&["check", "--format", "markdown", "--report", s(&report), d]);
+        let o = authsel(&[
+            "check",
+            "--format",
+            "markdown",
+            "--all",
+            "--report",
+            s(&report),
+            d,
+        ]);
         assert_eq!(code(&o), 0, "{}", stderr(&o));
     }
     assert!(std::fs::read_to_string(&report)
@@ -396,7 +404,10 @@ fn control_characters_in_user_text_are_escaped_in_every_output() {
         vec!["eval", "--format", "markdown", both],
         vec!["check", both],
         vec!["check", "--format", "markdown", both],
+        vec!["check", "--format", "markdown", "--all", both],
         vec!["check", "--format", "junit", both],
+        vec!["check", "--format", "jsonl", both],
+        vec!["check", "--format", "jsonl", "--detail", "full", both],
         vec!["check", "--format", "json", both],
     ] {
         let o = authsel(&args);
@@ -410,7 +421,16 @@ fn control_characters_in_user_text_are_escaped_in_every_output() {
         if args.contains(&"json") {
             serde_json::from_str::<serde_json::Value>(&out).expect("valid JSON");
         }
-        if args[0] == "check" && args.contains(&"markdown") {
+        if args.contains(&"jsonl") {
+            // JSON escapes decode to the very name.
+            let files: Vec<String> = out
+                .lines()
+                .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("a JSON line"))
+                .filter_map(|v| v["file"].as_str().map(String::from))
+                .collect();
+            assert!(files.iter().any(|f| f.contains(NAME)), "{out}");
+        }
+        if args[0] == "check" && args.contains(&"--all") {
             assert!(out.contains(escaped), "{args:?}: {out}");
         }
     }
