@@ -4,6 +4,7 @@ mod batch;
 mod cli;
 mod cli_io;
 mod common;
+mod docs_examples;
 mod dsl_doc;
 mod explain;
 mod fmt_props;
