@@ -419,7 +419,9 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-/// The closest candidate to `word` by edit distance, if it is close enough to be a likely typo.
+/// The closest candidate to `word`: the same word in another case or with other separators; else
+/// the one sharing the most words with it (one's words all within the other's); else the closest by
+/// edit distance, if close enough to be a likely typo.
 pub fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
@@ -432,6 +434,23 @@ pub fn did_you_mean<'a>(
     if len > LONGEST {
         return None;
     }
+    let candidates: Vec<&'a str> = candidates.into_iter().collect();
+    // The same word in another case or with other separators: `passed` is `Passed`.
+    let bare = |s: &str| -> String {
+        s.chars()
+            .filter(|c| !matches!(c, '_' | '-' | ' '))
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let word_bare = bare(word);
+    if let Some(c) = candidates.iter().find(|c| bare(c) == word_bare) {
+        return Some(c);
+    }
+    // Shared words, one set within the other: `cyber_security` is `cyber`, not `border_security`;
+    // `military` is `NationalMilitary`.
+    if let Some(c) = by_shared_words(word, &candidates) {
+        return Some(c);
+    }
     let limit = (len / 3).max(2);
     candidates
         .into_iter()
@@ -440,6 +459,46 @@ pub fn did_you_mean<'a>(
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, c)| (*d, *c))
         .map(|(_, c)| c)
+}
+
+/// The words of an id, lower-cased, of three letters or more: `cyber_security` is `cyber`,
+/// `security`; `NationalMilitary` is `national`, `military`.
+fn words(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut prev_lower = false;
+    for c in s.chars() {
+        let boundary = !c.is_alphanumeric() || (c.is_uppercase() && prev_lower);
+        if boundary && !cur.is_empty() {
+            out.push(std::mem::take(&mut cur));
+        }
+        if c.is_alphanumeric() {
+            cur.extend(c.to_lowercase());
+        }
+        prev_lower = c.is_lowercase();
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out.retain(|w| w.chars().count() >= 3);
+    out
+}
+
+fn by_shared_words<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    let mine = words(word);
+    if mine.is_empty() {
+        return None;
+    }
+    candidates
+        .iter()
+        .filter_map(|c| {
+            let theirs = words(c);
+            let shared = mine.iter().filter(|w| theirs.contains(w)).count();
+            let nested = shared > 0 && (shared == mine.len() || shared == theirs.len());
+            nested.then_some((shared, std::cmp::Reverse(c.len()), *c))
+        })
+        .max()
+        .map(|(_, _, c)| c)
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {
@@ -613,6 +672,22 @@ mod tests {
         assert_eq!(did_you_mean(&word, ["amount_usd", "aaaa"]), None);
         assert_eq!(quote(&word).chars().count(), MAX_QUOTED);
         assert_eq!(quote("short"), "short");
+    }
+
+    #[test]
+    fn suggests_by_case_then_shared_words_then_spelling() {
+        let purposes = ["border_security", "cyber", "counterterrorism"];
+        assert_eq!(did_you_mean("cyber_security", purposes), Some("cyber"));
+        assert_eq!(
+            did_you_mean("counter_terrorism", purposes),
+            Some("counterterrorism")
+        );
+        let leahy = ["NotStarted", "Pending", "Passed", "Failed"];
+        assert_eq!(did_you_mean("passed", leahy), Some("Passed"));
+        assert_eq!(did_you_mean("not_started", leahy), Some("NotStarted"));
+        let kinds = ["NationalMilitary", "OtherSecurityForces", "NonGovernmental"];
+        assert_eq!(did_you_mean("military", kinds), Some("NationalMilitary"));
+        assert_eq!(did_you_mean("zzz", kinds), None);
     }
 
     #[test]

@@ -140,7 +140,17 @@ fn ron_options() -> ron::Options {
     ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
 }
 
-fn ron_error(e: ron::error::SpannedError, expected_fields: &[&str]) -> InputError {
+fn ron_error(e: ron::error::SpannedError, expected_fields: &[&str], text: &str) -> InputError {
+    let (line, column) = (e.span.start.line, e.span.start.col);
+    if let Some((message, help)) = plain_ron_error(&e.code, token_at(text, line, column)) {
+        return InputError {
+            line,
+            column,
+            code: "E0201",
+            message,
+            help,
+        };
+    }
     let help = match &e.code {
         ron::Error::NoSuchStructField {
             found, expected, ..
@@ -167,6 +177,121 @@ fn ron_error(e: ron::error::SpannedError, expected_fields: &[&str]) -> InputErro
         message,
         help,
     }
+}
+
+/// The characters of a number around 1-based `line`, `column`: what precedes the error position
+/// (digits, `,`, `-`) and what follows it (digits, `.`, `e`), so a message can say what was written.
+fn token_at(text: &str, line: usize, column: usize) -> (String, String) {
+    let Some(l) = text.lines().nth(line.saturating_sub(1)) else {
+        return (String::new(), String::new());
+    };
+    let chars: Vec<char> = l.chars().collect();
+    let at = column.saturating_sub(1).min(chars.len());
+    let before: String = chars
+        .get(..at)
+        .unwrap_or(&[])
+        .iter()
+        .rev()
+        .take_while(|c| c.is_ascii_digit() || matches!(c, ',' | '-' | '_'))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    // A comma continues the number only when a digit follows (`30,000,000`), not before the next field.
+    let rest = chars.get(at..).unwrap_or(&[]);
+    let mut after = String::new();
+    for (i, c) in rest.iter().enumerate() {
+        let digit_next = rest.get(i + 1).is_some_and(char::is_ascii_digit);
+        if c.is_ascii_alphanumeric()
+            || matches!(c, '.' | '_' | '+' | '-')
+            || (*c == ',' && digit_next)
+        {
+            after.push(*c);
+        } else {
+            break;
+        }
+    }
+    (before, after)
+}
+
+/// RON's own messages for the mistakes planners make, in words that say how to write it: a number
+/// with commas, a negative or decimal amount, an enum value in the wrong case or spelling.
+fn plain_ron_error(
+    code: &ron::Error,
+    (before, after): (String, String),
+) -> Option<(String, Option<String>)> {
+    if let ron::Error::NoSuchEnumVariant {
+        expected, found, ..
+    } = code
+    {
+        let lower = found.to_lowercase();
+        let close = expected
+            .iter()
+            .find(|v| v.to_lowercase() == lower)
+            .copied()
+            .or_else(|| crate::diagnostic::did_you_mean(found, expected.iter().copied()));
+        let message = format!(
+            "`{}` is not one of the allowed values: {}",
+            quote(found),
+            expected.join(", ")
+        );
+        return Some((
+            message,
+            close.map(|c| {
+                format!("did you mean `{c}`? (values are written exactly, without quotes)")
+            }),
+        ));
+    }
+    let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit() || c == '_');
+    if before.ends_with(',')
+        && digits(
+            before
+                .trim_end_matches(',')
+                .rsplit(',')
+                .next()
+                .unwrap_or(""),
+        )
+        && after.starts_with(|c: char| c.is_ascii_digit())
+    {
+        let written = format!("{before}{after}");
+        let plain: String = written.chars().filter(char::is_ascii_digit).collect();
+        return Some((
+            format!("a number is written without commas: `{written}`"),
+            Some(if plain.len() > 3 {
+                format!("write {plain} or {}", underscored(&plain))
+            } else {
+                format!("write {plain}")
+            }),
+        ));
+    }
+    if before.ends_with('-') {
+        return Some((
+            "a negative number is not allowed here: amounts, durations and fiscal years are zero or more".to_string(),
+            None,
+        ));
+    }
+    let number = format!("{}{after}", before.trim_start_matches(['-', ',']));
+    if digits(&before) && (after.starts_with('.') || after.starts_with(['e', 'E']))
+        || number.contains('.') && number.chars().next().is_some_and(|c| c.is_ascii_digit())
+    {
+        return Some((
+            format!("amounts are whole U.S. dollars, not decimals: `{number}`"),
+            Some("write the whole number of dollars, e.g. 35000000 or 35_000_000".to_string()),
+        ));
+    }
+    None
+}
+
+/// `30000000` as `30_000_000`.
+fn underscored(digits: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('_');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// A message of the RON parser with every quoted piece of the input cut to `MAX_QUOTED`
@@ -426,7 +551,7 @@ fn too_many_dollars<'a>(span: Span, what: &str, v: u64) -> Option<Problem<'a>> {
 pub fn read_proposal(text: &str) -> Result<ReadProposal, InputError> {
     let raw: RawProposal = ron_options()
         .from_str(text)
-        .map_err(|e| ron_error(e, &PROPOSAL_FIELDS))?;
+        .map_err(|e| ron_error(e, &PROPOSAL_FIELDS, text))?;
     let at = Spans::new();
     let mut problems = Vec::new();
     let field = |name: &str| at.field(text, name);
@@ -874,7 +999,7 @@ pub struct ReadLedger {
 pub fn read_ledger(text: &str) -> Result<ReadLedger, InputError> {
     let raw: RawLedger = ron_options()
         .from_str(text)
-        .map_err(|e| ron_error(e, &LEDGER_FIELDS))?;
+        .map_err(|e| ron_error(e, &LEDGER_FIELDS, text))?;
     let at = Spans::new();
     let (first_fy, last_fy) = fiscal_years();
     let n = raw.entries.len();
@@ -955,6 +1080,35 @@ impl Ledger {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// RON's messages for a planner's usual mistakes, said the way to write it instead.
+    #[test]
+    fn numbers_and_values_written_wrong_are_explained() {
+        let base = include_str!("../../examples/01-ct-train-equip-333.ron");
+        let read = |from: &str, to: &str| {
+            let text = base.replace(from, to);
+            assert_ne!(text, base, "{from}");
+            match read_proposal(&text) {
+                Err(e) => (e.message, e.help.unwrap_or_default()),
+                Ok(_) => panic!("{to} read"),
+            }
+        };
+        let (m, h) = read("amount_usd: 30000000", "amount_usd: 30,000,000");
+        assert!(
+            m.contains("without commas") && h == "write 30000000 or 30_000_000",
+            "{m} {h}"
+        );
+        let (m, _) = read("amount_usd: 30000000", "amount_usd: -5");
+        assert!(m.contains("negative"), "{m}");
+        let (m, _) = read("amount_usd: 30000000", "amount_usd: 3.5e7");
+        assert!(m.contains("not decimals: `3.5e7`"), "{m}");
+        let (m, h) = read("leahy: Passed", "leahy: passed");
+        assert!(
+            m.contains("allowed values: NotStarted, Pending, Passed, Failed"),
+            "{m}"
+        );
+        assert!(h.starts_with("did you mean `Passed`?"), "{h}");
+    }
 
     const GOOD: &str = r#"Proposal(
     id: "LBN-27-CT-01",
