@@ -15,3 +15,4 @@ mod maint;
 mod never_panics;
 mod props;
 mod regression;
+mod scope_props;
