@@ -345,6 +345,27 @@ impl<'a> Env<'a> {
             .any(|lineage| lineage.iter().any(|a| a == target))
     }
 
+    /// `purposes only [..]`: the proposal has at least one purpose and each falls under a listed
+    /// one (itself or an `is_a` ancestor is listed, as `has` reads it); `activities only [..]`:
+    /// at least one activity and each is listed. An exception written with it covers a proposal
+    /// only when nothing outside the exception is in it.
+    fn only(&self, field: SetField, items: &[String]) -> bool {
+        let graph = &self.rules.graph;
+        match field {
+            SetField::Purposes => {
+                let ps = &self.proposal.purposes;
+                !ps.is_empty()
+                    && ps
+                        .iter()
+                        .all(|q| graph.lineage_of(q).iter().any(|a| items.contains(a)))
+            }
+            SetField::Activities => {
+                let acts = &self.proposal.activities;
+                !acts.is_empty() && acts.iter().all(|a| items.contains(a))
+            }
+        }
+    }
+
     pub fn eval<'t>(&self, c: &'t Cond) -> Tri<'t> {
         match c {
             Cond::Or(xs) => {
@@ -403,6 +424,7 @@ impl<'a> Env<'a> {
                 Tri::from_bool(match op {
                     HasOp::Has | HasOp::Any => items.iter().any(holds),
                     HasOp::All => items.iter().all(holds),
+                    HasOp::Only => self.only(*field, items),
                 })
             }
         }

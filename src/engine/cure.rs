@@ -466,7 +466,9 @@ fn drop_activities<'a>(env: &Env, op: HasOp, items: &[String]) -> Option<Vec<Ste
         .iter()
         .filter(|i| env.proposal.activities.contains(i))
         .collect();
-    if present.is_empty() || (op == HasOp::All && present.len() < items.len()) {
+    // `only` is made false by adding an activity, never by dropping one.
+    if op == HasOp::Only || present.is_empty() || (op == HasOp::All && present.len() < items.len())
+    {
         return None;
     }
     Some(

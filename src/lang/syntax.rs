@@ -713,6 +713,7 @@ impl Builder {
         let op = match inner.next()?.as_str() {
             "any" => HasOp::Any,
             "all" => HasOp::All,
+            "only" => HasOp::Only,
             _ => HasOp::Has,
         };
         let target = inner.next()?;

@@ -294,6 +294,9 @@ pub enum HasOp {
     Has,
     Any,
     All,
+    /// Every purpose (activity) of the proposal is within the listed ones, and it has at least
+    /// one: the operator an exception is written with, so that it covers only what it names.
+    Only,
 }
 
 /// The proposal inputs a rule reads, as a bit set: a counterfactual that changes none of them

@@ -16,3 +16,4 @@ mod maint;
 mod never_panics;
 mod props;
 mod regression;
+mod scope_props;

@@ -253,8 +253,11 @@ impl Checker<'_> {
         match e {
             Expr::Or(..) | Expr::And(..) | Expr::Not(..) => self.cond(file, e, scope),
             Expr::Has {
-                field, op, items, ..
-            } => self.has(file, *field, *op, items, scope),
+                field,
+                op,
+                items,
+                span,
+            } => self.has(file, (*field, *op, *span), items, scope),
             Expr::Bare(v) => {
                 let t = self.term(file, v, scope, None)?;
                 if t.ty != Type::Bool {
@@ -289,15 +292,30 @@ impl Checker<'_> {
         }
     }
 
-    /// `purposes has x`, `activities any [...]`: every item is declared.
+    /// `purposes has x`, `activities any [...]`, `purposes only [...]`: the list is not empty and
+    /// every item is declared.
     fn has(
         &mut self,
         file: usize,
-        field: ast::SetField,
-        op: ast::HasOp,
+        (field, op, span): (ast::SetField, ast::HasOp, Span),
         items: &[Ident],
         scope: &Scope,
     ) -> Option<Cond> {
+        if items.is_empty() {
+            let word = match op {
+                ast::HasOp::Has => "has",
+                ast::HasOp::Any => "any",
+                ast::HasOp::All => "all",
+                ast::HasOp::Only => "only",
+            };
+            let msg = format!("`{word} []`: an empty list decides nothing");
+            self.err(file, span, "E0119", msg).help = Some(
+                "list at least one purpose or activity; an exception names what it covers, \
+                 as in `not purposes only [disaster_relief]`"
+                    .to_string(),
+            );
+            return None;
+        }
         let mut ok = true;
         for i in items {
             let (known, what) = match field {

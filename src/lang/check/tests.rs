@@ -266,3 +266,24 @@ fn value_histories_are_ordered_typed_bounded_and_located() {
     let empty_cite = format!("{BASE}value v: usd \"v\" {{ from FY2016 $1M cite \"\" }}\n{rule}");
     assert!(errors(&empty_cite).iter().any(|x| x.contains("E0104")));
 }
+
+#[test]
+fn an_empty_purpose_or_activity_list_is_located() {
+    for op in ["only", "any", "all"] {
+        let text = format!(
+            "{BASE}authority a {{\n    name \"A\"\n    citation \"A\"\n    serves p\n    require r: not purposes {op} [] cite \"c\"\n}}\n"
+        );
+        let e = errors(&text);
+        assert_eq!(e.len(), 1, "{e:#?}");
+        assert!(
+            e[0].starts_with(&format!(
+                "8:20 E0119 `{op} []`: an empty list decides nothing"
+            )),
+            "{e:#?}"
+        );
+    }
+    let ok = format!(
+        "{BASE}authority a {{\n    name \"A\"\n    citation \"A\"\n    serves p\n    require r: not purposes only [p] and activities only x cite \"c\"\n}}\n"
+    );
+    assert_eq!(errors(&ok), Vec::<String>::new());
+}

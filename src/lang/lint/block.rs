@@ -46,6 +46,9 @@ impl Linter<'_> {
                 self.emit(file, u.span, Severity::Info, "I0320", msg);
             }
             self.contradictions(file, head, cond);
+            if let Some(g) = &head.when {
+                self.whole_package_exceptions(file, &b.id.name, &head.name.name, g);
+            }
             let guard_key = head.when.as_ref().map_or(String::new(), expr_key);
             match m {
                 Member::Require(head, cond) => requires.push(Require {
@@ -70,6 +73,22 @@ impl Linter<'_> {
         self.shadowed_requires(file, &requires);
         self.sub_ceilings(file, &ceilings);
         self.shadowed_ceilings(file, &ceilings);
+    }
+
+    /// An exception keyed on one purpose being *present* (W0318): in a guard, `not purposes has X`
+    /// (or `any`, `all`) switches the rule off for a whole proposal that merely lists X among
+    /// others. An exception covers only what it names: `not purposes only [X]`.
+    fn whole_package_exceptions(&mut self, file: usize, block: &str, rule: &str, guard: &Expr) {
+        let mut found = Vec::new();
+        negated_has(guard, true, &mut found);
+        for (span, items) in found {
+            let msg = format!(
+                "`{block}.{rule}`: the guard's exception `not purposes … [{items}]` switches the \
+                 rule off for a whole proposal that also lists other purposes; write \
+                 `not purposes only [{items}]` so that it covers only what it names"
+            );
+            self.emit(file, span, Severity::Warning, "W0318", msg);
+        }
     }
 
     /// A guard or condition that can never hold (E0301), or a guard that contradicts its condition
@@ -290,6 +309,12 @@ impl Linter<'_> {
                     SetField::Purposes => "purposes",
                     SetField::Activities => "activities",
                 };
+                if *op == HasOp::Only {
+                    // One fact about the whole set: not an `or` or `and` of its items.
+                    let names: Vec<&str> = items.iter().map(|i| i.name.as_str()).collect();
+                    let key = format!("{f} only [{}]", names.join(", "));
+                    return F::Atom(Atom::flag(key.clone(), pos, key));
+                }
                 let atoms = items
                     .iter()
                     .map(|i| {
@@ -382,5 +407,25 @@ impl Linter<'_> {
             c: Constraint::Range(lo.max(floor), hi),
             text: text(),
         })
+    }
+}
+
+/// The `purposes has|any|all` tests that sit under an odd number of `not`s in `e` (the polarity
+/// `pos` is false there), with their items. Recursion follows the guard's nesting, which the
+/// parser bounds (`limits::MAX_DEPTH`).
+fn negated_has(e: &Expr, pos: bool, out: &mut Vec<(Span, String)>) {
+    match e {
+        Expr::Or(xs, _) | Expr::And(xs, _) => xs.iter().for_each(|x| negated_has(x, pos, out)),
+        Expr::Not(x, _) => negated_has(x, !pos, out),
+        Expr::Has {
+            field: SetField::Purposes,
+            op: HasOp::Has | HasOp::Any | HasOp::All,
+            items,
+            span,
+        } if !pos => {
+            let names: Vec<&str> = items.iter().map(|i| i.name.as_str()).collect();
+            out.push((*span, names.join(", ")));
+        }
+        _ => {}
     }
 }

@@ -246,3 +246,34 @@ fn value_histories_lint_gaps_repeats_unread_and_dates() {
         assert!(got.contains(&want), "{want:?} not in {got:?}");
     }
 }
+
+#[test]
+fn an_exception_keyed_on_a_present_purpose_is_flagged_where_it_is() {
+    let r = lint_text(
+        "    require r: fact.f\n        when amount_usd > $1M and not (purposes has p or fact.n > 1)\n        cite \"c\"\n",
+    );
+    let d = r
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "W0318")
+        .expect("W0318");
+    assert_eq!((d.file.as_str(), d.line, d.column), ("x.auth", 7, 40));
+    assert!(
+        d.message.contains("`not purposes only [p]`"),
+        "{}",
+        d.message
+    );
+    // Scoped with `only`, or a positive `has` that switches a rule on: nothing to say.
+    for guard in [
+        "not purposes only [p]",
+        "purposes has p",
+        "not not purposes any [p]",
+    ] {
+        let r = lint_text(&format!("    require r: fact.f when {guard} cite \"c\"\n"));
+        assert!(
+            !codes(&r).contains(&"W0318"),
+            "{guard}: {:?}",
+            r.diagnostics
+        );
+    }
+}
