@@ -4,8 +4,10 @@ use super::io::{emit, emit_json, errln, load_rules};
 use super::{format, Exit};
 use anyhow::Result;
 use authsel::render::{graph, handbook, human, json, Format};
+use authsel::tools::vocab::Section;
 use authsel::RuleBase;
-use clap::{Args, ValueEnum};
+use clap::builder::PossibleValuesParser;
+use clap::Args;
 use std::path::PathBuf;
 
 #[derive(Args)]
@@ -27,16 +29,6 @@ pub struct ShowArgs {
     authority: String,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum SectionArg {
-    Purposes,
-    Activities,
-    Facts,
-    Partners,
-    Recipients,
-    Funding,
-}
-
 #[derive(Args)]
 pub struct VocabArgs {
     /// Rule directory (default: the built-in rule base, or $AUTHSEL_RULES).
@@ -45,7 +37,8 @@ pub struct VocabArgs {
     #[arg(long, value_parser = format::LIST, default_value = "human")]
     format: Format,
     /// One section (default: all of them).
-    section: Option<SectionArg>,
+    #[arg(value_parser = PossibleValuesParser::new(Section::ALL.map(Section::name)))]
+    section: Option<String>,
 }
 
 #[derive(Args)]
@@ -135,23 +128,15 @@ pub fn graph(args: GraphArgs) -> Result<Exit> {
 }
 
 pub fn vocab(args: VocabArgs) -> Result<Exit> {
-    use authsel::tools::vocab::{entries, Section};
+    use authsel::tools::vocab::entries;
     let rb = match load_rules(args.rules.as_deref()) {
         Ok(rb) => rb,
         Err(e) => return Ok(e),
     };
-    let chosen: Vec<Section> = match args.section {
-        None => Section::ALL.to_vec(),
-        Some(s) => vec![match s {
-            SectionArg::Purposes => Section::Purposes,
-            SectionArg::Activities => Section::Activities,
-            SectionArg::Facts => Section::Facts,
-            SectionArg::Partners => Section::Partners,
-            SectionArg::Recipients => Section::Recipients,
-            SectionArg::Funding => Section::Funding,
-        }],
-    };
-    let listed: Vec<_> = chosen.into_iter().map(|s| (s, entries(&rb, s))).collect();
+    let chosen = Section::ALL
+        .into_iter()
+        .filter(|s| args.section.as_deref().is_none_or(|n| n == s.name()));
+    let listed: Vec<_> = chosen.map(|s| (s, entries(&rb, s))).collect();
     match args.format {
         Format::Json => emit_json(&format!("{}\n", json::vocab(&listed))),
         _ => emit(&human::vocab(&listed, super::io::width())),

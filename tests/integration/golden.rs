@@ -8,20 +8,21 @@ use authsel::tools::cases::parse_directives;
 use authsel::{Context, RuleBase};
 use std::path::Path;
 
-fn render(rb: &RuleBase, name: &str, text: &str) -> String {
+/// The explanation of a golden input, judged as its directives say (`as_of`, ledger).
+fn explained(rb: &RuleBase, name: &str, text: &str) -> authsel::Explanation {
     let case = parse_directives(name, text).expect("golden directives");
     let p = rb
         .read_proposal(name, text)
         .expect("golden inputs are valid proposals");
-    let d = rb
-        .evaluate_with(
-            &p,
-            &Context {
-                as_of: case.as_of,
-                ledger: Some(&case.ledger),
-            },
-        )
-        .into_explanation();
+    let ctx = Context {
+        as_of: case.as_of,
+        ledger: Some(&case.ledger),
+    };
+    rb.evaluate_with(&p, &ctx).into_explanation()
+}
+
+fn render(rb: &RuleBase, name: &str, text: &str) -> String {
+    let d = explained(rb, name, text);
     let mut out = human::decision(&d, Detail::Planner);
     // The decision record is checked elsewhere; here it would churn with every rule edit.
     out.push_str(&format!(
@@ -34,26 +35,13 @@ fn render(rb: &RuleBase, name: &str, text: &str) -> String {
 #[test]
 fn golden_explanations() {
     let rb = RuleBase::builtin();
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/inputs");
-    let mut names: Vec<_> = std::fs::read_dir(&dir)
-        .expect("tests/golden/inputs")
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "ron"))
-        .collect();
-    names.sort();
+    let inputs = golden_inputs();
     assert!(
-        names.len() >= 20,
+        inputs.len() >= 20,
         "at least 20 golden proposals, found {}",
-        names.len()
+        inputs.len()
     );
-    for path in names {
-        let text = std::fs::read_to_string(&path).expect("read");
-        let stem = path
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or("x")
-            .to_string();
+    for (stem, text) in inputs {
         let out = render(&rb, &stem, &text);
         insta::with_settings!({
             snapshot_path => "../golden/snapshots",
@@ -87,13 +75,7 @@ fn golden_markdown_memo() {
 
 /// The default view of each golden proposal at 100 columns: the staff officer's answer.
 fn brief(rb: &RuleBase, name: &str, text: &str) -> String {
-    let case = parse_directives(name, text).expect("golden directives");
-    let p = rb.read_proposal(name, text).expect("valid");
-    let ctx = Context {
-        as_of: case.as_of,
-        ledger: Some(&case.ledger),
-    };
-    human::brief(&rb.evaluate_with(&p, &ctx).into_explanation(), 100)
+    human::brief(&explained(rb, name, text), 100)
 }
 
 fn golden_inputs() -> Vec<(String, String)> {
