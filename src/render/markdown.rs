@@ -1,9 +1,7 @@
 //! Markdown: the staff memo for one decision and the `check` report; `escape` is the one Markdown
 //! escaper (the handbook uses it too). Rendering only: nothing is decided here.
 
-use super::{
-    ceiling_rows, error_groups, no_fit_groups, over_groups, some_ids, summary_rows, verdict_word,
-};
+use super::{ceiling_rows, error_groups, no_fit_groups, over_groups, some_ids, summary_rows};
 use crate::batch::Report;
 use crate::engine::assess::Outcome;
 use crate::explain::{Candidate, Explanation};
@@ -18,13 +16,15 @@ pub fn escape(s: &str) -> String {
 /// A Markdown staff memo.
 pub fn memo(d: &Explanation) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "## {} — {}\n", d.proposal, d.title);
-    let _ = writeln!(out, "**Recommendation:** {}\n", verdict_word(d));
-    let _ = writeln!(out, "{}\n", d.summary);
+    let _ = writeln!(out, "## {} — {}\n", d.proposal, escape(&d.title));
+    let _ = writeln!(out, "**Bottom line:** {}\n", bottom_line(d));
+    let _ = writeln!(out, "{}\n", escape(&d.summary));
     let _ = writeln!(
         out,
-        "Fiscal year {}; law as of {}.\n",
-        d.fiscal_year, d.as_of
+        "Partner {}; fiscal year {}; law as of {}.\n",
+        escape(&d.partner),
+        d.fiscal_year,
+        d.as_of
     );
     if let Some(c) = d.recommended().and_then(|r| d.candidate(r)) {
         duties(&mut out, c);
@@ -40,9 +40,15 @@ pub fn memo(d: &Explanation) -> String {
             );
         }
         out.push('\n');
+        caveats(&mut out, c);
     }
     still_needed(&mut out, d);
     others(&mut out, d);
+    let _ = writeln!(
+        out,
+        "*Not legal advice: authsel applies the rule base's reading of the statutes cited; counsel \
+         confirms before action.*\n"
+    );
     let _ = writeln!(
         out,
         "<sub>authsel {} · rules {} · input {}</sub>\n",
@@ -51,6 +57,44 @@ pub fn memo(d: &Explanation) -> String {
         &d.record.input_digest.get(..12).unwrap_or("")
     );
     out
+}
+
+/// The answer in one line: the authority and its citation, or that none fits.
+fn bottom_line(d: &Explanation) -> String {
+    match d.recommended().and_then(|r| d.candidate(r)) {
+        Some(c) => format!(
+            "use {} ({}, {}); {}",
+            c.authority,
+            escape(&c.name),
+            c.citation,
+            c.verdict.as_str()
+        ),
+        None => "no authority fits as proposed; the closest candidates and their fixes are below"
+            .to_string(),
+    }
+}
+
+/// Every caveat of the recommended authority and every unconfirmed value its findings used.
+fn caveats(out: &mut String, c: &Candidate) {
+    let unconfirmed = c.reasons.iter().filter_map(|r| {
+        r.unconfirmed
+            .as_ref()
+            .map(|u| format!("unconfirmed ({}): {u}", r.rule))
+    });
+    let all: Vec<String> = c
+        .caveats
+        .iter()
+        .map(|x| x.to_string())
+        .chain(unconfirmed)
+        .collect();
+    if all.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "### Caveats ({})\n", c.authority);
+    for cav in all {
+        let _ = writeln!(out, "- {}", escape(&cav));
+    }
+    out.push('\n');
 }
 
 /// The recommended authority's duties as a table.
@@ -62,7 +106,9 @@ fn duties(out: &mut String, c: &Candidate) {
         out,
         "### Duties\n\n| duty | deadline | citation | detail |\n|---|---|---|---|"
     );
-    for o in &c.obligations {
+    let mut sorted: Vec<_> = c.obligations.iter().collect();
+    sorted.sort_by_key(|o| (o.deadline.is_none(), o.deadline));
+    for o in sorted {
         let dl = o
             .deadline
             .map_or_else(|| "—".to_string(), |x| x.to_string());
@@ -100,7 +146,8 @@ fn still_needed(out: &mut String, d: &Explanation) {
     out.push('\n');
 }
 
-/// Every other candidate: verdict, ranking reason, and the verified fix if any.
+/// The three best other candidates: verdict, ranking reason, and the verified fix if any; then how
+/// many more were considered (`eval --detail reasons` lists them).
 fn others(out: &mut String, d: &Explanation) {
     let others: Vec<&Candidate> = d
         .candidates
@@ -112,9 +159,9 @@ fn others(out: &mut String, d: &Explanation) {
     }
     let _ = writeln!(
         out,
-        "### Why not the others\n\n| authority | verdict | reason |\n|---|---|---|"
+        "### Runners-up\n\n| authority | verdict | reason |\n|---|---|---|"
     );
-    for c in others {
+    for c in others.iter().take(3) {
         let mut reason = escape(&c.ranking.text());
         if let Some(f) = c.fix.as_ref().filter(|f| !f.steps.is_empty()) {
             reason.push_str(&format!(
@@ -128,6 +175,13 @@ fn others(out: &mut String, d: &Explanation) {
             c.authority,
             c.citation,
             c.verdict.as_str()
+        );
+    }
+    if others.len() > 3 {
+        let _ = writeln!(
+            out,
+            "\n{} other candidates were considered and rank lower (`authsel eval --detail reasons` lists them).",
+            others.len() - 3
         );
     }
     out.push('\n');
