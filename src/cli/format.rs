@@ -1,5 +1,6 @@
 //! `--format`: one parser over the one `render::Format` enum; each command passes the formats it
-//! offers, which are then the only values its `--help` lists and its parser accepts.
+//! offers (listed beside the enum in `src/render/mod.rs`), which are then the only values its
+//! `--help` lists and its parser accepts.
 
 use authsel::render::Format;
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
@@ -9,17 +10,10 @@ use clap::error::ErrorKind;
 #[derive(Clone, Copy)]
 pub struct Offered(pub &'static [Format]);
 
-pub const EVAL: Offered = Offered(&[Format::Human, Format::Json, Format::Markdown]);
-pub const CHECK: Offered = Offered(&[
-    Format::Human,
-    Format::Json,
-    Format::Junit,
-    Format::Markdown,
-    Format::Jsonl,
-]);
-/// The catalogue views, `lint` and `diff`.
-pub const LIST: Offered = Offered(&[Format::Human, Format::Json]);
-pub const GRAPH: Offered = Offered(&[Format::Dot, Format::Mermaid, Format::Json]);
+pub const EVAL: Offered = Offered(Format::EVAL);
+pub const CHECK: Offered = Offered(Format::CHECK);
+pub const LIST: Offered = Offered(Format::LIST);
+pub const GRAPH: Offered = Offered(Format::GRAPH);
 
 impl TypedValueParser for Offered {
     type Value = Format;

@@ -12,8 +12,8 @@ pub mod markdown;
 
 use std::fmt;
 
-/// Every output format, once. A command offers a subset (its list in `src/cli/`); adding a format
-/// is its file here, its variant below and the commands that offer it.
+/// Every output format, once. A command offers a subset (the lists below); adding a format is its
+/// file here, its variant and its place in the lists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Human,
@@ -49,6 +49,20 @@ impl Format {
             Format::Mermaid => "mermaid",
         }
     }
+
+    /// What each command offers: adding a format is its file in `render/`, its variant above and
+    /// its place in these lists, all in this folder.
+    pub const EVAL: &'static [Format] = &[Format::Human, Format::Json, Format::Markdown];
+    pub const CHECK: &'static [Format] = &[
+        Format::Human,
+        Format::Json,
+        Format::Junit,
+        Format::Markdown,
+        Format::Jsonl,
+    ];
+    /// The catalogue views, `vocab`, `lint` and `diff`.
+    pub const LIST: &'static [Format] = &[Format::Human, Format::Json];
+    pub const GRAPH: &'static [Format] = &[Format::Dot, Format::Mermaid, Format::Json];
 
     pub fn from_name(name: &str) -> Option<Format> {
         Format::ALL.into_iter().find(|f| f.name() == name)
