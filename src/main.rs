@@ -1,6 +1,5 @@
 //! The `authsel` binary: parses the command line and runs it (`cli`). Everything else is the library.
 
-use clap::Parser;
 use std::process::ExitCode;
 
 mod cli;
@@ -11,7 +10,7 @@ mod cli;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let args = match cli::Cli::try_parse() {
+    let args = match cli::parse() {
         Ok(args) => args,
         Err(e) => return cli::usage(&e).into(),
     };

@@ -72,6 +72,24 @@ enum Command {
     Man,
 }
 
+/// Parses the command line. `--version` also names the built-in rule base by its digest, so a
+/// decision record can be matched to the binary that made it.
+pub fn parse() -> Result<Cli, clap::Error> {
+    use clap::{CommandFactory, FromArgMatches};
+    let mut cmd = Cli::command();
+    // The rule base is checked for the digest only when the version is asked for.
+    if std::env::args_os().any(|a| a == "--version" || a == "-V") {
+        let digest = authsel::RuleBase::try_builtin()
+            .map(|rb| rb.digest.get(..12).unwrap_or("").to_string())
+            .unwrap_or_else(|_| "unavailable".to_string());
+        let version = format!("{} (built-in rules {digest})", env!("CARGO_PKG_VERSION"));
+        // Once per process: the one string is leaked rather than adding clap's `string` feature.
+        cmd = cmd.version(&*Box::leak(version.into_boxed_str()));
+    }
+    let matches = cmd.try_get_matches()?;
+    Cli::from_arg_matches(&matches)
+}
+
 /// Runs one command line to its exit code; a failed write to stdout makes it 2 (`io::finish`).
 pub fn run(cli: Cli) -> Result<Exit> {
     let exit = match cli.command {

@@ -353,3 +353,17 @@ fn new_schema_and_vocab_help_a_planner_write_a_proposal() {
         );
     }
 }
+
+/// `--version` names the built-in rule base by the digest its decision records carry.
+#[test]
+fn version_names_the_rule_base() {
+    let o = authsel(&["--version"]);
+    assert_eq!(code(&o), 0);
+    let v = String::from_utf8_lossy(&o.stdout);
+    let digest = authsel::RuleBase::builtin().digest.clone();
+    assert!(v.starts_with("authsel "), "{v}");
+    assert!(
+        v.contains(&format!("(built-in rules {})", &digest[..12])),
+        "{v}"
+    );
+}
