@@ -154,20 +154,7 @@ pub fn read_capped(path: &Path, max: u64) -> Result<String, Diagnostic> {
         let size = std::fs::metadata(path).map_or(max + 1, |m| m.len().max(max + 1));
         return Err(too_large(size));
     }
-    String::from_utf8(bytes).map_err(|e| {
-        let at = e.utf8_error().valid_up_to();
-        let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
-        let mut d = Diagnostic::at(
-            &name,
-            &text,
-            crate::diagnostic::Span::new(at, at + 1),
-            crate::diagnostic::Severity::Error,
-            "E0205",
-            "not UTF-8 text",
-        );
-        d.source_line.clear();
-        d
-    })
+    utf8(&name, bytes)
 }
 
 /// A proposal from a reader (standard input, named `<stdin>`): at most `MAX_INPUT_BYTES`, UTF-8.
@@ -189,7 +176,12 @@ pub fn read_stream(name: &str, reader: impl Read) -> Result<String, Diagnostic> 
         )
         .with_help("one proposal per file; split a ledger by fiscal year"));
     }
-    String::from_utf8(buf).map_err(|e| {
+    utf8(name, buf)
+}
+
+/// The bytes read as text, or E0205 at the first byte that is not UTF-8 (its line is not echoed).
+fn utf8(name: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
+    String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
         let span = crate::diagnostic::Span::new(at, at + 1);

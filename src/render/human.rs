@@ -543,7 +543,7 @@ pub fn check(report: &Report, all: bool) -> String {
 }
 
 /// The engine's ids in the words a planner uses, for prose (the ids stay in JSON and `--full`).
-const PLAIN: [(&str, &str); 15] = [
+const PLAIN: [(&str, &str); 14] = [
     ("UsgStocks funds", "a drawdown of U.S. Government stocks"),
     ("PartnerNational funds", "the partner's own funds"),
     ("NationalMilitary", "the national military"),
@@ -554,7 +554,6 @@ const PLAIN: [(&str, &str); 15] = [
     ("PartnerNational", "the partner's own funds"),
     ("UsgStocks", "U.S. Government stocks (drawdown)"),
     ("DoS", "State"),
-    ("USAID", "USAID"),
     ("NotStarted", "not started"),
     ("amount_usd", "the amount"),
     ("duration_months", "the duration in months"),
