@@ -52,12 +52,15 @@ pub fn run(args: EvalArgs) -> Result<Exit> {
         Ok(l) => l,
         Err(e) => return Ok(e),
     };
-    if let Some(id) = &args.explain {
-        if rb.authority(id).is_none() {
-            errln!("authsel: unknown authority `{id}` (see `authsel authorities`)");
+    // A planner's name ("1206", "Denton", a program under one authority) is read as its id.
+    let explain = match args.explain.as_deref().map(|n| (n, rb.authority_named(n))) {
+        None => None,
+        Some((_, Some(a))) => Some(a.id.to_string()),
+        Some((name, None)) => {
+            errln!("authsel: {}", unknown_authority(&rb, name));
             return Ok(Exit::Invalid);
         }
-    }
+    };
     if args.detail.is_some() && args.format == Format::Markdown {
         errln!(
             "authsel: --detail applies to --format human and --format json; the memo has its own shape"
@@ -86,7 +89,7 @@ pub fn run(args: EvalArgs) -> Result<Exit> {
                         let object = json::brief(&d.brief(detail));
                         emit_json(&format!("{}\n", json::tagged(None, Some(name), &object)));
                     }
-                    None => print(&d.into_explanation(), &args),
+                    None => print(&d.into_explanation(), &args, explain.as_deref()),
                 }
                 false
             }
@@ -100,8 +103,21 @@ pub fn run(args: EvalArgs) -> Result<Exit> {
     Ok(Exit::of(bad_input, none_fits))
 }
 
-fn print(d: &Explanation, args: &EvalArgs) {
-    match (args.format, args.explain.as_deref()) {
+/// Why `name` names no one authority: a program under several, or nothing (with a hint).
+fn unknown_authority(rb: &authsel::RuleBase, name: &str) -> String {
+    use authsel::model::names::Named;
+    if let Some(Named::Program(id)) = rb.resolve(name) {
+        let under = rb.program(id).map(|p| p.under.join(", ")).unwrap_or_default();
+        return format!("`{name}` is a program under several authorities ({under}): name one");
+    }
+    let hint = rb
+        .closest_name(name)
+        .map_or(String::new(), |s| format!(" (did you mean `{s}`?)"));
+    format!("unknown authority `{name}`{hint} (see `authsel authorities` and `authsel programs`)")
+}
+
+fn print(d: &Explanation, args: &EvalArgs, explain: Option<&str>) {
+    match (args.format, explain) {
         (Format::Json, _) => emit_json(&format!("{}\n", json::decision(d))),
         (Format::Markdown, _) => emit(&markdown::memo(d)),
         (_, Some(id)) => match human::explain_one(d, id) {

@@ -38,9 +38,12 @@ enum Command {
     Eval(eval::EvalArgs),
     /// List the authority catalogue.
     Authorities(catalogue::AuthoritiesArgs),
-    /// Show one authority (purposes, activities, rules, limits, duties, citations, caveats) or one
-    /// shared restriction.
+    /// Show one authority (purposes, activities, rules, limits, duties, citations, caveats), one
+    /// program (the authorities it runs under) or one shared restriction, by id or by a name
+    /// planners use ("GPOI", "1206", "Denton").
     Show(catalogue::ShowArgs),
+    /// List the named programs and funding lines, each with the authorities it runs under.
+    Programs(catalogue::AuthoritiesArgs),
     /// Run the rule regression cases (proposal files with `//! expect` headers).
     Test(test::TestArgs),
     /// The words a proposal may use: purposes, activities, facts, partners, recipients, funding,
@@ -95,6 +98,7 @@ pub fn run(cli: Cli) -> Result<Exit> {
     let exit = match cli.command {
         Command::Eval(a) => eval::run(a),
         Command::Authorities(a) => catalogue::authorities(a),
+        Command::Programs(a) => catalogue::programs(a),
         Command::Show(a) => catalogue::show(a),
         Command::Test(a) => test::run(a),
         Command::Docs(a) => catalogue::docs(a),

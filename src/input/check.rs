@@ -170,25 +170,34 @@ pub(crate) fn ledger(rules: &RuleBase, file: &str, text: &str) -> Result<Ledger,
     let text = normalize(text);
     let t: &str = &text;
     let read = read_ledger(t).map_err(|e| vec![e.located(file, t)])?;
-    let l = read.ledger;
+    let mut l = read.ledger;
     let at = read.at;
     let mut problems: Vec<Problem<'_>> = read.problems;
     let n = l.entries.len();
-    for (i, e) in l.entries.iter().enumerate() {
-        let Some(a) = rules.authority(&e.authority) else {
+    for (i, e) in l.entries.iter_mut().enumerate() {
+        // A planner's name for the authority ("PDA", "Section 1206", a program under one
+        // authority) is read as that authority's id, so ceilings match by id.
+        let Some(a) = rules.authority_named(&e.authority) else {
             let word = e.authority.clone();
+            let message = match rules.resolve(&e.authority) {
+                Some(crate::model::names::Named::Program(p)) => format!(
+                    "`{}` is a program under several authorities ({}): name the one charged",
+                    quote(&e.authority),
+                    rules.program(p).map(|p| p.under.join(", ")).unwrap_or_default()
+                ),
+                _ => format!("unknown authority `{}`", quote(&e.authority)),
+            };
             problems.push(
                 Problem::new(
                     at.element_field(t, "entries", i, n, "authority"),
                     "E0202",
-                    format!("unknown authority `{}`", quote(&e.authority)),
+                    message,
                 )
-                .lazy_help(move || {
-                    did_you_mean(&word, rules.authorities.iter().map(|a| a.id.as_str()))
-                }),
+                .lazy_help(move || did_you_mean(&word, rules.names.written())),
             );
             continue;
         };
+        e.authority = a.id.to_string();
         let Some(named) = &e.ceiling else { continue };
         let ceilings: Vec<&str> = a
             .rules

@@ -109,9 +109,10 @@ pub struct Membership {
 pub enum BlockKind {
     Authority,
     Restriction,
+    Program,
 }
 
-/// An `authority` or `restriction` block.
+/// An `authority`, `restriction` or `program` block.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Block {
     pub kind: BlockKind,
@@ -132,6 +133,12 @@ pub enum Member {
     Repealed(DateAttr),
     Supersedes(Vec<Ident>),
     Caveat(Str),
+    /// `aka "GPOI", ...`: the names and acronyms planners use.
+    Aka(Vec<Str>),
+    /// `under pko, ...`: the authorities a program runs under.
+    Under(Vec<Ident>),
+    /// `scope "..."`: what a program is limited to (partners, purposes, funds).
+    Scope(Str),
     Serves(Vec<Ident>, Option<Str>),
     Provides(Vec<Ident>, Option<Str>),
     Recipients(Vec<Ident>, Option<Str>),

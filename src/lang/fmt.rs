@@ -281,7 +281,7 @@ impl<'a> Layout<'a> {
         }
         set(&mut self.blank_ok, first, true);
         match item.as_rule() {
-            Rule::authority | Rule::restriction => {
+            Rule::authority | Rule::restriction | Rule::program => {
                 // `authority ID {` members `}`
                 let members: Vec<Pair<'a, Rule>> = item
                     .into_inner()
@@ -386,7 +386,7 @@ impl<'a> Layout<'a> {
         };
         for p in m.clone().into_inner().flatten() {
             match p.as_rule() {
-                Rule::ident_list | Rule::list => unit.soft[1].extend(
+                Rule::ident_list | Rule::list | Rule::string_list => unit.soft[1].extend(
                     p.into_inner()
                         .skip(1)
                         .filter_map(|i| self.tok(i.as_span().start())),

@@ -182,7 +182,8 @@ fn describe(rule: Rule) -> &'static str {
         | Rule::group_decl
         | Rule::partner_decl
         | Rule::authority
-        | Rule::restriction => "a declaration (`authority`, `restriction`, `purpose`, ...)",
+        | Rule::restriction
+        | Rule::program => "a declaration (`authority`, `restriction`, `program`, `purpose`, ...)",
         Rule::membership => "`member GROUP from DATE`",
         Rule::value_decl => "a declaration (`authority`, `restriction`, `purpose`, ...)",
         Rule::value_type => "a value type (usd, int, months, days)",
@@ -307,7 +308,7 @@ impl Builder {
             Rule::value_decl => self.value_decl(p),
             Rule::group_decl => self.group(p),
             Rule::partner_decl => self.partner(p),
-            Rule::authority | Rule::restriction => self.block(p),
+            Rule::authority | Rule::restriction | Rule::program => self.block(p),
             _ => None,
         }
     }
@@ -387,10 +388,10 @@ impl Builder {
 
     fn block(&mut self, p: Pair<'_, Rule>) -> Option<Item> {
         let span = self.span(&p);
-        let kind = if p.as_rule() == Rule::authority {
-            BlockKind::Authority
-        } else {
-            BlockKind::Restriction
+        let kind = match p.as_rule() {
+            Rule::authority => BlockKind::Authority,
+            Rule::program => BlockKind::Program,
+            _ => BlockKind::Restriction,
         };
         let mut inner = p.into_inner();
         let id = self.ident(inner.next()?);
@@ -491,6 +492,9 @@ impl Builder {
             Rule::name_attr => Member::Name(self.string(p.into_inner().next()?)),
             Rule::citation_attr => Member::Citation(self.string(p.into_inner().next()?)),
             Rule::caveat_attr => Member::Caveat(self.string(p.into_inner().next()?)),
+            Rule::aka_attr => Member::Aka(self.strings(p.into_inner().next()?)),
+            Rule::under_attr => Member::Under(self.idents(p.into_inner().next()?)),
+            Rule::scope_attr => Member::Scope(self.string(p.into_inner().next()?)),
             Rule::title_attr => {
                 let n = p.into_inner().next()?;
                 let s = self.span(&n);

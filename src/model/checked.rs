@@ -3,6 +3,7 @@
 //! (`RuleBase::load`, `evaluate`, `read_proposal`, ...) is in `src/rulebase.rs`.
 
 use crate::model::graph::AuthorityGraph;
+use crate::model::names::{Named, Names, Program};
 use crate::model::*;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -29,6 +30,10 @@ pub struct CheckedRules {
     /// In declaration order over the sorted rule files.
     pub authorities: Vec<Authority>,
     pub restrictions: BTreeMap<String, Restriction>,
+    /// Named programs and funding lines, in declaration order.
+    pub programs: Vec<Program>,
+    /// Every id and `aka`, for `resolve`.
+    pub names: Names,
     pub graph: AuthorityGraph,
     /// SHA-256 of the rule files, for decision records.
     pub digest: String,
@@ -44,6 +49,7 @@ impl RuleBase {
         registry: Registry,
         authorities: Vec<Authority>,
         restrictions: BTreeMap<String, Restriction>,
+        (programs, names): (Vec<Program>, Names),
         graph: AuthorityGraph,
         digest: String,
     ) -> RuleBase {
@@ -59,6 +65,8 @@ impl RuleBase {
             registry,
             authorities,
             restrictions,
+            programs,
+            names,
             graph,
             digest,
             index,
@@ -67,5 +75,34 @@ impl RuleBase {
 
     pub fn authority(&self, id: &str) -> Option<&Authority> {
         self.index.get(id).and_then(|i| self.authorities.get(*i))
+    }
+
+    pub fn program(&self, id: &str) -> Option<&Program> {
+        self.programs.iter().find(|p| p.id.as_str() == id)
+    }
+
+    /// The entry a planner's name for it names: an id or an `aka` ("GPOI", "Section 1206",
+    /// "denton"), in any case and spacing.
+    pub fn resolve(&self, name: &str) -> Option<&Named> {
+        self.names.resolve(name)
+    }
+
+    /// The one authority a name means: an authority's id or `aka`, or a program that runs under
+    /// exactly one authority. `None` for a restriction, an unknown name, or a program under several
+    /// authorities (the caller names them: `resolve`).
+    pub fn authority_named(&self, name: &str) -> Option<&Authority> {
+        match self.resolve(name)? {
+            Named::Authority(id) => self.authority(id),
+            Named::Program(id) => match self.program(id)?.under.as_slice() {
+                [one] => self.authority(one),
+                _ => None,
+            },
+            Named::Restriction(_) => None,
+        }
+    }
+
+    /// "did you mean" over every id and `aka`.
+    pub fn closest_name(&self, name: &str) -> Option<&str> {
+        crate::diagnostic::did_you_mean(name, self.names.written())
     }
 }

@@ -4,6 +4,7 @@
 mod checked;
 pub mod graph;
 pub mod history;
+pub mod names;
 pub mod text;
 mod units;
 
@@ -585,6 +586,9 @@ pub struct Authority {
     /// First day no longer in force.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub repealed: Option<Dated>,
+    /// The names and acronyms planners use for it (`aka`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub aka: Vec<Text>,
     pub supersedes: Vec<String>,
     /// Filled in by `check` from the other authorities' `supersedes`.
     pub superseded_by: Vec<String>,

@@ -61,7 +61,7 @@ fn duty_line(d: &Duty) -> String {
     s
 }
 
-fn authority(out: &mut String, a: &Authority) {
+fn authority(out: &mut String, rb: &RuleBase, a: &Authority) {
     let _ = writeln!(out, "## `{}` — {}\n", a.id, a.name);
     let _ = writeln!(out, "- **Citation:** {}", a.citation);
     if let Some(t) = a.title {
@@ -75,8 +75,10 @@ fn authority(out: &mut String, a: &Authority) {
         let _ = writeln!(out, "- **Administered by:** {d}{exec}");
     }
     in_force(out, a);
-    for (line, value, cite) in super::sheet(a) {
+    for (line, value, cite) in super::sheet(rb, a) {
         let label = match line {
+            SheetLine::Aka => "Also known as",
+            SheetLine::Programs => "Programs under it",
             SheetLine::Supersedes => "Supersedes",
             SheetLine::SupersededBy => "Superseded by",
             SheetLine::Serves => "Purposes",
@@ -203,14 +205,64 @@ pub fn render(rb: &RuleBase) -> String {
     index(&mut out, rb);
     out.push('\n');
     for a in &rb.authorities {
-        authority(&mut out, a);
+        authority(&mut out, rb, a);
     }
+    programs(&mut out, rb);
     let _ = writeln!(out, "# Shared restrictions\n");
     for r in rb.restrictions.values() {
         restriction(&mut out, rb, r);
     }
     partners(&mut out, rb);
     out
+}
+
+/// Every program with the authorities it runs under, its other names, dates and scope.
+fn programs(out: &mut String, rb: &RuleBase) {
+    if rb.programs.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "# Programs\n\n\
+         A program or funding line runs under the authorities named; their rules decide. \
+         `authsel show NAME` finds each by its id or any of its other names.\n\n\
+         | id | name | runs under | also known as | dates | limited to | citation |\n\
+         |---|---|---|---|---|---|---|"
+    );
+    for p in &rb.programs {
+        let under: Vec<String> = p
+            .under
+            .iter()
+            .map(|u| match rb.authority(u) {
+                Some(a) => format!("[`{u}`](#{})", anchor(a)),
+                None => format!("`{u}`"),
+            })
+            .collect();
+        let aka: Vec<String> = p.aka.iter().map(|n| md(n)).collect();
+        let mut dates = Vec::new();
+        for (label, d) in [
+            ("from", &p.effective),
+            ("to", &p.expires),
+            ("repealed", &p.repealed),
+        ] {
+            if let Some(d) = d {
+                let u = if d.unconfirmed.is_some() { " (unconfirmed)" } else { "" };
+                dates.push(format!("{label} {}{u}", d.date));
+            }
+        }
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {} | {} | {} | {} | {} |",
+            p.id,
+            md(&p.name),
+            under.join(", "),
+            aka.join(", "),
+            if dates.is_empty() { "-".to_string() } else { dates.join("; ") },
+            p.scope.as_deref().map_or("-".to_string(), md),
+            md(&p.citation)
+        );
+    }
+    out.push('\n');
 }
 
 /// The table of every authority with its status.

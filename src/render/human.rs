@@ -191,7 +191,7 @@ pub fn explain_one(d: &Explanation, id: &str) -> Option<String> {
 }
 
 /// `authsel show`: one authority in full.
-pub fn authority(a: &crate::model::Authority) -> String {
+pub fn authority(rb: &crate::model::RuleBase, a: &crate::model::Authority) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{} — {}", a.id, a.name);
     let _ = writeln!(out, "  citation:   {}", a.citation);
@@ -228,8 +228,10 @@ pub fn authority(a: &crate::model::Authority) -> String {
     dated("effective:", &a.effective, &mut out);
     dated("expires:", &a.expires, &mut out);
     dated("repealed:", &a.repealed, &mut out);
-    for (line, value, cite) in super::sheet(a) {
+    for (line, value, cite) in super::sheet(rb, a) {
         let label = match line {
+            SheetLine::Aka => "also known as:",
+            SheetLine::Programs => "programs:  ",
             SheetLine::Supersedes => "supersedes:",
             SheetLine::SupersededBy => "superseded by:",
             SheetLine::Serves => "serves:    ",
@@ -363,6 +365,118 @@ pub fn authorities(rb: &crate::model::RuleBase) -> String {
             "{:<22} {:<28} T{:<3} {:<6} {}",
             a.id, a.citation, title, dept, a.name
         );
+    }
+    out
+}
+
+/// When an authority or program was law, for `show --as-of`.
+pub struct InForce {
+    effective: Option<jiff::civil::Date>,
+    /// The last day in force (`expires`) or the first day not (`repealed`).
+    expires: Option<jiff::civil::Date>,
+    repealed: Option<jiff::civil::Date>,
+    successors: Vec<String>,
+}
+
+impl InForce {
+    pub fn of_authority(a: &crate::model::Authority) -> InForce {
+        InForce {
+            effective: a.effective.as_ref().map(|d| d.date),
+            expires: a.expires.as_ref().map(|d| d.date),
+            repealed: a.repealed.as_ref().map(|d| d.date),
+            successors: a.superseded_by.clone(),
+        }
+    }
+
+    pub fn of_program(p: &crate::model::names::Program) -> InForce {
+        InForce {
+            effective: p.effective.as_ref().map(|d| d.date),
+            expires: p.expires.as_ref().map(|d| d.date),
+            repealed: p.repealed.as_ref().map(|d| d.date),
+            successors: Vec::new(),
+        }
+    }
+
+    /// "in force", "not yet in force (effective ...)" or "no longer in force (...)".
+    pub fn on(&self, date: jiff::civil::Date) -> String {
+        if let Some(e) = self.effective.filter(|e| date < *e) {
+            return format!("not yet in force (effective {e})");
+        }
+        let ended = match (self.expires, self.repealed) {
+            (Some(x), _) if date > x => Some(format!("expired after {x}")),
+            (_, Some(r)) if date >= r => Some(format!("repealed {r}")),
+            _ => None,
+        };
+        let Some(ended) = ended else {
+            return "in force".to_string();
+        };
+        match self.successors.as_slice() {
+            [] => format!("no longer in force ({ended})"),
+            s => format!("no longer in force ({ended}; superseded by {})", s.join(", ")),
+        }
+    }
+}
+
+/// `authsel programs`: each program, the authorities it runs under and its other names.
+pub fn programs(rb: &crate::model::RuleBase) -> String {
+    let mut out = String::new();
+    for p in &rb.programs {
+        let under = p.under.join(", ");
+        let _ = writeln!(out, "{:<22} {:<28} {}", p.id, under, p.name);
+    }
+    out
+}
+
+/// `authsel show` of a program: what it is, the authorities whose rules decide for it, its dates.
+pub fn program(rb: &crate::model::RuleBase, p: &crate::model::names::Program) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{} — {} (a program, not an authority)", p.id, p.name);
+    let _ = writeln!(out, "  citation:   {}", p.citation);
+    if !p.aka.is_empty() {
+        let aka: Vec<String> = p.aka.iter().map(|n| format!("\"{n}\"")).collect();
+        let _ = writeln!(out, "  also known as: {}", aka.join(", "));
+    }
+    for id in &p.under {
+        let (citation, name) = rb
+            .authority(id)
+            .map_or(("", ""), |a| (a.citation.as_str(), a.name.as_str()));
+        let _ = writeln!(out, "  runs under: {id} — {name} [{citation}]");
+    }
+    if let Some(s) = &p.scope {
+        let _ = writeln!(out, "  limited to: {s}");
+    }
+    for (label, d) in [
+        ("effective:", &p.effective),
+        ("expires:", &p.expires),
+        ("repealed:", &p.repealed),
+    ] {
+        if let Some(d) = d {
+            let c = d.citation.as_ref().map_or(String::new(), |c| format!("  [{c}]"));
+            let _ = writeln!(out, "  {label:<11} {}{c}", d.date);
+            if let Some(u) = &d.unconfirmed {
+                let _ = writeln!(out, "        CAVEAT (unconfirmed): {u}");
+            }
+        }
+    }
+    for c in &p.caveats {
+        let _ = writeln!(out, "  CAVEAT: {c}");
+    }
+    match p.under.as_slice() {
+        [one] => {
+            let _ = writeln!(
+                out,
+                "  Its authority's rules decide: `authsel show {one}`; `eval --explain {}` \
+                 explains {one} for a proposal.",
+                p.id
+            );
+        }
+        many => {
+            let _ = writeln!(
+                out,
+                "  Its authorities' rules decide: `authsel show ID` for one of {}.",
+                many.join(", ")
+            );
+        }
     }
     out
 }

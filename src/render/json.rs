@@ -24,10 +24,16 @@ pub fn authorities(rb: &crate::model::RuleBase) -> String {
                 "expires": a.expires.as_ref().map(|d| d.date),
                 "repealed": a.repealed.as_ref().map(|d| d.date),
                 "superseded_by": a.superseded_by,
+                "aka": a.aka,
             })
         })
         .collect();
     serde_json::to_string_pretty(&list).unwrap_or_default()
+}
+
+/// `authsel programs --format json`: every program with the authorities it runs under.
+pub fn programs(rb: &crate::model::RuleBase) -> String {
+    serde_json::to_string_pretty(&rb.programs).unwrap_or_default()
 }
 
 /// `authsel lint --format json`.

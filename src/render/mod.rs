@@ -154,6 +154,8 @@ pub(crate) fn verdict_word(d: &Explanation) -> String {
 /// One line of an authority's sheet, the same facts in `show` (`human`) and the handbook: what
 /// it is, its value, its citation if it has one of its own.
 pub(crate) enum SheetLine {
+    Aka,
+    Programs,
     Supersedes,
     SupersededBy,
     Serves,
@@ -164,11 +166,25 @@ pub(crate) enum SheetLine {
 }
 
 /// The sheet's lines of `a` that have a value, in order: (line, value, citation).
-pub(crate) fn sheet(
-    a: &crate::model::Authority,
-) -> Vec<(SheetLine, String, Option<&crate::model::text::Text>)> {
+pub(crate) fn sheet<'a>(
+    rb: &crate::model::CheckedRules,
+    a: &'a crate::model::Authority,
+) -> Vec<(SheetLine, String, Option<&'a crate::model::text::Text>)> {
     let listed = |v: &[String]| (!v.is_empty()).then(|| v.join(", "));
     let mut out = Vec::new();
+    let aka: Vec<String> = a.aka.iter().map(|n| format!("\"{n}\"")).collect();
+    if let Some(v) = listed(&aka) {
+        out.push((SheetLine::Aka, v, None));
+    }
+    let programs: Vec<String> = rb
+        .programs
+        .iter()
+        .filter(|p| p.under.iter().any(|u| *u == *a.id))
+        .map(|p| format!("{} ({})", p.id, p.name))
+        .collect();
+    if let Some(v) = listed(&programs) {
+        out.push((SheetLine::Programs, v, None));
+    }
     if let Some(v) = listed(&a.supersedes) {
         out.push((SheetLine::Supersedes, v, None));
     }

@@ -104,7 +104,7 @@ impl Checker<'_> {
         r
     }
 
-    fn required(&mut self, file: usize, b: &ast::Block, name: &str, citation: &str) {
+    pub(super) fn required(&mut self, file: usize, b: &ast::Block, name: &str, citation: &str) {
         for (missing, what) in [(name.is_empty(), "name"), (citation.is_empty(), "citation")] {
             if missing {
                 let msg = format!("`{}` has no `{what}`", b.id.name);
@@ -185,6 +185,12 @@ impl Checker<'_> {
                     .extend(self.resolve(file, ids, "authority", ok, names));
             }
             AstMember::Caveat(s) => a.caveats.push(Text::from(&s.value)),
+            AstMember::Aka(names) => a.aka.extend(names.iter().map(|s| Text::from(&s.value))),
+            AstMember::Under(_) | AstMember::Scope(_) => {
+                let msg = "only a `program` takes `under` and `scope`";
+                let span = member_span(m, Span::default());
+                self.err(file, span, "E0108", msg.to_string());
+            }
             AstMember::Serves(ids, c) => {
                 let ok = |n: &str| scope.purposes.contains_key(n);
                 let names = scope.purposes.keys().map(String::as_str);
@@ -242,7 +248,7 @@ impl Checker<'_> {
     }
 
     /// The names in `ids` that `known` accepts; each other one is E0102 with a "did you mean".
-    fn resolve<'n>(
+    pub(super) fn resolve<'n>(
         &mut self,
         file: usize,
         ids: &[Ident],
@@ -342,8 +348,9 @@ impl Checker<'_> {
     }
 
     fn title(&mut self, file: usize, t: u32, span: Span) -> u32 {
-        if t != 10 && t != 22 {
-            let msg = format!("title {t}: authsel knows titles 10 and 22");
+        // Title 14 is the Coast Guard's (DHS), for its foreign cadets.
+        if ![10, 14, 22].contains(&t) {
+            let msg = format!("title {t}: authsel knows titles 10, 14 and 22");
             self.err(file, span, "E0108", msg);
         }
         t
@@ -373,6 +380,7 @@ fn empty_authority(id: &str, order: usize) -> Authority {
         effective: None,
         expires: None,
         repealed: None,
+        aka: Vec::new(),
         supersedes: Vec::new(),
         superseded_by: Vec::new(),
         caveats: Vec::new(),
@@ -454,13 +462,17 @@ fn within_span(b: &ast::Block, name: &str) -> Option<Span> {
     })
 }
 
-fn member_span(m: &AstMember, fallback: Span) -> Span {
+pub(super) fn member_span(m: &AstMember, fallback: Span) -> Span {
     match m {
-        AstMember::Name(s) | AstMember::Citation(s) | AstMember::Caveat(s) => s.span,
+        AstMember::Name(s) | AstMember::Citation(s) | AstMember::Caveat(s) | AstMember::Scope(s) => {
+            s.span
+        }
+        AstMember::Aka(names) => names.first().map_or(fallback, |s| s.span),
         AstMember::Title(_, s) => *s,
         AstMember::AdministeredBy(i) | AstMember::ExecutedBy(i) => i.span,
         AstMember::Effective(d) | AstMember::Expires(d) | AstMember::Repealed(d) => d.date.span,
         AstMember::Supersedes(ids)
+        | AstMember::Under(ids)
         | AstMember::Apply(ids)
         | AstMember::Serves(ids, _)
         | AstMember::Provides(ids, _)

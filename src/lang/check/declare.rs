@@ -107,9 +107,10 @@ impl Checker<'_> {
                     d.values.push((file, v));
                 }
             }
-            // Authorities and restrictions share one namespace: `apply` must be unambiguous.
+            // Authorities, restrictions and programs share one namespace: `apply` and `show`
+            // must be unambiguous.
             Item::Block(b) => {
-                if self.fresh(seen, file, "authority or restriction", &b.id) {
+                if self.fresh(seen, file, "authority, restriction or program", &b.id) {
                     d.blocks.push((file, b));
                 }
             }

@@ -9,7 +9,8 @@
 //!    partner's memberships flattened through the inclusions;
 //! 4. `blocks`: restrictions, then authorities (members, rules and their conditions in `rules`,
 //!    applied restrictions);
-//! 5. `supersedes`: reverse `supersedes` links, no cycles.
+//! 5. `supersedes`: reverse `supersedes` links, no cycles;
+//! 6. `programs`: programs under known authorities, then every id and `aka` naming one entry.
 //!
 //! Every walk of a graph (the `is` hierarchy, group inclusions, `supersedes`) visits each node and
 //! link a bounded number of times, so checking takes time linear in the rule text; `Work` counts
@@ -19,6 +20,7 @@ mod blocks;
 mod cycles;
 mod declare;
 mod partners;
+mod programs;
 mod purposes;
 mod rules;
 mod supersedes;
@@ -188,7 +190,7 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// The five passes, then, if they found no error, the graph and the digest.
+    /// The six passes, then, if they found no error, the graph and the digest.
     fn build(&mut self, parsed: Vec<(usize, Item)>) -> Option<RuleBase> {
         let d = self.declare(parsed);
         let purposes = self.purposes(d.purposes);
@@ -203,6 +205,8 @@ impl<'a> Checker<'a> {
         };
         let (restrictions, mut authorities) = self.blocks(&d.blocks, &scope);
         self.supersedes(&d.blocks, &mut authorities);
+        let programs = self.programs(&d.blocks, &authorities);
+        let names = self.names(&d.blocks, &authorities, &restrictions, &programs);
         if self.diags.iter().any(Diagnostic::is_error) {
             // A rule base with an error is never built (the graph assumes no cycles, say).
             return None;
@@ -216,6 +220,7 @@ impl<'a> Checker<'a> {
             registry,
             authorities,
             restrictions,
+            (programs, names),
             graph,
             digest,
         ))
