@@ -59,34 +59,35 @@ impl Named {
     }
 }
 
-/// Every name of the rule base (ids and `aka`s) by its `key`, with the name as written.
+/// Every name of the rule base (ids, names and `aka`s) by its `key`, and every spelling given.
 #[derive(Debug, Clone, Default)]
 pub struct Names {
-    by_key: BTreeMap<String, (String, Named)>,
+    by_key: BTreeMap<String, Named>,
+    spellings: Vec<String>,
 }
 
 impl Names {
     /// Adds `name` for `target`; on a clash, returns what already holds the name.
     pub fn insert(&mut self, name: &str, target: Named) -> Result<(), Named> {
-        let k = key(name);
-        match self.by_key.get(&k) {
-            Some((_, held)) if *held != target => Err(held.clone()),
-            Some(_) => Ok(()),
+        match self.by_key.get(&key(name)) {
+            Some(held) if *held != target => return Err(held.clone()),
+            Some(_) => {}
             None => {
-                self.by_key.insert(k, (name.to_string(), target));
-                Ok(())
+                self.by_key.insert(key(name), target);
             }
         }
+        self.spellings.push(name.to_string());
+        Ok(())
     }
 
-    /// The entry `name` names: an id or an `aka`, in any case and spacing.
+    /// The entry `name` names: an id, a name or an `aka`, in any case and spacing.
     pub fn resolve(&self, name: &str) -> Option<&Named> {
-        self.by_key.get(&key(name)).map(|(_, n)| n)
+        self.by_key.get(&key(name))
     }
 
-    /// Every name as written (ids and `aka`s), for "did you mean".
+    /// Every spelling given (ids, names and `aka`s), for "did you mean".
     pub fn written(&self) -> impl Iterator<Item = &str> {
-        self.by_key.values().map(|(w, _)| w.as_str())
+        self.spellings.iter().map(String::as_str)
     }
 }
 
