@@ -3,9 +3,9 @@
 use super::io::{emit, emit_json, errln, load_rules, outln};
 use super::{format, Exit};
 use anyhow::Result;
+use authsel::model::names::Named;
 use authsel::render::{graph, handbook, human, json, Format};
 use authsel::tools::vocab::Section;
-use authsel::model::names::Named;
 use authsel::RuleBase;
 use clap::builder::PossibleValuesParser;
 use clap::Args;
@@ -82,25 +82,46 @@ pub fn show(args: ShowArgs) -> Result<Exit> {
     };
     let name = &args.authority;
     let Some(named) = rb.resolve(name) else {
-        errln!("authsel: unknown authority or program `{name}`{}", hint(&rb, name));
+        errln!(
+            "authsel: unknown authority or program `{name}`{}",
+            hint(&rb, name)
+        );
         return Ok(Exit::Invalid);
     };
     let json = args.format == Format::Json;
     let pretty = |v: &dyn erased::Show| -> Result<String> { Ok(format!("{}\n", v.pretty()?)) };
     let (text, dates) = match named {
         Named::Restriction(id) => {
-            let Some(r) = rb.restrictions.get(id) else { return Ok(Exit::Invalid) };
-            let text = if json { pretty(r)? } else { human::restriction(&rb, r) };
+            let Some(r) = rb.restrictions.get(id) else {
+                return Ok(Exit::Invalid);
+            };
+            let text = if json {
+                pretty(r)?
+            } else {
+                human::restriction(&rb, r)
+            };
             (text, None)
         }
         Named::Program(id) => {
-            let Some(p) = rb.program(id) else { return Ok(Exit::Invalid) };
-            let text = if json { pretty(p)? } else { human::program(&rb, p) };
+            let Some(p) = rb.program(id) else {
+                return Ok(Exit::Invalid);
+            };
+            let text = if json {
+                pretty(p)?
+            } else {
+                human::program(&rb, p)
+            };
             (text, Some(human::InForce::of_program(p)))
         }
         Named::Authority(id) => {
-            let Some(a) = rb.authority(id) else { return Ok(Exit::Invalid) };
-            let text = if json { pretty(a)? } else { human::authority(&rb, a) };
+            let Some(a) = rb.authority(id) else {
+                return Ok(Exit::Invalid);
+            };
+            let text = if json {
+                pretty(a)?
+            } else {
+                human::authority(&rb, a)
+            };
             (text, Some(human::InForce::of_authority(a)))
         }
     };

@@ -107,7 +107,10 @@ pub fn run(args: EvalArgs) -> Result<Exit> {
 fn unknown_authority(rb: &authsel::RuleBase, name: &str) -> String {
     use authsel::model::names::Named;
     if let Some(Named::Program(id)) = rb.resolve(name) {
-        let under = rb.program(id).map(|p| p.under.join(", ")).unwrap_or_default();
+        let under = rb
+            .program(id)
+            .map(|p| p.under.join(", "))
+            .unwrap_or_default();
         return format!("`{name}` is a program under several authorities ({under}): name one");
     }
     let hint = rb

@@ -165,6 +165,31 @@ impl Vocabulary {
     }
 }
 
+/// A ledger's authority that names no one authority: unknown (with the closest name), or a
+/// program under several.
+fn unknown_authority<'a>(
+    rules: &'a RuleBase,
+    span: crate::diagnostic::Span,
+    name: &str,
+) -> Problem<'a> {
+    let message = match rules.resolve(name) {
+        Some(crate::model::names::Named::Program(p)) => format!(
+            "`{}` is a program under several authorities ({}): name the one charged",
+            quote(name),
+            rules
+                .program(p)
+                .map(|p| p.under.join(", "))
+                .unwrap_or_default()
+        ),
+        _ => format!("unknown authority `{}`", quote(name)),
+    };
+    let word = name.to_string();
+    Problem::new(span, "E0202", message).lazy_help(move || {
+        let closest = rules.closest_name(&word)?;
+        Some(format!("did you mean `{closest}`?"))
+    })
+}
+
 /// Reads a ledger and checks it against `rules`: see `RuleBase::read_ledger`.
 pub(crate) fn ledger(rules: &RuleBase, file: &str, text: &str) -> Result<Ledger, Vec<Diagnostic>> {
     let text = normalize(text);
@@ -178,23 +203,8 @@ pub(crate) fn ledger(rules: &RuleBase, file: &str, text: &str) -> Result<Ledger,
         // A planner's name for the authority ("PDA", "Section 1206", a program under one
         // authority) is read as that authority's id, so ceilings match by id.
         let Some(a) = rules.authority_named(&e.authority) else {
-            let word = e.authority.clone();
-            let message = match rules.resolve(&e.authority) {
-                Some(crate::model::names::Named::Program(p)) => format!(
-                    "`{}` is a program under several authorities ({}): name the one charged",
-                    quote(&e.authority),
-                    rules.program(p).map(|p| p.under.join(", ")).unwrap_or_default()
-                ),
-                _ => format!("unknown authority `{}`", quote(&e.authority)),
-            };
-            problems.push(
-                Problem::new(
-                    at.element_field(t, "entries", i, n, "authority"),
-                    "E0202",
-                    message,
-                )
-                .lazy_help(move || did_you_mean(&word, rules.names.written())),
-            );
+            let span = at.element_field(t, "entries", i, n, "authority");
+            problems.push(unknown_authority(rules, span, &e.authority));
             continue;
         };
         e.authority = a.id.to_string();
@@ -453,5 +463,27 @@ mod tests {
             d[0]
         );
         assert_eq!(d[0].help.as_deref(), Some("did you mean `faa-506a1`?"));
+    }
+
+    #[test]
+    fn a_ledger_may_name_an_authority_as_planners_do() {
+        let rb = RuleBase::builtin();
+        let one = |name: &str| {
+            format!("Ledger(entries: [(authority: \"{name}\", fiscal_year: 2027, amount_usd: 5)])")
+        };
+        // Read as the authority's id, so ceilings match by id.
+        for (name, id) in [
+            ("Section 1206", "ndaa06-1206"),
+            ("GPOI", "pko"),
+            ("denton", "usc10-402"),
+        ] {
+            let l = rb.read_ledger("l.ron", &one(name)).expect(name);
+            assert_eq!(l.entries[0].authority, id);
+        }
+        let d = rb
+            .read_ledger("l.ron", &one("PDA"))
+            .expect_err("two authorities");
+        assert_eq!(d[0].code, "E0202");
+        assert!(d[0].message.contains("faa-506a1, faa-506a2"), "{}", d[0]);
     }
 }

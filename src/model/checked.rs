@@ -101,8 +101,16 @@ impl RuleBase {
         }
     }
 
-    /// "did you mean" over every id and `aka`.
+    /// "did you mean": the closest id (`faa-506` is `faa-506a1`), else the closest of every name
+    /// and `aka` (`GPIO` is `GPOI`).
     pub fn closest_name(&self, name: &str) -> Option<&str> {
-        crate::diagnostic::did_you_mean(name, self.names.written())
+        let ids = self
+            .authorities
+            .iter()
+            .map(|a| a.id.as_str())
+            .chain(self.programs.iter().map(|p| p.id.as_str()))
+            .chain(self.restrictions.keys().map(String::as_str));
+        crate::diagnostic::did_you_mean(name, ids)
+            .or_else(|| crate::diagnostic::did_you_mean(name, self.names.written()))
     }
 }

@@ -114,7 +114,10 @@ mod tests {
         assert_eq!(key("Section 1206"), "1206");
         assert_eq!(key("§ 1206"), "1206");
         assert_eq!(key("E-IMET"), "eimet");
-        assert_eq!(key("  Global Peace Operations Initiative "), "globalpeaceoperationsinitiative");
+        assert_eq!(
+            key("  Global Peace Operations Initiative "),
+            "globalpeaceoperationsinitiative"
+        );
         // A word that merely starts with "section" keeps it.
         assert_eq!(key("sectional"), "sectional");
     }

@@ -246,7 +246,11 @@ fn programs(out: &mut String, rb: &RuleBase) {
             ("repealed", &p.repealed),
         ] {
             if let Some(d) = d {
-                let u = if d.unconfirmed.is_some() { " (unconfirmed)" } else { "" };
+                let u = if d.unconfirmed.is_some() {
+                    " (unconfirmed)"
+                } else {
+                    ""
+                };
                 dates.push(format!("{label} {}{u}", d.date));
             }
         }
@@ -257,7 +261,11 @@ fn programs(out: &mut String, rb: &RuleBase) {
             md(&p.name),
             under.join(", "),
             aka.join(", "),
-            if dates.is_empty() { "-".to_string() } else { dates.join("; ") },
+            if dates.is_empty() {
+                "-".to_string()
+            } else {
+                dates.join("; ")
+            },
             p.scope.as_deref().map_or("-".to_string(), md),
             md(&p.citation)
         );

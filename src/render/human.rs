@@ -412,7 +412,10 @@ impl InForce {
         };
         match self.successors.as_slice() {
             [] => format!("no longer in force ({ended})"),
-            s => format!("no longer in force ({ended}; superseded by {})", s.join(", ")),
+            s => format!(
+                "no longer in force ({ended}; superseded by {})",
+                s.join(", ")
+            ),
         }
     }
 }
@@ -451,7 +454,10 @@ pub fn program(rb: &crate::model::RuleBase, p: &crate::model::names::Program) ->
         ("repealed:", &p.repealed),
     ] {
         if let Some(d) = d {
-            let c = d.citation.as_ref().map_or(String::new(), |c| format!("  [{c}]"));
+            let c = d
+                .citation
+                .as_ref()
+                .map_or(String::new(), |c| format!("  [{c}]"));
             let _ = writeln!(out, "  {label:<11} {}{c}", d.date);
             if let Some(u) = &d.unconfirmed {
                 let _ = writeln!(out, "        CAVEAT (unconfirmed): {u}");

@@ -45,6 +45,10 @@ fn dsl_reference_examples_check() {
         Ok(rb) => {
             assert!(rb.authority("example-333").is_some());
             assert_eq!(
+                rb.authority_named("GPOI").map(|a| a.id.as_str()),
+                Some("example-333")
+            );
+            assert_eq!(
                 rb.authority("example-2282")
                     .map(|a| a.superseded_by.clone()),
                 Some(vec!["example-333".to_string()])

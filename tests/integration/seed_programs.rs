@@ -62,7 +62,11 @@ fn every_program_the_seeds_name_has_a_row() {
     assert!(rows.len() > 100, "the list has {} rows", rows.len());
     let mut missing = Vec::new();
     for r in &rows {
-        assert!(!r.seed.starts_with(':'), "{}: no seed file and line", r.name);
+        assert!(
+            !r.seed.starts_with(':'),
+            "{}: no seed file and line",
+            r.name
+        );
         match r.kind.as_str() {
             "out-of-scope" => {
                 assert!(
@@ -96,10 +100,16 @@ fn every_program_the_seeds_name_has_a_row() {
                 authorities_of(&rb, n),
                 r.ids
             )),
-            None => missing.push(format!("{} ({}): no entry by any of its names", r.name, r.seed)),
+            None => missing.push(format!(
+                "{} ({}): no entry by any of its names",
+                r.name, r.seed
+            )),
         }
         if r.kind == "program" && !matches!(found, Some(Named::Program(_))) && r.ids.len() > 1 {
-            missing.push(format!("{} ({}): a program under several authorities", r.name, r.seed));
+            missing.push(format!(
+                "{} ({}): a program under several authorities",
+                r.name, r.seed
+            ));
         }
     }
     assert!(missing.is_empty(), "{}", missing.join("\n"));
@@ -128,7 +138,10 @@ fn every_program_has_a_citation_and_its_dates_or_says_they_are_unconfirmed() {
     for p in &rb.programs {
         assert!(!p.citation.trim().is_empty(), "{}: no citation", p.id);
         let dated = p.effective.is_some() || p.expires.is_some() || p.repealed.is_some();
-        let says = p.caveats.iter().any(|c| c.contains("dates") || c.contains("date"));
+        let says = p
+            .caveats
+            .iter()
+            .any(|c| c.contains("dates") || c.contains("date"));
         assert!(dated || says, "{}: no dates and no caveat about them", p.id);
         assert!(!p.under.is_empty(), "{}: runs under no authority", p.id);
     }
@@ -145,7 +158,10 @@ fn a_planners_name_finds_its_entry_in_any_spelling() {
     assert_eq!(id("denton").as_deref(), Some("usc10-402"));
     assert_eq!(id("Peacekeeping Operations").as_deref(), Some("pko"));
     // A program under one authority leads to it; one under several leads to none.
-    assert_eq!(rb.authority_named("GPOI").map(|a| a.id.as_str()), Some("pko"));
+    assert_eq!(
+        rb.authority_named("GPOI").map(|a| a.id.as_str()),
+        Some("pko")
+    );
     assert!(rb.authority_named("OHDACA").is_none());
     let hint = rb.closest_name("GPIO").and_then(|n| rb.resolve(n));
     assert_eq!(hint.map(|n| n.id()), Some("gpoi"));

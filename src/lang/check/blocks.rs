@@ -186,11 +186,7 @@ impl Checker<'_> {
             }
             AstMember::Caveat(s) => a.caveats.push(Text::from(&s.value)),
             AstMember::Aka(names) => a.aka.extend(names.iter().map(|s| Text::from(&s.value))),
-            AstMember::Under(_) | AstMember::Scope(_) => {
-                let msg = "only a `program` takes `under` and `scope`";
-                let span = member_span(m, Span::default());
-                self.err(file, span, "E0108", msg.to_string());
-            }
+            AstMember::Under(_) | AstMember::Scope(_) => self.program_only(file, m),
             AstMember::Serves(ids, c) => {
                 let ok = |n: &str| scope.purposes.contains_key(n);
                 let names = scope.purposes.keys().map(String::as_str);
@@ -231,6 +227,11 @@ impl Checker<'_> {
                 self.rule_member(file, m, scope, sink)
             }
         }
+    }
+
+    fn program_only(&mut self, file: usize, m: &AstMember) {
+        let msg = "only a `program` takes `under` and `scope`";
+        self.err(file, member_span(m, Span::default()), "E0108", msg.into());
     }
 
     /// The values of a `recipients` or `funding` list; each unknown one is E0107.
@@ -464,9 +465,10 @@ fn within_span(b: &ast::Block, name: &str) -> Option<Span> {
 
 pub(super) fn member_span(m: &AstMember, fallback: Span) -> Span {
     match m {
-        AstMember::Name(s) | AstMember::Citation(s) | AstMember::Caveat(s) | AstMember::Scope(s) => {
-            s.span
-        }
+        AstMember::Name(s)
+        | AstMember::Citation(s)
+        | AstMember::Caveat(s)
+        | AstMember::Scope(s) => s.span,
         AstMember::Aka(names) => names.first().map_or(fallback, |s| s.span),
         AstMember::Title(_, s) => *s,
         AstMember::AdministeredBy(i) | AstMember::ExecutedBy(i) => i.span,

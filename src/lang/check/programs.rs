@@ -55,7 +55,8 @@ impl Checker<'_> {
                 AstMember::Under(ids) => {
                     let ok = |n: &str| authorities.contains(&n);
                     let known = authorities.iter().copied();
-                    p.under.extend(self.resolve(file, ids, "authority", ok, known));
+                    p.under
+                        .extend(self.resolve(file, ids, "authority", ok, known));
                 }
                 AstMember::Scope(s) => p.scope = Some(Text::from(&s.value)),
                 AstMember::Effective(d) => p.effective = Some(dated(d)),
@@ -72,7 +73,10 @@ impl Checker<'_> {
         }
         self.required(file, b, &p.name, &p.citation);
         if !b.members.iter().any(|m| matches!(m, AstMember::Under(_))) {
-            let msg = format!("program `{}` has no `under`: name its authorities", b.id.name);
+            let msg = format!(
+                "program `{}` has no `under`: name its authorities",
+                b.id.name
+            );
             self.err(file, b.id.span, "E0103", msg);
         }
         p

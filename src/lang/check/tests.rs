@@ -287,3 +287,57 @@ fn an_empty_purpose_or_activity_list_is_located() {
     );
     assert_eq!(errors(&ok), Vec::<String>::new());
 }
+
+#[test]
+fn every_name_leads_to_one_entry_and_programs_hold_no_rules() {
+    let auth = |id: &str, aka: &str| {
+        format!("authority {id} {{\n    name \"{id}\"\n    citation \"c\"\n    aka {aka}\n}}\n")
+    };
+    // "P.D.A." is "PDA" without punctuation: the second claim is the error, at its string.
+    let text = format!(
+        "{BASE}{}{}",
+        auth("a", "\"PDA\""),
+        auth("b", "\"x\", \"P.D.A.\"")
+    );
+    let e = errors(&text);
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert!(
+        e[0].starts_with("12:14 E0120 `P.D.A.` already names `a`"),
+        "{e:#?}"
+    );
+    // An aka that is another entry's id clashes too; "Section 7" is "7".
+    let text = format!(
+        "{BASE}{}{}",
+        auth("a", "\"b\""),
+        auth("b", "\"Section 7\", \"§ 7\"")
+    );
+    let e = errors(&text);
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert!(e[0].contains("E0120 `b` already names `b`"), "{e:#?}");
+
+    let program = "program g {\n    name \"G\"\n    citation \"c\"\n    under a, zz\n    require r: fact.f cite \"c\"\n}\n";
+    let text = format!("{BASE}{}{program}", auth("a", "\"A1\""));
+    let e = errors(&text);
+    assert_eq!(e.len(), 2, "{e:#?}");
+    assert!(
+        e[0].starts_with("12:14 E0102 unknown authority `zz`"),
+        "{e:#?}"
+    );
+    assert!(
+        e[1].starts_with("13:5 E0108 a program takes only"),
+        "{e:#?}"
+    );
+    let e = errors(&format!(
+        "{BASE}{}program g {{ name \"G\" citation \"c\" }}\nauthority h {{ name \"H\" citation \"c\" scope \"s\" }}\n",
+        auth("a", "\"A1\"")
+    ));
+    assert!(
+        e.iter()
+            .any(|x| x.contains("E0103 program `g` has no `under`")),
+        "{e:#?}"
+    );
+    assert!(
+        e.iter().any(|x| x.contains("E0108 only a `program` takes")),
+        "{e:#?}"
+    );
+}
