@@ -367,3 +367,60 @@ fn version_names_the_rule_base() {
         "{v}"
     );
 }
+
+#[test]
+fn show_and_explain_take_the_names_planners_use() {
+    use crate::common::{authsel, code, stderr};
+    let out = |o: &std::process::Output| String::from_utf8_lossy(&o.stdout).to_string();
+    // A program: what it is, the authority whose rules decide.
+    let o = authsel(&["show", "GPOI"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(out(&o).starts_with("gpoi — Global Peace Operations Initiative (a program"));
+    assert!(out(&o).contains("runs under: pko"), "{}", out(&o));
+    // An alias of an authority says which id it names; `--as-of` says whether it was law then.
+    let o = authsel(&["show", "Section 1206", "--as-of", "2020-01-01"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(out(&o).starts_with("\"Section 1206\" is a name for `ndaa06-1206`."));
+    assert!(
+        out(&o).contains("on 2020-01-01: no longer in force (repealed"),
+        "{}",
+        out(&o)
+    );
+    // The authority's sheet lists its programs and other names.
+    let o = authsel(&["show", "pko"]);
+    assert!(out(&o).contains("programs:   gpoi (Global Peace Operations Initiative)"));
+    // Unknown: a did-you-mean over names too; exit 2.
+    let o = authsel(&["show", "Dentn"]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("did you mean `Denton`?"),
+        "{}",
+        stderr(&o)
+    );
+    // `--explain` reads a name as its authority; a program under several is refused with them.
+    let o = authsel(&[
+        "eval",
+        "--explain",
+        "1206",
+        "examples/01-ct-train-equip-333.ron",
+    ]);
+    assert!(out(&o).starts_with("ndaa06-1206 for "), "{}", out(&o));
+    let o = authsel(&[
+        "eval",
+        "--explain",
+        "OHDACA",
+        "examples/01-ct-train-equip-333.ron",
+    ]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("program under several authorities (usc10-2561"));
+    // `programs --format json`: every program with its authorities.
+    let o = authsel(&["programs", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let gpoi = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == "gpoi")
+        .expect("gpoi");
+    assert_eq!(gpoi["under"], serde_json::json!(["pko"]));
+}
