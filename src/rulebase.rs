@@ -124,6 +124,16 @@ impl RuleBase {
     /// `partner_outside_registry: true`), and every value is within the limits. Every problem is
     /// a diagnostic with the file's position (at most `diagnostic::MAX_PER_FILE`, then a count).
     pub fn read_proposal(&self, file: &str, text: &str) -> Result<Proposal, Vec<Diagnostic>> {
+        self.read_proposal_noted(file, text).map(|(p, _)| p)
+    }
+
+    /// `read_proposal`, with the notes about it: each planner's word read as a purpose or
+    /// activity id (`I0201`, "`sustainment` read as the activity `services`").
+    pub fn read_proposal_noted(
+        &self,
+        file: &str,
+        text: &str,
+    ) -> Result<(Proposal, Vec<Diagnostic>), Vec<Diagnostic>> {
         crate::input::check::proposal(self, file, text)
     }
 

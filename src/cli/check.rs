@@ -37,6 +37,9 @@ impl DetailArg {
 
 /// A progress bar on stderr, only when stderr is a terminal (never in pipes, logs or CI).
 fn progress_bar() -> Option<indicatif::ProgressBar> {
+    if super::paint::quiet() {
+        return None;
+    }
     if !std::io::stderr().is_terminal() {
         return None;
     }

@@ -77,8 +77,12 @@ pub fn run(args: EvalArgs) -> Result<Exit> {
     };
     let mut none_fits = false;
     let bad_input = each_input(&args.proposals, |name, text| {
-        match rb.read_proposal(name, text) {
-            Ok(p) => {
+        match rb.read_proposal_noted(name, text) {
+            Ok((p, notes)) => {
+                // Each planner's word read as an id, on standard error, so JSON stays clean.
+                if !super::paint::quiet() {
+                    print_diags(&notes);
+                }
                 let d = rb.evaluate_with(&p, &ctx);
                 none_fits |= d.recommended().is_none();
                 // After a closed pipe (`authsel eval ... | head`) the rest is still evaluated,
@@ -134,7 +138,9 @@ fn print(d: &Explanation, args: &EvalArgs, explain: Option<&str>) {
             match (args.full, args.detail) {
                 (true, _) | (_, Some(DetailArg::Full)) => emit(&human::decision(d, Detail::Full)),
                 (_, Some(DetailArg::Reasons)) => emit(&human::decision(d, Detail::Planner)),
-                (_, None | Some(DetailArg::Brief)) => emit(&human::brief(d, super::io::width())),
+                (_, None | Some(DetailArg::Brief)) => {
+                    super::io::emit_decision(&human::brief(d, super::io::width()))
+                }
             }
             emit("\n");
         }

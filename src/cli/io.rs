@@ -121,6 +121,17 @@ fn emit_as(s: &str, style: Style) {
         .and_then(|()| out.flush());
 }
 
+/// [`emit`] of a decision's brief view, painted on a terminal (`paint::decision`): the colour is
+/// added after the text's own control characters are escaped.
+pub fn emit_decision(s: &str) {
+    if !stdout_open() {
+        return;
+    }
+    let mut out = Stdout;
+    let painted = super::paint::decision(&escape_controls(s, Style::Text));
+    let _ = out.write_all(painted.as_bytes()).and_then(|()| out.flush());
+}
+
 /// Writes to stderr, control characters escaped. Never panics (`eprint!` does when stderr is a
 /// full disk): an error that cannot be written cannot be reported either; the exit code still
 /// tells.
@@ -266,7 +277,9 @@ impl<W: Write> Write for Escaped<W> {
 
 pub fn print_diags(diags: &[Diagnostic]) {
     for d in diags {
-        eprint(&d.to_string());
+        let text = super::paint::diagnostic(&escape_controls(&d.to_string(), Style::Text));
+        let mut err = std::io::stderr().lock();
+        let _ = err.write_all(text.as_bytes()).and_then(|()| err.flush());
     }
 }
 

@@ -13,6 +13,7 @@ mod form;
 mod format;
 pub mod io;
 mod lint;
+mod paint;
 mod shell;
 mod test;
 
@@ -28,6 +29,19 @@ use clap::{Parser, Subcommand};
     about = "Which U.S. security-cooperation authority fits a proposed activity, and why"
 )]
 pub struct Cli {
+    /// Colour on a terminal: auto (unless `NO_COLOR` is set or the output is not a terminal),
+    /// always, never.
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        default_value = "auto",
+        value_name = "WHEN"
+    )]
+    color: paint::ColorChoice,
+    /// No notes on standard error (a planner's word read as an id) and no progress bar.
+    #[arg(short, long, global = true)]
+    quiet: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -95,6 +109,7 @@ pub fn parse() -> Result<Cli, clap::Error> {
 
 /// Runs one command line to its exit code; a failed write to stdout makes it 2 (`io::finish`).
 pub fn run(cli: Cli) -> Result<Exit> {
+    paint::init(cli.color, cli.quiet);
     let exit = match cli.command {
         Command::Eval(a) => eval::run(a),
         Command::Authorities(a) => catalogue::authorities(a),

@@ -25,6 +25,7 @@ use questions::missing_facts;
 use ranking::{first_failure, why_below, why_not};
 use reasons::{reason, render};
 use serde::{Deserialize, Serialize};
+pub(crate) use summary::or_list;
 use summary::summary;
 
 /// A decision in words; serializes to the JSON of `../shared/spec/cli.md` (plus extras).
@@ -43,7 +44,20 @@ pub struct Explanation {
     pub summary: String,
     pub candidates: Vec<Candidate>,
     pub missing_facts: Vec<MissingFact>,
+    /// When nothing fits: the candidates that fail on the purpose alone, with the purposes they
+    /// serve. A purpose is the intent of the activity, so it is asked, never offered as a fix.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub purpose_fits: Vec<PurposeFit>,
     pub record: Record,
+}
+
+/// An authority that would fit if the proposal's purpose were one it serves.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PurposeFit {
+    pub authority: Text,
+    pub citation: Text,
+    /// The purposes it serves (as declared; each covers the purposes that are a kind of it).
+    pub purposes: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -170,7 +184,18 @@ fn explain(d: &Decision) -> Explanation {
     let candidates = candidates(judged, fixes, recommended.is_some());
     let missing_facts = missing_facts(rules, p, &candidates);
     let law_date = d.law_date();
-    let summary = summary(p, &candidates, recommended.as_deref(), &missing_facts);
+    let purpose_fits = if recommended.is_none() {
+        purpose_fits(rules, &candidates)
+    } else {
+        Vec::new()
+    };
+    let summary = summary(
+        p,
+        &candidates,
+        recommended.as_deref(),
+        &missing_facts,
+        &purpose_fits,
+    );
     Explanation {
         proposal: p.id.clone(),
         title: p.title.clone(),
@@ -182,6 +207,7 @@ fn explain(d: &Decision) -> Explanation {
         summary,
         candidates,
         missing_facts,
+        purpose_fits,
         record: Record::new(
             &rules.digest,
             p,
@@ -190,6 +216,27 @@ fn explain(d: &Decision) -> Explanation {
             d.ledger_digest(),
         ),
     }
+}
+
+/// The candidates (at most three, best first) whose one failed rule is the purpose.
+fn purpose_fits(rules: &crate::model::RuleBase, candidates: &[Candidate]) -> Vec<PurposeFit> {
+    let fails_only_on_purpose = |c: &&Candidate| {
+        let mut failed = c.reasons.iter().filter(|r| r.outcome == Outcome::Fail);
+        failed.next().is_some_and(|r| r.rule.as_str() == "purpose") && failed.next().is_none()
+    };
+    candidates
+        .iter()
+        .filter(fails_only_on_purpose)
+        .filter_map(|c| {
+            let a = rules.authority(&c.authority)?;
+            Some(PurposeFit {
+                authority: c.authority.clone(),
+                citation: c.citation.clone(),
+                purposes: a.serves.items.clone(),
+            })
+        })
+        .take(3)
+        .collect()
 }
 
 /// Every ranked candidate's findings in words, best first, with the fix in words of an ineligible

@@ -1,6 +1,6 @@
 //! The plain-language paragraph a staff memo opens with.
 
-use super::{Candidate, MissingFact};
+use super::{Candidate, MissingFact, PurposeFit};
 use crate::engine::assess::Verdict;
 use crate::input::proposal::Proposal;
 
@@ -9,6 +9,7 @@ pub(crate) fn summary(
     cands: &[Candidate],
     rec: Option<&str>,
     missing: &[MissingFact],
+    purpose_fits: &[PurposeFit],
 ) -> String {
     let head = format!(
         "{} ({}, {}, ${} starting {})",
@@ -55,27 +56,50 @@ pub(crate) fn summary(
             }
             s
         }
-        None => {
-            let mut s = format!(
-                "{head}: no authority fits. {} candidate(s) considered, all ineligible; see the failed rules below.",
-                cands.len()
-            );
-            // Name the closest authority when a verified change would make it fit.
-            if let Some((c, f)) = cands.first().and_then(|c| {
-                c.fix
-                    .as_ref()
-                    .filter(|f| !f.changes.is_empty())
-                    .map(|f| (c, f))
-            }) {
-                s.push_str(&format!(
-                    " Closest: {} ({}), which would fit if you: {}.",
-                    c.authority,
-                    c.citation,
-                    f.steps.join("; and ")
-                ));
-            }
-            s
-        }
+        None => no_fit(&head, cands, purpose_fits),
+    }
+}
+
+/// The summary when no authority fits: the closest one's verified fix, and the purpose question.
+fn no_fit(head: &str, cands: &[Candidate], purpose_fits: &[PurposeFit]) -> String {
+    let mut s = format!(
+        "{head}: no authority fits. {} candidate(s) considered, all ineligible; see the failed rules below.",
+        cands.len()
+    );
+    // Name the closest authority when a verified change would make it fit.
+    if let Some((c, f)) = cands.first().and_then(|c| {
+        c.fix
+            .as_ref()
+            .filter(|f| !f.changes.is_empty())
+            .map(|f| (c, f))
+    }) {
+        s.push_str(&format!(
+            " Closest: {} ({}), which would fit if you: {}.",
+            c.authority,
+            c.citation,
+            f.steps.join("; and ")
+        ));
+    }
+    // The purpose is the planner's intent: ask it, never change it (the best-ranked such
+    // authority here; the brief view lists up to three).
+    if let Some(fit) = purpose_fits.first() {
+        s.push_str(&format!(
+            " Is this for {}? {} ({}) would then fit.",
+            or_list(&fit.purposes),
+            fit.authority,
+            fit.citation
+        ));
+    }
+    s
+}
+
+/// "a, b or c", with `_` read as a space.
+pub(crate) fn or_list(items: &[String]) -> String {
+    let words: Vec<String> = items.iter().map(|i| i.replace('_', " ")).collect();
+    match words.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
     }
 }
 

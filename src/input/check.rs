@@ -10,33 +10,42 @@ use crate::input::proposal::{fact_problem, read_ledger, read_proposal, Ledger, P
 use crate::model::RuleBase;
 use crate::model::RuleKind;
 
-/// Reads a proposal and checks it against `rules`: see `RuleBase::read_proposal`.
+/// Reads a proposal and checks it against `rules`: see `RuleBase::read_proposal_noted`. A
+/// planner's word for a purpose or activity (an `aka`) is read as its id, with a note (`I0201`).
 pub(crate) fn proposal(
     rules: &RuleBase,
     file: &str,
     text: &str,
-) -> Result<Proposal, Vec<Diagnostic>> {
+) -> Result<(Proposal, Vec<Diagnostic>), Vec<Diagnostic>> {
     let text = normalize(text);
     let t: &str = &text;
     let read = read_proposal(t).map_err(|e| vec![e.located(file, t)])?;
-    let p = read.proposal;
+    let mut p = read.proposal;
     let at = read.at;
     let mut problems: Vec<Problem<'_>> = read.problems;
     for (field, what, list, known) in [
-        ("purposes", "purpose", &p.purposes, Vocabulary::Purposes),
+        ("purposes", "purpose", &mut p.purposes, Vocabulary::Purposes),
         (
             "activities",
             "activity",
-            &p.activities,
+            &mut p.activities,
             Vocabulary::Activities,
         ),
     ] {
-        for (i, x) in list.iter().enumerate() {
-            if !known.has(rules, x) {
+        let n = list.len();
+        for (i, x) in list.iter_mut().enumerate() {
+            if known.has(rules, x) {
+                continue;
+            }
+            if let Some(id) = known.alias(rules, x) {
+                let message = format!("`{}` read as the {what} `{id}`", quote(x));
+                problems.push(Problem::new(at.element(t, field, i, n), "I0201", message));
+                *x = id.to_string();
+            } else {
                 let word = x.clone();
                 problems.push(
                     Problem::new(
-                        at.element(t, field, i, list.len()),
+                        at.element(t, field, i, n),
                         "E0202",
                         format!("unknown {what} `{}`", quote(x)),
                     )
@@ -71,9 +80,11 @@ pub(crate) fn proposal(
         }
     }
     problems.extend(partner(rules, t, &at, &p.partner, read.outside_registry));
-    if problems.is_empty() {
-        Ok(p)
+    let notes = problems.iter().filter(|p| p.code.starts_with('I')).count();
+    if notes == problems.len() {
+        Ok((p, diagnostics(file, t, problems)))
     } else {
+        problems.retain(|p| !p.code.starts_with('I'));
         Err(diagnostics(file, t, problems))
     }
 }
@@ -154,6 +165,20 @@ impl Vocabulary {
             Vocabulary::Purposes => rules.purposes.contains_key(id),
             Vocabulary::Activities => rules.activities.contains_key(id),
         }
+    }
+
+    /// The id whose `aka` `word` is (compared by `names::key`), if it is one.
+    fn alias<'r>(self, rules: &'r RuleBase, word: &str) -> Option<&'r str> {
+        let k = crate::model::names::key(word);
+        let matches = |aka: &[String]| aka.iter().any(|a| crate::model::names::key(a) == k);
+        match self {
+            Vocabulary::Purposes => rules.purposes.values().find(|p| matches(&p.aka)),
+            Vocabulary::Activities => {
+                let a = rules.activities.values().find(|a| matches(&a.aka));
+                return a.map(|a| a.id.as_str());
+            }
+        }
+        .map(|p| p.id.as_str())
     }
 
     fn names(self, rules: &RuleBase) -> impl Iterator<Item = &str> {
@@ -485,5 +510,34 @@ mod tests {
             .expect_err("two authorities");
         assert_eq!(d[0].code, "E0202");
         assert!(d[0].message.contains("faa-506a1, faa-506a2"), "{}", d[0]);
+    }
+
+    #[test]
+    fn a_planners_word_for_a_purpose_or_activity_is_read_as_its_id_with_a_note() {
+        let rb = RuleBase::builtin();
+        let text = "Proposal(id: \"P\", title: \"t\", partner: \"Kenya\", recipient: NationalMilitary, \
+                    purposes: [\"Counter-Terrorism\"], activities: [\"training\", \"sustainment\"], \
+                    amount_usd: 1, start: \"2027-03-01\")";
+        let (p, notes) = rb.read_proposal_noted("p.ron", text).expect("valid");
+        assert_eq!(p.purposes, ["counterterrorism"]);
+        assert_eq!(p.activities, ["training", "services"]);
+        let notes: Vec<String> = notes
+            .iter()
+            .map(|d| format!("{} {}", d.code, d.message))
+            .collect();
+        assert_eq!(
+            notes,
+            [
+                "I0201 `Counter-Terrorism` read as the purpose `counterterrorism`",
+                "I0201 `sustainment` read as the activity `services`"
+            ]
+        );
+        // A note never hides an error, and is not reported beside one.
+        let bad = text.replace("\"training\"", "\"trainin\"");
+        let d = rb
+            .read_proposal("p.ron", &bad)
+            .expect_err("unknown activity");
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].code, "E0202");
     }
 }

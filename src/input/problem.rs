@@ -64,11 +64,17 @@ pub(crate) fn diagnostics(
     let mut locator = Locator::new(text);
     let mut out = Vec::with_capacity(problems.len().min(MAX_PER_FILE + 1));
     for p in problems.iter().take(MAX_PER_FILE) {
+        // A code in `I` is a note (a planner's word read as an id), never a failure.
+        let severity = if p.code.starts_with('I') {
+            Severity::Info
+        } else {
+            Severity::Error
+        };
         let mut d = Diagnostic::located(
             file,
             &mut locator,
             p.span,
-            Severity::Error,
+            severity,
             p.code,
             p.message.clone(),
         );

@@ -27,10 +27,13 @@ pub enum Item {
         id: Ident,
         meaning: Str,
         parent: Option<Ident>,
+        /// The words planners use for it (`aka "CT", "counter-terrorism"`).
+        aka: Vec<Str>,
     },
     Activity {
         id: Ident,
         meaning: Str,
+        aka: Vec<Str>,
     },
     Fact {
         id: Ident,

@@ -291,18 +291,26 @@ impl Builder {
                 let mut inner = p.into_inner();
                 let id = self.ident(inner.next()?);
                 let meaning = self.string(inner.next()?);
-                let parent = inner.next().map(|p| self.ident(p));
+                let (mut parent, mut aka) = (None, Vec::new());
+                for part in inner {
+                    match part.as_rule() {
+                        Rule::aka_attr => aka = self.aka(part),
+                        _ => parent = Some(self.ident(part)),
+                    }
+                }
                 Some(Item::Purpose {
                     id,
                     meaning,
                     parent,
+                    aka,
                 })
             }
             Rule::activity_decl => {
                 let mut inner = p.into_inner();
                 let id = self.ident(inner.next()?);
                 let meaning = self.string(inner.next()?);
-                Some(Item::Activity { id, meaning })
+                let aka = inner.next().map(|a| self.aka(a)).unwrap_or_default();
+                Some(Item::Activity { id, meaning, aka })
             }
             Rule::fact_decl => self.fact(p),
             Rule::value_decl => self.value_decl(p),
@@ -384,6 +392,14 @@ impl Builder {
             to,
             cite: cite?,
         })
+    }
+
+    /// `aka "A", "B"`.
+    fn aka(&self, p: Pair<'_, Rule>) -> Vec<Str> {
+        p.into_inner()
+            .next()
+            .map(|l| self.strings(l))
+            .unwrap_or_default()
     }
 
     fn block(&mut self, p: Pair<'_, Rule>) -> Option<Item> {
@@ -492,7 +508,7 @@ impl Builder {
             Rule::name_attr => Member::Name(self.string(p.into_inner().next()?)),
             Rule::citation_attr => Member::Citation(self.string(p.into_inner().next()?)),
             Rule::caveat_attr => Member::Caveat(self.string(p.into_inner().next()?)),
-            Rule::aka_attr => Member::Aka(self.strings(p.into_inner().next()?)),
+            Rule::aka_attr => Member::Aka(self.aka(p)),
             Rule::under_attr => Member::Under(self.idents(p.into_inner().next()?)),
             Rule::scope_attr => Member::Scope(self.string(p.into_inner().next()?)),
             Rule::title_attr => {

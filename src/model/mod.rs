@@ -687,12 +687,17 @@ pub struct Purpose {
     pub meaning: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,
+    /// The words planners use for it; a proposal may write them (read as `id`, with a note).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub aka: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Activity {
     pub id: String,
     pub meaning: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub aka: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -817,6 +817,7 @@ pub fn brief(d: &Explanation, width: usize) -> String {
             );
         }
     }
+    brief_purpose_question(&mut out, d, width);
     brief_others(&mut out, d, width);
     brief_caveats(&mut out, d, width);
     out.push('\n');
@@ -851,6 +852,34 @@ fn brief_duties(out: &mut String, c: &Candidate, width: usize) {
         );
         let _ = writeln!(out, "  - {}", wrap(&text, width, 4, 4));
     }
+}
+
+/// When nothing fits but some authority would for another purpose: the question to ask.
+fn brief_purpose_question(out: &mut String, d: &Explanation, width: usize) {
+    if d.purpose_fits.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\nAnother purpose? These fit in every other respect:");
+    for fit in &d.purpose_fits {
+        let text = format!(
+            "- {} ({}) if it is for {}",
+            fit.authority,
+            fit.citation,
+            crate::explain::or_list(&fit.purposes)
+        );
+        let _ = writeln!(out, "  {}", wrap(&text, width, 2, 4));
+    }
+    let _ = writeln!(
+        out,
+        "  {}",
+        wrap(
+            "Change `purposes` only if that is what the activity is for: the purpose is the \
+             intent, not a detail to adjust.",
+            width,
+            2,
+            2
+        )
+    );
 }
 
 /// Three runners-up in a line each, then a count of the rest and the authorities not in force.

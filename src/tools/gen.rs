@@ -417,7 +417,7 @@ impl<'r> Generator<'r> {
             Defect::UnknownPurpose => {
                 let bogus = [
                     "counter_piracy",
-                    "cyber_security",
+                    "cyber_offense",
                     "counterterorism",
                     "space_security",
                 ];

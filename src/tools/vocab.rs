@@ -46,7 +46,7 @@ pub struct Entry {
     /// For a purpose: its ancestors, nearest first (an authority serving one serves this purpose).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub is_a: Vec<String>,
-    /// Other names accepted for it (partners' aliases).
+    /// Other names accepted for it (purposes', activities' and partners' `aka`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub aliases: Vec<String>,
     /// For a fact: its type and default; for a partner: its groups.
@@ -95,6 +95,7 @@ fn purposes(rb: &RuleBase) -> Vec<Entry> {
             let lineage = rb.graph.lineage_of(&p.id);
             let mut e = entry(&p.id, &p.meaning);
             e.is_a = lineage.iter().skip(1).cloned().collect();
+            e.aliases.clone_from(&p.aka);
             e.authorities = ids_where(rb, |a| lineage.iter().any(|l| a.serves.items.contains(l)));
             e
         })
@@ -106,6 +107,7 @@ fn activities(rb: &RuleBase) -> Vec<Entry> {
         .values()
         .map(|x| {
             let mut e = entry(&x.id, &x.meaning);
+            e.aliases.clone_from(&x.aka);
             e.authorities = ids_where(rb, |a| a.provides.items.contains(&x.id));
             e
         })

@@ -169,3 +169,44 @@ fn the_brief_view_is_short_wrapped_and_plain() {
         }
     }
 }
+
+/// The six ordinary requests a planner brought (issue 15), written from `authsel new` and `vocab`
+/// alone: each default view is a snapshot, and each ends in something to act on: a
+/// recommendation, or the question of purpose when only the purpose stands in the way.
+#[test]
+fn golden_planner_requests() {
+    let rb = RuleBase::builtin();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let mut seen = 0;
+    for n in 11..=16 {
+        let path = std::fs::read_dir(&dir)
+            .expect("examples")
+            .map(|e| e.expect("entry").path())
+            .find(|p| {
+                p.file_name()
+                    .is_some_and(|f| f.to_string_lossy().starts_with(&format!("{n}-")))
+            })
+            .expect("the planner's request");
+        let stem = path
+            .file_stem()
+            .expect("stem")
+            .to_string_lossy()
+            .to_string();
+        let text = std::fs::read_to_string(&path).expect("read");
+        let d = explained(&rb, &stem, &text);
+        assert!(
+            d.recommended.is_some() || !d.purpose_fits.is_empty(),
+            "{stem}: nothing to act on"
+        );
+        let out = brief(&rb, &stem, &text);
+        insta::with_settings!({
+            snapshot_path => "../golden/snapshots/planner",
+            prepend_module_to_snapshot => false,
+            omit_expression => true,
+        }, {
+            insta::assert_snapshot!(stem, out);
+        });
+        seen += 1;
+    }
+    assert_eq!(seen, 6);
+}

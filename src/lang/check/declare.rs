@@ -40,6 +40,15 @@ pub(super) struct Declared {
     pub values: Vec<(usize, ast::ValueDecl)>,
     /// Authorities and restrictions, in declaration order over the sorted files.
     pub blocks: Vec<(usize, ast::Block)>,
+    /// The `aka`s of purposes and activities, with the id each names, for the names pass.
+    pub vocabulary_akas: Vec<(usize, Vocab, String, ast::Str)>,
+}
+
+/// The two vocabularies a proposal names words from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum Vocab {
+    Purpose,
+    Activity,
 }
 
 impl Checker<'_> {
@@ -58,6 +67,7 @@ impl Checker<'_> {
             partners: Vec::new(),
             values: Vec::new(),
             blocks: Vec::new(),
+            vocabulary_akas: Vec::new(),
         };
         let mut seen: HashSet<(&'static str, String)> = HashSet::new();
         for (file, item) in parsed {
@@ -139,12 +149,18 @@ impl Checker<'_> {
                 id,
                 meaning,
                 parent,
+                aka,
             } => {
                 let purpose = Purpose {
                     id: id.name.clone(),
                     meaning: meaning.value,
                     parent: parent.as_ref().map(|p| p.name.clone()),
+                    aka: aka.iter().map(|s| s.value.clone()).collect(),
                 };
+                let named = aka
+                    .into_iter()
+                    .map(|s| (file, Vocab::Purpose, id.name.clone(), s));
+                d.vocabulary_akas.extend(named);
                 let decl = PurposeDecl {
                     file,
                     parent,
@@ -152,11 +168,16 @@ impl Checker<'_> {
                 };
                 d.purposes.insert(id.name, decl);
             }
-            Item::Activity { id, meaning } => {
+            Item::Activity { id, meaning, aka } => {
                 let a = Activity {
                     id: id.name.clone(),
                     meaning: meaning.value,
+                    aka: aka.iter().map(|s| s.value.clone()).collect(),
                 };
+                let named = aka
+                    .into_iter()
+                    .map(|s| (file, Vocab::Activity, id.name.clone(), s));
+                d.vocabulary_akas.extend(named);
                 d.activities.insert(id.name, a);
             }
             Item::Fact {

@@ -205,6 +205,7 @@ impl<'a> Checker<'a> {
         };
         let (restrictions, mut authorities) = self.blocks(&d.blocks, &scope);
         self.supersedes(&d.blocks, &mut authorities);
+        self.vocabulary_names(&d.vocabulary_akas, &purposes, &d.activities);
         let programs = self.programs(&d.blocks, &authorities);
         let names = self.names(&d.blocks, &authorities, &restrictions, &programs);
         if self.diags.iter().any(Diagnostic::is_error) {

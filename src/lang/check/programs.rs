@@ -4,11 +4,12 @@
 //! rule (E0108): what it may do is what its authorities allow. Every id and `aka` of an authority,
 //! program or restriction names one entry only (E0120), compared by `names::key`.
 
+use super::declare::Vocab;
 use super::Checker;
 use crate::lang::ast::{self, BlockKind, Member as AstMember};
-use crate::model::names::{Named, Names, Program};
+use crate::model::names::{key, Named, Names, Program};
 use crate::model::text::Text;
-use crate::model::{Authority, Dated, Restriction};
+use crate::model::{Activity, Authority, Dated, Purpose, Restriction};
 use std::collections::BTreeMap;
 
 impl Checker<'_> {
@@ -80,6 +81,40 @@ impl Checker<'_> {
             self.err(file, b.id.span, "E0103", msg);
         }
         p
+    }
+
+    /// The `aka`s of purposes and activities: each names one id of its vocabulary and is no other
+    /// id (E0120), compared by `names::key`.
+    pub(super) fn vocabulary_names(
+        &mut self,
+        akas: &[(usize, Vocab, String, ast::Str)],
+        purposes: &BTreeMap<String, Purpose>,
+        activities: &BTreeMap<String, Activity>,
+    ) {
+        let mut held: BTreeMap<(Vocab, String), String> = BTreeMap::new();
+        let ids = purposes
+            .keys()
+            .map(|id| (Vocab::Purpose, id))
+            .chain(activities.keys().map(|id| (Vocab::Activity, id)));
+        for (vocab, id) in ids {
+            held.insert((vocab, key(id)), id.clone());
+        }
+        for (file, vocab, id, s) in akas {
+            self.work.add(1);
+            match held.get(&(*vocab, key(&s.value))) {
+                Some(other) if other != id => {
+                    let msg = format!(
+                        "`{}` already names `{other}`: a word must lead to one id",
+                        s.value
+                    );
+                    self.err(*file, s.span, "E0120", msg);
+                }
+                Some(_) => {}
+                None => {
+                    held.insert((*vocab, key(&s.value)), id.clone());
+                }
+            }
+        }
     }
 
     /// Every id and `aka`, each naming one entry (E0120 on a clash, at the later name).

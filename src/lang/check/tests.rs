@@ -341,3 +341,18 @@ fn every_name_leads_to_one_entry_and_programs_hold_no_rules() {
         "{e:#?}"
     );
 }
+
+#[test]
+fn a_vocabulary_word_leads_to_one_id() {
+    let text = "purpose p \"p\" aka \"CT\"\npurpose q \"q\" aka \"c.t.\", \"p\"\nactivity x \"x\" aka \"CT\"\n";
+    let e = errors(text);
+    assert_eq!(e.len(), 2, "{e:#?}");
+    assert!(
+        e[0].starts_with("2:19 E0120 `c.t.` already names `p`"),
+        "{e:#?}"
+    );
+    assert!(
+        e[1].starts_with("2:27 E0120 `p` already names `p`"),
+        "{e:#?}"
+    );
+}
