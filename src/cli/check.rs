@@ -37,7 +37,7 @@ impl DetailArg {
 
 /// A progress bar on stderr, only when stderr is a terminal (never in pipes, logs or CI).
 fn progress_bar() -> Option<indicatif::ProgressBar> {
-    if super::paint::quiet() {
+    if super::paint::no_progress() {
         return None;
     }
     if !std::io::stderr().is_terminal() {

@@ -61,7 +61,7 @@ pub fn run(args: EvalArgs) -> Result<Exit> {
             return Ok(Exit::Invalid);
         }
     };
-    if args.detail.is_some() && args.format == Format::Markdown {
+    if args.detail.is_some() && matches!(args.format, Format::Markdown | Format::Html) {
         errln!(
             "authsel: --detail applies to --format human and --format json; the memo has its own shape"
         );
@@ -93,7 +93,7 @@ pub fn run(args: EvalArgs) -> Result<Exit> {
                         let object = json::brief(&d.brief(detail));
                         emit_json(&format!("{}\n", json::tagged(None, Some(name), &object)));
                     }
-                    None => print(&d.into_explanation(), &args, explain.as_deref()),
+                    None => print(&d.into_explanation(), &p, &args, explain.as_deref()),
                 }
                 false
             }
@@ -123,10 +123,11 @@ fn unknown_authority(rb: &authsel::RuleBase, name: &str) -> String {
     format!("unknown authority `{name}`{hint} (see `authsel authorities` and `authsel programs`)")
 }
 
-fn print(d: &Explanation, args: &EvalArgs, explain: Option<&str>) {
+fn print(d: &Explanation, p: &authsel::Proposal, args: &EvalArgs, explain: Option<&str>) {
     match (args.format, explain) {
         (Format::Json, _) => emit_json(&format!("{}\n", json::decision(d))),
-        (Format::Markdown, _) => emit(&markdown::memo(d)),
+        (Format::Markdown, _) => emit(&markdown::memo_of(d, Some(p))),
+        (Format::Html, _) => emit(&authsel::render::html::memo(d, Some(p))),
         (_, Some(id)) => match human::explain_one(d, id) {
             Some(s) => emit(&s),
             None => outln!(

@@ -42,6 +42,9 @@ pub struct Cli {
     /// No notes on standard error (a planner's word read as an id) and no progress bar.
     #[arg(short, long, global = true)]
     quiet: bool,
+    /// No progress bar (`check` shows one on a terminal).
+    #[arg(long, global = true)]
+    no_progress: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -109,7 +112,7 @@ pub fn parse() -> Result<Cli, clap::Error> {
 
 /// Runs one command line to its exit code; a failed write to stdout makes it 2 (`io::finish`).
 pub fn run(cli: Cli) -> Result<Exit> {
-    paint::init(cli.color, cli.quiet);
+    paint::init(cli.color, cli.quiet, cli.no_progress);
     let exit = match cli.command {
         Command::Eval(a) => eval::run(a),
         Command::Authorities(a) => catalogue::authorities(a),

@@ -18,9 +18,10 @@ pub enum ColorChoice {
 static STDOUT: AtomicBool = AtomicBool::new(false);
 static STDERR: AtomicBool = AtomicBool::new(false);
 static QUIET: AtomicBool = AtomicBool::new(false);
+static NO_PROGRESS: AtomicBool = AtomicBool::new(false);
 
 /// Decides once, at start-up, whether each stream is painted and whether notes are shown.
-pub fn init(choice: ColorChoice, quiet: bool) {
+pub fn init(choice: ColorChoice, quiet: bool, no_progress: bool) {
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
     let on = |terminal: bool| match choice {
@@ -31,6 +32,12 @@ pub fn init(choice: ColorChoice, quiet: bool) {
     STDOUT.store(on(std::io::stdout().is_terminal()), Ordering::Relaxed);
     STDERR.store(on(std::io::stderr().is_terminal()), Ordering::Relaxed);
     QUIET.store(quiet, Ordering::Relaxed);
+    NO_PROGRESS.store(quiet || no_progress, Ordering::Relaxed);
+}
+
+/// `--no-progress` or `-q`: no progress bar.
+pub fn no_progress() -> bool {
+    NO_PROGRESS.load(Ordering::Relaxed)
 }
 
 /// `-q`: notes (a planner's word read as an id) and progress are not shown.
@@ -101,13 +108,13 @@ mod tests {
     #[test]
     fn paints_only_when_asked_and_keeps_the_text() {
         let text = "P: t\nUse X (n, id): eligible.\n\nDuties, soonest first:\n  - a: b\n";
-        init(ColorChoice::Never, false);
+        init(ColorChoice::Never, false, false);
         assert_eq!(decision(text), text);
-        init(ColorChoice::Always, true);
+        init(ColorChoice::Always, true, false);
         let painted = decision(text);
         assert!(painted.contains("\x1b[1;32mUse X (n, id): eligible.\x1b[0m\n"));
         assert!(painted.contains("\x1b[1mDuties, soonest first:\x1b[0m\n"));
-        assert!(quiet());
+        assert!(quiet() && no_progress());
         // Without its escape codes, the painted text is the text.
         let plain = painted
             .replace(BOLD, "")
@@ -119,6 +126,6 @@ mod tests {
             d,
             "p.ron:1:2: \x1b[1;31merror\x1b[0m[E0202]: unknown purpose `x`"
         );
-        init(ColorChoice::Never, false);
+        init(ColorChoice::Never, false, false);
     }
 }

@@ -662,33 +662,7 @@ pub fn check(report: &Report, all: bool) -> String {
     out
 }
 
-/// The engine's ids in the words a planner uses, for prose (the ids stay in JSON and `--full`).
-const PLAIN: [(&str, &str); 14] = [
-    ("UsgStocks funds", "a drawdown of U.S. Government stocks"),
-    ("PartnerNational funds", "the partner's own funds"),
-    ("NationalMilitary", "the national military"),
-    ("OtherSecurityForces", "other security forces"),
-    ("CivilianGovernment", "a civilian government body"),
-    ("InternationalOrganization", "an international organization"),
-    ("NonGovernmental", "a non-governmental organization"),
-    ("PartnerNational", "the partner's own funds"),
-    ("UsgStocks", "U.S. Government stocks (drawdown)"),
-    ("DoS", "State"),
-    ("NotStarted", "not started"),
-    ("amount_usd", "the amount"),
-    ("duration_months", "the duration in months"),
-    (
-        "major_defense_equipment_usd",
-        "the major defense equipment value",
-    ),
-];
-
-/// `text` with every engine id of `PLAIN` in words.
-pub fn plain(text: &str) -> String {
-    PLAIN
-        .iter()
-        .fold(text.to_string(), |t, (id, words)| t.replace(id, words))
-}
+pub use super::plain;
 
 /// A date as a staff officer writes it: `14 February 2027`.
 fn day(d: jiff::civil::Date) -> String {

@@ -15,10 +15,19 @@ pub fn escape(s: &str) -> String {
 
 /// A Markdown staff memo.
 pub fn memo(d: &Explanation) -> String {
+    memo_of(d, None)
+}
+
+/// The memo with a table of the proposal's facts after the bottom line (`eval --format
+/// markdown`).
+pub fn memo_of(d: &Explanation, p: Option<&crate::input::proposal::Proposal>) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "## {} — {}\n", d.proposal, escape(&d.title));
     let _ = writeln!(out, "**Bottom line:** {}\n", bottom_line(d));
-    let _ = writeln!(out, "{}\n", escape(&d.summary));
+    if let Some(p) = p {
+        facts_table(&mut out, p);
+    }
+    let _ = writeln!(out, "{}\n", super::plain(&escape(&d.summary)));
     let _ = writeln!(
         out,
         "Partner {}; fiscal year {}; law as of {}.\n",
@@ -57,6 +66,43 @@ pub fn memo(d: &Explanation) -> String {
         &d.record.input_digest.get(..12).unwrap_or("")
     );
     out
+}
+
+/// The proposal as the planner wrote it, in words: one row per field given.
+fn facts_table(out: &mut String, p: &crate::input::proposal::Proposal) {
+    use crate::render::plain;
+    let mut rows: Vec<(&str, String)> = vec![
+        ("partner", escape(&p.partner)),
+        ("recipient", plain(&p.recipient.to_string())),
+        ("purposes", p.purposes.join(", ").replace('_', " ")),
+        ("activities", p.activities.join(", ").replace('_', " ")),
+        ("amount", crate::model::Usd(p.amount_usd).to_string()),
+        ("start", p.start.to_string()),
+    ];
+    if let Some(m) = p.duration_months {
+        rows.push(("duration", format!("{m} months")));
+    }
+    if let Some(f) = p.funding {
+        rows.push(("funding", plain(&format!("{f} funds"))));
+    }
+    if let Some(l) = p.leahy {
+        rows.push(("Leahy vetting", plain(&l.to_string()).to_lowercase()));
+    }
+    if let Some(m) = p.major_defense_equipment_usd {
+        rows.push(("major defense equipment", crate::model::Usd(m).to_string()));
+    }
+    if let Some(e) = p.emergency {
+        let said = if e { "determined" } else { "not determined" };
+        rows.push(("presidential emergency", said.to_string()));
+    }
+    for (k, v) in &p.facts {
+        rows.push((k.as_str(), escape(&v.to_string())));
+    }
+    let _ = writeln!(out, "| the proposal | |\n|---|---|");
+    for (k, v) in rows {
+        let _ = writeln!(out, "| {} | {v} |", escape(k));
+    }
+    out.push('\n');
 }
 
 /// The answer in one line: the authority and its citation, or that none fits.
@@ -162,11 +208,11 @@ fn others(out: &mut String, d: &Explanation) {
         "### Runners-up\n\n| authority | verdict | reason |\n|---|---|---|"
     );
     for c in others.iter().take(3) {
-        let mut reason = escape(&c.ranking.text());
+        let mut reason = super::plain(&escape(&c.ranking.text()));
         if let Some(f) = c.fix.as_ref().filter(|f| !f.steps.is_empty()) {
             reason.push_str(&format!(
                 "<br>*would fit if:* {}",
-                escape(&f.steps.join("; "))
+                super::plain(&escape(&f.steps.join("; ")))
             ));
         }
         let _ = writeln!(

@@ -5,6 +5,7 @@
 
 pub mod graph;
 pub mod handbook;
+pub mod html;
 pub mod human;
 pub mod json;
 pub mod junit;
@@ -24,10 +25,12 @@ pub enum Format {
     Jsonl,
     Dot,
     Mermaid,
+    /// A self-contained printable page (`eval`'s memo).
+    Html,
 }
 
 impl Format {
-    pub const ALL: [Format; 7] = [
+    pub const ALL: [Format; 8] = [
         Format::Human,
         Format::Json,
         Format::Markdown,
@@ -35,6 +38,7 @@ impl Format {
         Format::Jsonl,
         Format::Dot,
         Format::Mermaid,
+        Format::Html,
     ];
 
     /// The name on the command line (`--format NAME`).
@@ -47,12 +51,14 @@ impl Format {
             Format::Jsonl => "jsonl",
             Format::Dot => "dot",
             Format::Mermaid => "mermaid",
+            Format::Html => "html",
         }
     }
 
     /// What each command offers: adding a format is its file in `render/`, its variant above and
     /// its place in these lists, all in this folder.
-    pub const EVAL: &'static [Format] = &[Format::Human, Format::Json, Format::Markdown];
+    pub const EVAL: &'static [Format] =
+        &[Format::Human, Format::Json, Format::Markdown, Format::Html];
     pub const CHECK: &'static [Format] = &[
         Format::Human,
         Format::Json,
@@ -310,4 +316,32 @@ pub(crate) fn some_ids(rows: &[&Row]) -> String {
         0 => ids.join(", "),
         more => format!("{} and {more} more", ids.join(", ")),
     }
+}
+
+/// The engine's ids in the words a planner uses, for prose (the ids stay in JSON and `--full`).
+const PLAIN: [(&str, &str); 14] = [
+    ("UsgStocks funds", "a drawdown of U.S. Government stocks"),
+    ("PartnerNational funds", "the partner's own funds"),
+    ("NationalMilitary", "the national military"),
+    ("OtherSecurityForces", "other security forces"),
+    ("CivilianGovernment", "a civilian government body"),
+    ("InternationalOrganization", "an international organization"),
+    ("NonGovernmental", "a non-governmental organization"),
+    ("PartnerNational", "the partner's own funds"),
+    ("UsgStocks", "U.S. Government stocks (drawdown)"),
+    ("DoS", "State"),
+    ("NotStarted", "not started"),
+    ("amount_usd", "the amount"),
+    ("duration_months", "the duration in months"),
+    (
+        "major_defense_equipment_usd",
+        "the major defense equipment value",
+    ),
+];
+
+/// `text` with every engine id of `PLAIN` in words.
+pub fn plain(text: &str) -> String {
+    PLAIN
+        .iter()
+        .fold(text.to_string(), |t, (id, words)| t.replace(id, words))
 }

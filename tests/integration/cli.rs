@@ -424,3 +424,42 @@ fn show_and_explain_take_the_names_planners_use() {
         .expect("gpoi");
     assert_eq!(gpoi["under"], serde_json::json!(["pko"]));
 }
+
+#[test]
+fn the_memo_as_a_printable_page_escapes_user_text() {
+    use crate::common::{authsel, code};
+    let text = std::fs::read_to_string("examples/12-philippines-f16-sustainment.ron")
+        .expect("example")
+        .replace(
+            "F-16 sustainment package for the Philippine Air Force, partner-funded",
+            "<script>alert(1)</script> & F-16",
+        );
+    let f = tmp("html-memo.ron", &text);
+    let o = authsel(&["eval", "--format", "html", f.to_str().unwrap()]);
+    assert_eq!(code(&o), 0);
+    let page = String::from_utf8_lossy(&o.stdout);
+    assert!(page.starts_with("<!DOCTYPE html>"), "{page}");
+    assert!(page.trim_end().ends_with("</html>"));
+    assert!(!page.contains("<script>"), "{page}");
+    assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; F-16"));
+    // The bottom line, the proposal in words, the not-legal-advice line; nothing from elsewhere.
+    assert!(page.contains("Bottom line: Use fms (Foreign Military Sales"));
+    assert!(
+        page.contains("<td>funding</td><td>the partner&#39;s own funds</td>"),
+        "{page}"
+    );
+    assert!(page.contains("Not legal advice"));
+    assert!(!page.contains("http://") && !page.contains("https://") && !page.contains("src="));
+    // Markdown has the same facts table; --detail does not apply to either memo.
+    let o = authsel(&["eval", "--format", "markdown", f.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("| funding | the partner's own funds |"));
+    let o = authsel(&[
+        "eval",
+        "--format",
+        "html",
+        "--detail",
+        "brief",
+        f.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&o), 2);
+}

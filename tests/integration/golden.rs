@@ -58,7 +58,14 @@ fn golden_markdown_memo() {
     let rb = RuleBase::builtin();
     let text = include_str!("../golden/inputs/01-eligible-333-contrast.ron");
     let p = rb.read_proposal("memo", text).expect("valid");
-    let md = markdown::memo(&rb.evaluate(&p).explain());
+    let d = rb.evaluate(&p).explain();
+    let md = markdown::memo_of(&d, Some(&p));
+    // The page has the same content; its record line (with digests) is left out like the memo's.
+    let html: String = authsel::render::html::memo(&d, Some(&p))
+        .lines()
+        .filter(|l| !l.contains("class=\"small\""))
+        .map(|l| format!("{l}\n"))
+        .collect();
     let md: String = md
         .lines()
         .filter(|l| !l.starts_with("<sub>"))
@@ -70,6 +77,7 @@ fn golden_markdown_memo() {
         omit_expression => true,
     }, {
         insta::assert_snapshot!("memo-01", md);
+        insta::assert_snapshot!("memo-01-html", html);
     });
 }
 
