@@ -12,6 +12,10 @@ pub struct NewArgs {
     /// Rule directory (default: the built-in rule base, or $AUTHSEL_RULES).
     #[arg(long, env = "AUTHSEL_RULES", value_name = "DIR")]
     rules: Option<PathBuf>,
+    /// Ask for each field in turn (choices shown, each answer checked) instead of writing the
+    /// commented template; questions on standard error, answers from standard input.
+    #[arg(long)]
+    ask: bool,
     /// Write the template to FILE (never over an existing file) instead of standard output.
     file: Option<PathBuf>,
 }
@@ -28,7 +32,26 @@ pub fn new(args: NewArgs) -> Result<Exit> {
         Ok(rb) => rb,
         Err(e) => return Ok(e),
     };
-    let text = form::template(&rb);
+    if args.file.as_ref().is_some_and(|p| p.exists()) {
+        errln!(
+            "authsel: `{}` already exists; authsel new never replaces a file: choose another name",
+            args.file
+                .as_ref()
+                .map_or(String::new(), |p| p.display().to_string())
+        );
+        return Ok(Exit::Invalid);
+    }
+    let text = if args.ask {
+        match authsel::tools::interview::interview(&rb, &mut ask) {
+            Ok(text) => text,
+            Err(e) => {
+                errln!("authsel: {e}");
+                return Ok(Exit::Invalid);
+            }
+        }
+    } else {
+        form::template(&rb)
+    };
     let Some(path) = args.file else {
         emit(&text);
         return Ok(Exit::Done);
@@ -50,6 +73,28 @@ pub fn new(args: NewArgs) -> Result<Exit> {
         path.display()
     );
     Ok(Exit::Done)
+}
+
+/// One question on standard error, its answer from a line of standard input (`None` at its end).
+fn ask(p: &authsel::tools::interview::Prompt) -> Option<String> {
+    use std::io::BufRead;
+    if let Some(why) = &p.refused {
+        errln!("  {why}");
+    }
+    errln!("{}: {}", p.field, p.question);
+    if !p.choices.is_empty() {
+        errln!("  choices: {}", p.choices.join(", "));
+    }
+    super::io::eprint(if p.optional {
+        "(blank to skip) > "
+    } else {
+        "> "
+    });
+    let mut line = String::new();
+    match std::io::stdin().lock().read_line(&mut line) {
+        Ok(0) | Err(_) => None,
+        Ok(_) => Some(line.trim_end_matches(['\n', '\r']).to_string()),
+    }
 }
 
 pub fn schema(args: SchemaArgs) -> Result<Exit> {

@@ -5,5 +5,6 @@ pub mod coverage;
 pub mod diff;
 pub mod form;
 pub mod gen;
+pub mod interview;
 mod rng;
 pub mod vocab;

@@ -463,3 +463,47 @@ fn the_memo_as_a_printable_page_escapes_user_text() {
     ]);
     assert_eq!(code(&o), 2);
 }
+
+#[test]
+fn new_ask_writes_a_proposal_from_answers_that_evaluates() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let dir = std::env::temp_dir().join(format!("authsel-ask-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("asked.ron");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_authsel"))
+        .args(["new", "--ask", file.to_str().unwrap()])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run");
+    let answers = "K-1\nNVG loan\nKenia\nKenya\nNationalMilitary\nCT\nloan\n3,000,000\n2027-03-01\n24\nPartnerNational\n\n";
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(answers.as_bytes())
+        .unwrap();
+    let o = child.wait_with_output().expect("wait");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(err.contains("did you mean `Kenya`?"), "{err}");
+    let o = crate::common::authsel(&["eval", file.to_str().unwrap()]);
+    assert_eq!(crate::common::code(&o), 0);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("Use AECA §§ 61-63"));
+    // Too few answers: nothing written, exit 2.
+    let other = dir.join("short.ron");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_authsel"))
+        .args(["new", "--ask", other.to_str().unwrap()])
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run");
+    child.stdin.take().unwrap().write_all(b"K-2\n").unwrap();
+    let o = child.wait_with_output().expect("wait");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(!other.exists());
+    let _ = std::fs::remove_dir_all(&dir);
+}
