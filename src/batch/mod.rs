@@ -187,6 +187,8 @@ pub struct Batch<'a> {
     pub ledger: Option<&'a Ledger>,
     /// Worker threads, at most [`MAX_JOBS`]; `None` uses one per core (at most [`MAX_JOBS`]).
     pub jobs: Option<usize>,
+    /// Judge every proposal by the law in force on this date (`None`: each by its own start).
+    pub as_of: Option<jiff::civil::Date>,
 }
 
 /// A ceiling rule of a proposal's recommended authority, and whether its guard holds.
@@ -227,6 +229,7 @@ impl<'a> Batch<'a> {
             rules,
             ledger: None,
             jobs: None,
+            as_of: None,
         }
     }
 
@@ -282,7 +285,7 @@ impl<'a> Batch<'a> {
             ..Report::default()
         };
         let ctx = Context {
-            as_of: None,
+            as_of: self.as_of,
             ledger: self.ledger,
         };
         let mut by_id: HashMap<String, usize> = HashMap::new();

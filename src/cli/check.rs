@@ -165,7 +165,7 @@ fn header(batch: &Batch, paths: &[PathBuf], shape: Shape) -> json::JsonlHeader {
     json::JsonlHeader {
         authsel_version: env!("CARGO_PKG_VERSION"),
         rules_digest: batch.rules.digest.clone(),
-        as_of: None,
+        as_of: batch.as_of,
         ledger_digest: batch.ledger.map(authsel::input::digest::sha256_json),
         ledger_entries: batch.ledger.map_or(0, |l| l.entries.len()),
         detail: shape.detail.as_str(),
@@ -181,6 +181,10 @@ pub struct CheckArgs {
     /// Amounts already committed against per-fiscal-year ceilings.
     #[arg(long)]
     ledger: Option<PathBuf>,
+    /// Judge every proposal by the law in force on this date (default: each by its own start
+    /// date); ceilings still count against each proposal's own fiscal year.
+    #[arg(long, value_name = "DATE", value_parser = super::io::date_arg)]
+    as_of: Option<jiff::civil::Date>,
     #[arg(long, value_parser = format::CHECK, default_value = "human")]
     format: Format,
     /// How much of each decision the json and jsonl reports hold (default: full for json, brief
@@ -232,6 +236,7 @@ pub fn check(args: CheckArgs) -> Result<Exit> {
         rules: &rules,
         ledger: ledger.as_ref(),
         jobs: args.jobs.map(usize::from),
+        as_of: args.as_of,
     };
     let (format, paths) = (args.format, &args.paths[..]);
     let shape = match shape(format, args.detail, args.all) {

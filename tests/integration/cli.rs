@@ -507,3 +507,38 @@ fn new_ask_writes_a_proposal_from_answers_that_evaluates() {
     assert!(!other.exists());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn check_as_of_judges_every_proposal_by_that_days_law_as_eval_does() {
+    use crate::common::authsel;
+    let file = "examples/01-ct-train-equip-333.ron";
+    let recommended = |args: &[&str]| {
+        let o = authsel(args);
+        let line = String::from_utf8_lossy(&o.stdout)
+            .lines()
+            .find(|l| l.contains("\"recommended\""))
+            .map(str::to_string)
+            .expect("a decision line");
+        let v: serde_json::Value = serde_json::from_str(&line).expect("json");
+        (
+            v["recommended"].clone(),
+            v["candidates"].as_array().map(Vec::len),
+        )
+    };
+    let eval = recommended(&["eval", "--format", "json", "--as-of", "2015-06-01", file]);
+    let check = recommended(&[
+        "check",
+        "--format",
+        "jsonl",
+        "--detail",
+        "full",
+        "--as-of",
+        "2015-06-01",
+        file,
+    ]);
+    assert_eq!(eval, check);
+    // § 333 was enacted on 23 December 2016: by the law of mid-2015 it is not the answer.
+    assert_ne!(eval.0, serde_json::json!("usc10-333"));
+    let today = recommended(&["check", "--format", "jsonl", "--detail", "full", file]);
+    assert_eq!(today.0, serde_json::json!("usc10-333"));
+}
