@@ -13,6 +13,7 @@ mod form;
 mod format;
 pub mod io;
 mod lint;
+mod plan;
 mod shell;
 mod test;
 
@@ -36,6 +37,9 @@ pub struct Cli {
 enum Command {
     /// Recommend the authority that fits each proposal and explain why.
     Eval(eval::EvalArgs),
+    /// Knit authorities together when no single one covers a proposal: the parts, the paperwork
+    /// and one timeline of duties (docs/plans.md).
+    Plan(plan::PlanArgs),
     /// List the authority catalogue.
     Authorities(catalogue::AuthoritiesArgs),
     /// Show one authority (purposes, activities, rules, limits, duties, citations, caveats) or one
@@ -94,6 +98,7 @@ pub fn parse() -> Result<Cli, clap::Error> {
 pub fn run(cli: Cli) -> Result<Exit> {
     let exit = match cli.command {
         Command::Eval(a) => eval::run(a),
+        Command::Plan(a) => plan::run(a),
         Command::Authorities(a) => catalogue::authorities(a),
         Command::Show(a) => catalogue::show(a),
         Command::Test(a) => test::run(a),

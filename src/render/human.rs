@@ -913,6 +913,169 @@ fn failed_rows(out: &mut String, report: &Report) {
     out.push('\n');
 }
 
+/// `authsel plan`: the best plan, its parts, paperwork and one timeline, then the alternatives.
+pub fn plan(p: &crate::plan::Plan) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{}: {}", p.proposal, p.title);
+    match &p.single {
+        Some(a) if p.single_is_best => {
+            let _ = writeln!(
+                out,
+                "One authority is already best: {a} ({}); no knitting is needed.",
+                p.single_verdict
+            );
+        }
+        Some(a) => {
+            let _ = writeln!(
+                out,
+                "One authority alone: {a} ({}); a plan of several ranks better.",
+                p.single_verdict
+            );
+        }
+        None => {
+            let _ = writeln!(out, "No single authority covers the whole proposal.");
+        }
+    }
+    let Some(best) = p.best() else {
+        let _ = writeln!(out, "No plan: no set of authorities covers it.");
+        for w in &p.why_none {
+            let _ = writeln!(out, "  - {w}");
+        }
+        return out;
+    };
+    let _ = writeln!(
+        out,
+        "Plan: {} ({} {}, {} open finding(s)).",
+        best.authorities.join(" + "),
+        best.parts.len(),
+        if best.parts.len() == 1 {
+            "authority"
+        } else {
+            "authorities"
+        },
+        best.open_findings
+    );
+    if let Some(c) = &p.choice {
+        let _ = writeln!(out, "Why this plan: {c}.");
+    }
+    plan_option(&mut out, best, p.today);
+    if p.options.len() > 1 {
+        let _ = writeln!(out, "\nAlternatives:");
+        for o in p.options.iter().skip(1) {
+            let _ = writeln!(
+                out,
+                "  {}. {}: {}; paperwork {}",
+                o.rank,
+                plan_parts_line(o),
+                o.ranking,
+                o.paperwork.total()
+            );
+        }
+    }
+    out
+}
+
+fn plan_parts_line(o: &crate::plan::PlanOption) -> String {
+    o.parts
+        .iter()
+        .map(|x| format!("{} ({})", x.authority, x.activities.join(", ")))
+        .collect::<Vec<_>>()
+        .join(" + ")
+}
+
+fn plan_option(out: &mut String, o: &crate::plan::PlanOption, today: Option<jiff::civil::Date>) {
+    let _ = writeln!(out, "\nParts:");
+    for x in &o.parts {
+        let share = x.amount_usd.map_or_else(
+            || "share not given".to_string(),
+            |v| crate::model::Usd(v).to_string(),
+        );
+        let _ = writeln!(
+            out,
+            "  {}. {} ({}, {}): {}",
+            x.number,
+            x.authority,
+            x.citation,
+            x.name,
+            x.verdict.as_str()
+        );
+        let _ = writeln!(
+            out,
+            "     activities: {}; purposes: {}; amount: {share}",
+            x.activities.join(", "),
+            x.purposes.join(", ")
+        );
+    }
+    let w = &o.paperwork;
+    let _ = writeln!(
+        out,
+        "\nPaperwork: {} notice(s), {} certification(s), {} concurrence(s), {} vetting(s), {} other; committees notified: {}{}",
+        w.notices,
+        w.certifications,
+        w.concurrences,
+        w.vettings,
+        w.other,
+        w.committees.len(),
+        if w.committees.is_empty() { String::new() } else { format!(" ({})", w.committees.join(", ")) }
+    );
+    for c in &o.crossings {
+        let _ = writeln!(out, "Threshold: {}", c.message);
+    }
+    plan_timeline(out, o, today);
+    if !o.questions.is_empty() {
+        let _ = writeln!(out, "\nStill needed:");
+        for q in &o.questions {
+            let _ = writeln!(out, "  - {q}");
+        }
+    }
+}
+
+fn plan_timeline(out: &mut String, o: &crate::plan::PlanOption, today: Option<jiff::civil::Date>) {
+    let _ = writeln!(out, "\nTimeline, soonest first:");
+    if o.timeline.entries.is_empty() {
+        let _ = writeln!(out, "  (no duties)");
+    }
+    for e in &o.timeline.entries {
+        let when = e.due.map_or_else(|| "no fixed date".to_string(), day);
+        let mut flags = String::new();
+        if e.overdue {
+            flags.push_str("OVERDUE ");
+        }
+        if e.status != "required" {
+            flags.push_str("(possible) ");
+        }
+        if e.kept {
+            flags.push_str("(kept: the parts together cross its threshold) ");
+        }
+        let before = match (&e.before, e.deadline, e.due) {
+            (Some(_), Some(own), Some(due)) if own != due => {
+                format!(" (before the notice; its own deadline {})", day(own))
+            }
+            (Some(_), _, _) => " (before the notice)".to_string(),
+            _ => String::new(),
+        };
+        let to =
+            e.to.as_ref()
+                .map_or_else(String::new, |t| format!(" to {t}"));
+        let _ = writeln!(
+            out,
+            "  - {when}: {flags}part {} {}: {}{to}{before} [{}]",
+            e.part,
+            e.authority,
+            duty_kind(&e.kind),
+            e.citation
+        );
+    }
+    if let (Some(t), Some(s)) = (today, o.earliest_start) {
+        let _ = writeln!(
+            out,
+            "Earliest feasible start, as of {}: {}.",
+            day(t),
+            day(s)
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,6 +6,7 @@
 pub mod graph;
 pub mod handbook;
 pub mod human;
+pub mod ics;
 pub mod json;
 pub mod junit;
 pub mod markdown;
@@ -24,10 +25,12 @@ pub enum Format {
     Jsonl,
     Dot,
     Mermaid,
+    /// iCalendar (RFC 5545): the plan's timeline, one event per duty (`plan`).
+    Ics,
 }
 
 impl Format {
-    pub const ALL: [Format; 7] = [
+    pub const ALL: [Format; 8] = [
         Format::Human,
         Format::Json,
         Format::Markdown,
@@ -35,6 +38,7 @@ impl Format {
         Format::Jsonl,
         Format::Dot,
         Format::Mermaid,
+        Format::Ics,
     ];
 
     /// The name on the command line (`--format NAME`).
@@ -47,6 +51,7 @@ impl Format {
             Format::Jsonl => "jsonl",
             Format::Dot => "dot",
             Format::Mermaid => "mermaid",
+            Format::Ics => "ics",
         }
     }
 
@@ -63,6 +68,8 @@ impl Format {
     /// The catalogue views, `vocab`, `lint` and `diff`.
     pub const LIST: &'static [Format] = &[Format::Human, Format::Json];
     pub const GRAPH: &'static [Format] = &[Format::Dot, Format::Mermaid, Format::Json];
+    pub const PLAN: &'static [Format] =
+        &[Format::Human, Format::Json, Format::Markdown, Format::Ics];
 
     pub fn from_name(name: &str) -> Option<Format> {
         Format::ALL.into_iter().find(|f| f.name() == name)
