@@ -55,7 +55,7 @@ pub struct Plan {
     pub single: Option<String>,
     /// `eligible`, `conditional` or `none`: `eval`'s verdict for the whole proposal.
     pub single_verdict: String,
-    /// The best plan is one authority: no knitting is needed.
+    /// The best plan is the one authority `eval` recommends: no knitting is needed.
     pub single_is_best: bool,
     /// Best first: at most three.
     pub options: Vec<PlanOption>,
@@ -147,6 +147,33 @@ pub struct Crossing {
 impl Plan {
     pub fn best(&self) -> Option<&PlanOption> {
         self.options.first()
+    }
+
+    /// How the plan stands against `eval`'s single-authority answer, in one sentence.
+    pub fn against_single(&self) -> String {
+        let best = self.best();
+        let one = best
+            .filter(|o| o.parts.len() == 1)
+            .and_then(|o| o.authorities.first());
+        match (&self.single, one) {
+            (Some(a), _) if self.single_is_best => format!(
+                "one authority is already best: {a} ({}); no knitting is needed",
+                self.single_verdict
+            ),
+            (Some(a), Some(b)) => format!(
+                "one authority covers it: `eval` recommends {a} ({}); by the plan's criteria (fewest authorities, open findings, paperwork, earliest start) {b} ranks first",
+                self.single_verdict
+            ),
+            (Some(a), None) if best.is_some() => format!(
+                "`eval` recommends {a} ({}) for the whole, but it does not serve every purpose of the proposal; this plan does",
+                self.single_verdict
+            ),
+            (Some(a), None) => format!(
+                "`eval` recommends {a} ({}) for the whole, but it does not serve every purpose of the proposal",
+                self.single_verdict
+            ),
+            (None, _) => "no single authority covers the whole proposal".to_string(),
+        }
     }
 }
 

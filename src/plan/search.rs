@@ -45,7 +45,12 @@ struct Fit {
     verdict: Verdict,
     open: usize,
     obligations: Vec<Obligation>,
+    /// Where the engine ranks it (1 = first) for these activities and all the proposal's purposes.
+    rank: usize,
 }
+
+/// The rank of an authority the engine does not list.
+const UNRANKED: usize = 1000;
 
 /// One complete plan during the search: (activity mask, candidate) per part, and its key.
 #[derive(Clone)]
@@ -62,6 +67,8 @@ struct Key {
     open: usize,
     paperwork: usize,
     start: Date,
+    /// The engine's ranks of the parts' authorities for their activities, summed.
+    ranks: usize,
     order: Vec<usize>,
 }
 
@@ -125,7 +132,9 @@ pub(super) fn plan(
         today,
         single: whole.recommended().map(str::to_string),
         single_verdict: whole.verdict().to_string(),
-        single_is_best: options.first().is_some_and(|o| o.parts.len() == 1),
+        single_is_best: options.first().is_some_and(|o| {
+            o.parts.len() == 1 && o.authorities.first().map(String::as_str) == whole.recommended()
+        }),
         options,
         choice,
         why_none,
@@ -261,12 +270,26 @@ impl Search<'_> {
         Ok(())
     }
 
-    /// How candidate `ci` fits the part of `mask`, from the (memoized) decision on that part.
+    /// How candidate `ci` fits the part of `mask`, from the (memoized) decision on that part; with
+    /// where the engine ranks it for those activities and all the proposal's purposes.
     fn judge(&mut self, mask: u32, ci: usize) -> Result<Fit, PlanError> {
         let Some(c) = self.candidates.get(ci) else {
             return Ok(ineligible());
         };
-        let key = (mask, c.purposes.clone());
+        let (id, purposes) = (c.id.clone(), c.purposes.clone());
+        let mut fit = fit_of(self.decision(mask, purposes)?, &id);
+        let all = self.proposal.purposes.clone();
+        fit.rank = self
+            .decision(mask, all)?
+            .ranked()
+            .position(|(a, _)| a.id == id.as_str())
+            .map_or(UNRANKED, |i| i + 1);
+        Ok(fit)
+    }
+
+    /// The engine's decision on the part of `mask` with `purposes`, evaluated once.
+    fn decision(&mut self, mask: u32, purposes: Vec<String>) -> Result<&Decision, PlanError> {
+        let key = (mask, purposes);
         if !self.decisions.contains_key(&key) {
             if self.decisions.len() >= MAX_EVALUATIONS {
                 return Err(PlanError::TooManyEvaluations {
@@ -275,14 +298,15 @@ impl Search<'_> {
             }
             let amount = share(self.proposal, mask)?.unwrap_or(self.proposal.amount_usd);
             let id = search_id(self.proposal, mask);
-            let part = part_proposal(self.proposal, id, mask, &c.purposes, amount);
+            let part = part_proposal(self.proposal, id, mask, &key.1, amount);
             let d = self.rb.evaluate_with(&part, self.ctx);
             self.decisions.insert(key.clone(), d);
         }
-        Ok(self
-            .decisions
+        self.decisions
             .get(&key)
-            .map_or_else(ineligible, |d| fit_of(d, &c.id)))
+            .ok_or(PlanError::TooManyEvaluations {
+                max: MAX_EVALUATIONS,
+            })
     }
 
     /// Every complete plan, best first.
@@ -370,6 +394,7 @@ impl Search<'_> {
                     obligations.iter().copied(),
                 )
                 .unwrap_or(self.proposal.start),
+                ranks: fits.iter().map(|f| f.rank).sum(),
                 order,
             },
             parts,
@@ -574,6 +599,7 @@ fn ineligible() -> Fit {
         verdict: Verdict::Ineligible,
         open: 0,
         obligations: Vec::new(),
+        rank: UNRANKED,
     }
 }
 
@@ -586,6 +612,7 @@ fn fit_of(d: &Decision, authority: &str) -> Fit {
             open: d.store().count(c.findings, Outcome::Fail)
                 + d.store().count(c.findings, Outcome::Unknown),
             obligations: c.obligations.clone(),
+            rank: UNRANKED,
         })
 }
 
@@ -719,7 +746,13 @@ fn why_before(a: &Key, b: &Key) -> String {
             a.start, b.start
         );
     }
-    "otherwise equal: catalogue order".to_string()
+    if a.ranks != b.ranks {
+        return format!(
+            "each part's authority stands higher in the engine's ranking for its activities (ranks summing to {} instead of {})",
+            a.ranks, b.ranks
+        );
+    }
+    "tied on every criterion, so catalogue order decides (which activity goes with which purpose is the planner's call)".to_string()
 }
 
 #[cfg(test)]

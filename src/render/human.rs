@@ -917,25 +917,11 @@ fn failed_rows(out: &mut String, report: &Report) {
 pub fn plan(p: &crate::plan::Plan) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{}: {}", p.proposal, p.title);
-    match &p.single {
-        Some(a) if p.single_is_best => {
-            let _ = writeln!(
-                out,
-                "One authority is already best: {a} ({}); no knitting is needed.",
-                p.single_verdict
-            );
-        }
-        Some(a) => {
-            let _ = writeln!(
-                out,
-                "One authority alone: {a} ({}); a plan of several ranks better.",
-                p.single_verdict
-            );
-        }
-        None => {
-            let _ = writeln!(out, "No single authority covers the whole proposal.");
-        }
+    let mut line = p.against_single();
+    if let Some(first) = line.get(..1) {
+        line = format!("{}{}.", first.to_uppercase(), line.get(1..).unwrap_or(""));
     }
+    let _ = writeln!(out, "{line}");
     let Some(best) = p.best() else {
         let _ = writeln!(out, "No plan: no set of authorities covers it.");
         for w in &p.why_none {

@@ -299,17 +299,7 @@ pub fn plan(p: &crate::plan::Plan) -> String {
         escape(&p.proposal),
         escape(&p.title)
     );
-    let single = match &p.single {
-        Some(a) if p.single_is_best => format!(
-            "one authority is already best: **{a}** ({})",
-            p.single_verdict
-        ),
-        Some(a) => format!(
-            "one authority alone: {a} ({}); a plan of several ranks better",
-            p.single_verdict
-        ),
-        None => "no single authority covers the whole proposal".to_string(),
-    };
+    let single = escape(&p.against_single());
     let _ = writeln!(out, "**Single authority:** {single}.\n");
     let Some(best) = p.best() else {
         let _ = writeln!(out, "**No plan.**\n");
