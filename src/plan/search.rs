@@ -110,15 +110,19 @@ pub(super) fn plan(
     s.judge_all()?;
     let drafts = s.drafts();
     let plans_compared = drafts.len();
+    // Twice as many as shown are verified, then ranked again with what only the verified parts
+    // tell: the duties kept because the parts together cross a threshold.
     let mut options = Vec::new();
     for d in &drafts {
-        if options.len() == OPTIONS {
+        if options.len() == 2 * OPTIONS {
             break;
         }
         if let Some(o) = s.offer(d)? {
-            options.push((d.key.clone(), o));
+            options.push((final_key(&d.key, &o, proposal.start), o));
         }
     }
+    options.sort_by(|a, b| a.0.cmp(&b.0));
+    options.truncate(OPTIONS);
     let why_none = if options.is_empty() {
         s.why_none()
     } else {
@@ -614,6 +618,19 @@ fn fit_of(d: &Decision, authority: &str) -> Fit {
             obligations: c.obligations.clone(),
             rank: UNRANKED,
         })
+}
+
+/// The ranking key of a verified option: its own open findings, paperwork (kept duties included)
+/// and earliest start; the search's engine ranks and catalogue order.
+fn final_key(draft: &Key, o: &PlanOption, start: Date) -> Key {
+    Key {
+        parts: o.parts.len(),
+        open: o.open_findings,
+        paperwork: o.paperwork.total(),
+        start: o.earliest_start.unwrap_or(start),
+        ranks: draft.ranks,
+        order: draft.order.clone(),
+    }
 }
 
 /// The id of a part proposal during the search (the activities name it; the id decides nothing).
