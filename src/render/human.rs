@@ -521,6 +521,7 @@ pub fn check(report: &Report, all: bool) -> String {
     } else {
         failed_groups(&mut out, report);
     }
+    plan_rows(&mut out, report);
     if !report.ceilings.is_empty() {
         let _ = writeln!(out, "Fiscal-year ceilings across the batch:");
         out.push_str(&table(
@@ -540,6 +541,28 @@ pub fn check(report: &Report, all: bool) -> String {
     }
     out.push_str(&table(&["check", "count"], &summary_rows(report)));
     out
+}
+
+/// `check --plan`: the best plan of each proposal no single authority fits.
+fn plan_rows(out: &mut String, report: &Report) {
+    let rows: Vec<Vec<String>> = report
+        .rows
+        .iter()
+        .filter_map(|r| {
+            r.plan
+                .as_ref()
+                .map(|p| vec![r.proposal.clone(), r.file.clone(), p.clone()])
+        })
+        .collect();
+    if rows.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "Plans for proposals no single authority fits (`authsel plan FILE` for the parts and timeline):"
+    );
+    out.push_str(&table(&["proposal", "file", "plan"], &rows));
+    out.push('\n');
 }
 
 /// The engine's ids in the words a planner uses, for prose (the ids stay in JSON and `--full`).

@@ -68,6 +68,7 @@ fn one_percent_malformed_reports_exactly_those_files_and_evaluates_the_rest() {
         rules: &rules,
         ledger: None,
         jobs: Some(2),
+        plan: false,
     };
     let mut sunk = 0;
     let report = batch

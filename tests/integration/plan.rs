@@ -318,3 +318,29 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn check_plan_adds_plans_and_charges_the_parts_to_their_ceilings() {
+    let without = authsel(&["check", "rules/cases/plans/"]);
+    let with = authsel(&["check", "--plan", "rules/cases/plans/"]);
+    // The exit code says the same: these proposals still have no single authority.
+    assert_eq!(code(&without), code(&with), "{}", stderr(&with));
+    let (without, with) = (stdout(&without), stdout(&with));
+    assert!(!without.contains("Plans for proposals"), "{without}");
+    assert!(
+        with.contains("Plans for proposals no single authority fits"),
+        "{with}"
+    );
+    assert!(with.contains("| KEN-27-PLAN-02 | rules/cases/plans/02-equipment-and-lease.ron            | fms + lease "), "{with}");
+    // § 345's fellowship ceiling is charged with the education parts: JOR-27-PLAN-03 does not
+    // divide its amount (the whole $6M, the most its share can be) and JOR-27-PLAN-16 gives $1M.
+    let fellowship = with
+        .lines()
+        .find(|l| l.contains("| usc10-345 | FY2027 | fellowship"))
+        .unwrap_or_else(|| panic!("no fellowship row in\n{with}"));
+    assert!(fellowship.contains("| $7,000,000 "), "{fellowship}");
+    assert!(
+        !without.contains("| usc10-345 | FY2027 | fellowship"),
+        "{without}"
+    );
+}
