@@ -195,3 +195,60 @@ impl RuleBase {
         search::plan(self, proposal, ctx, today)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CT: &str = include_str!("../../examples/01-ct-train-equip-333.ron");
+
+    #[test]
+    fn one_authority_is_already_best_and_its_concurrence_precedes_the_notice() {
+        let rb = RuleBase::builtin();
+        let p = Proposal::from_ron(CT).expect("example reads");
+        let plan = rb.plan(&p).expect("within bounds");
+        assert!(plan.single_is_best, "{:?}", plan.against_single());
+        let best = plan.best().expect("a plan");
+        assert_eq!(best.authorities, ["usc10-333"]);
+        assert_eq!(
+            best.parts.first().and_then(|x| x.amount_usd),
+            Some(p.amount_usd)
+        );
+        let e = &best.timeline.entries;
+        let at = |kind: &str| e.iter().position(|x| x.kind == kind).expect(kind);
+        let notice = e.get(at("congressional_notification")).expect("notice");
+        let concurrence = e.get(at("state_concurrence")).expect("concurrence");
+        // Due 1 March on its own, the concurrence is due with the notice it supports, listed first.
+        assert_eq!(concurrence.deadline, Some(p.start));
+        assert_eq!(concurrence.due, notice.due);
+        assert!(at("state_concurrence") < at("congressional_notification"));
+        assert_eq!(
+            concurrence.before.as_deref(),
+            Some("congressional_notification")
+        );
+        // Leahy vetting does not support the notice: its date stands.
+        assert_eq!(
+            e.get(at("leahy_vetting")).and_then(|x| x.before.clone()),
+            None
+        );
+    }
+
+    #[test]
+    fn today_flags_overdue_duties_and_moves_the_start() {
+        let rb = RuleBase::builtin();
+        let p = Proposal::from_ron(CT).expect("example reads");
+        let today = jiff::civil::date(2027, 2, 20);
+        let plan = rb
+            .plan_with(&p, &Context::default(), Some(today))
+            .expect("within bounds");
+        let best = plan.best().expect("a plan");
+        // The notice (14 February) and what precedes it are overdue; the Leahy vetting is not.
+        assert!(best.timeline.entries.iter().filter(|x| x.overdue).count() >= 3);
+        assert!(best
+            .timeline
+            .entries
+            .iter()
+            .any(|x| x.kind == "leahy_vetting" && !x.overdue));
+        assert_eq!(best.earliest_start, Some(jiff::civil::date(2027, 3, 7)));
+    }
+}

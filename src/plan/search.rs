@@ -110,25 +110,23 @@ pub(super) fn plan(
     s.judge_all()?;
     let drafts = s.drafts();
     let plans_compared = drafts.len();
-    // Twice as many as shown are verified, then ranked again with what only the verified parts
-    // tell: the duties kept because the parts together cross a threshold.
-    let mut options = Vec::new();
-    for d in &drafts {
-        if options.len() == 2 * OPTIONS {
-            break;
-        }
-        if let Some(o) = s.offer(d)? {
-            options.push((final_key(&d.key, &o, proposal.start), o));
-        }
-    }
-    options.sort_by(|a, b| a.0.cmp(&b.0));
-    options.truncate(OPTIONS);
+    let options = verified(&s, &drafts, proposal.start)?;
     let why_none = if options.is_empty() {
         s.why_none()
     } else {
         Vec::new()
     };
-    let (choice, options) = ranked(options);
+    let tied = options
+        .first()
+        .is_some_and(|(k, _)| tied_assignment(&drafts, k));
+    let (mut choice, options) = ranked(options);
+    if tied {
+        choice = choice.map(|c| {
+            format!(
+                "{c}; the same authorities could take the activities another way at the same cost (which activity serves which purpose is the planner's call)"
+            )
+        });
+    }
     Ok(Plan {
         proposal: proposal.id.clone(),
         title: proposal.title.clone(),
@@ -148,6 +146,36 @@ pub(super) fn plan(
             plans_compared,
         },
     })
+}
+
+/// The best drafts, one per set of authorities, offered (each part re-evaluated alone) and ranked
+/// again with what only the verified parts tell; at most `OPTIONS`.
+fn verified(
+    s: &Search,
+    drafts: &[Draft],
+    start: Date,
+) -> Result<Vec<(Key, PlanOption)>, PlanError> {
+    // Twice as many as shown are verified, then ranked again with what only the verified parts
+    // tell: the duties kept because the parts together cross a threshold.
+    // One assignment per set of authorities: the alternatives are other authorities, not the same
+    // ones with the activities dealt differently.
+    let mut options = Vec::new();
+    let mut sets: Vec<&Vec<usize>> = Vec::new();
+    for d in drafts {
+        if options.len() == 2 * OPTIONS {
+            break;
+        }
+        if sets.contains(&&d.key.order) {
+            continue;
+        }
+        sets.push(&d.key.order);
+        if let Some(o) = s.offer(d)? {
+            options.push((final_key(&d.key, &o, start), o));
+        }
+    }
+    options.sort_by(|a, b| a.0.cmp(&b.0));
+    options.truncate(OPTIONS);
+    Ok(options)
 }
 
 /// The authorities that may take a part, in catalogue order.
@@ -618,6 +646,17 @@ fn fit_of(d: &Decision, authority: &str) -> Fit {
             obligations: c.obligations.clone(),
             rank: UNRANKED,
         })
+}
+
+/// Whether two drafts give the same authorities as `best` the activities differently at the same
+/// cost (open findings, paperwork, start, engine ranks): a tie the ranking cannot break.
+fn tied_assignment(drafts: &[Draft], best: &Key) -> bool {
+    let cost = |k: &Key| (k.open, k.paperwork, k.start, k.ranks);
+    let mut same = drafts.iter().filter(|d| d.key.order == best.order);
+    match (same.next(), same.next()) {
+        (Some(a), Some(b)) => cost(&a.key) == cost(&b.key),
+        _ => false,
+    }
 }
 
 /// The ranking key of a verified option: its own open findings, paperwork (kept duties included)
