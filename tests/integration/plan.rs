@@ -344,3 +344,32 @@ fn check_plan_adds_plans_and_charges_the_parts_to_their_ceilings() {
         "{without}"
     );
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(96))]
+
+    /// Mutations of a plan case (delete, insert or replace a byte range, `amounts` included): an
+    /// error, or a plan every renderer writes, the calendar's lines within 75 octets. Never a panic.
+    #[test]
+    fn mutated_plan_inputs_never_panic(at in 0usize..900, len in 0usize..8, ins in "[\\x00-\\x7f§é]{0,6}") {
+        let base = include_str!("../../rules/cases/plans/08-parts-cross-36b.ron");
+        let mut s = base.to_string();
+        let at = at.min(s.len());
+        let end = (at + len).min(s.len());
+        if s.is_char_boundary(at) && s.is_char_boundary(end) {
+            s.replace_range(at..end, &ins);
+        }
+        if let Ok(p) = rules().read_proposal("m.ron", &s) {
+            if let Ok(plan) = rules().plan(&p) {
+                prop_assert_eq!(&plan.proposal, &p.id);
+                let _ = authsel::render::human::plan(&plan);
+                let _ = authsel::render::markdown::plan(&plan);
+                let _ = authsel::render::json::plan(&plan);
+                let ics = authsel::render::ics::plan(&plan, jiff::Timestamp::UNIX_EPOCH);
+                for line in ics.split("\r\n") {
+                    prop_assert!(line.len() <= 75 && !line.contains(['\n', '\r']), "{line:?}");
+                }
+            }
+        }
+    }
+}
