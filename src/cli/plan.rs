@@ -70,7 +70,7 @@ pub fn run(args: PlanArgs) -> Result<Exit> {
                     Format::Json => emit_json(&format!("{}\n", json::plan(&plan))),
                     Format::Markdown => emit(&markdown::plan(&plan)),
                     Format::Ics => emit_crlf(&ics::plan(&plan, stamp)),
-                    _ => emit(&format!("{}\n", human::plan(&plan))),
+                    _ => emit(&format!("{}\n", human::plan(&plan, super::io::width()))),
                 }
                 false
             }

@@ -936,19 +936,20 @@ fn failed_rows(out: &mut String, report: &Report) {
     out.push('\n');
 }
 
-/// `authsel plan`: the best plan, its parts, paperwork and one timeline, then the alternatives.
-pub fn plan(p: &crate::plan::Plan) -> String {
+/// `authsel plan`: the best plan, its parts, paperwork and one timeline, then the alternatives,
+/// wrapped to `width` columns.
+pub fn plan(p: &crate::plan::Plan, width: usize) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{}: {}", p.proposal, p.title);
     let mut line = p.against_single();
     if let Some(first) = line.get(..1) {
         line = format!("{}{}.", first.to_uppercase(), line.get(1..).unwrap_or(""));
     }
-    let _ = writeln!(out, "{line}");
+    let _ = writeln!(out, "{}", wrap(&line, width, 0, 2));
     let Some(best) = p.best() else {
         let _ = writeln!(out, "No plan: no set of authorities covers it.");
         for w in &p.why_none {
-            let _ = writeln!(out, "  - {w}");
+            let _ = writeln!(out, "  - {}", wrap(w, width, 4, 4));
         }
         return out;
     };
@@ -965,20 +966,23 @@ pub fn plan(p: &crate::plan::Plan) -> String {
         best.open_findings
     );
     if let Some(c) = &p.choice {
-        let _ = writeln!(out, "Why this plan: {c}.");
+        let _ = writeln!(
+            out,
+            "Why this plan: {}",
+            wrap(&format!("{c}."), width, 15, 2)
+        );
     }
-    plan_option(&mut out, best, p.today);
+    plan_option(&mut out, best, p.today, width);
     if p.options.len() > 1 {
         let _ = writeln!(out, "\nAlternatives:");
         for o in p.options.iter().skip(1) {
-            let _ = writeln!(
-                out,
-                "  {}. {}: {}; paperwork {}",
-                o.rank,
+            let line = format!(
+                "{}: {}; paperwork {}",
                 plan_parts_line(o),
                 o.ranking,
                 o.paperwork.total()
             );
+            let _ = writeln!(out, "  {}. {}", o.rank, wrap(&line, width, 5, 5));
         }
     }
     out
@@ -992,7 +996,12 @@ fn plan_parts_line(o: &crate::plan::PlanOption) -> String {
         .join(" + ")
 }
 
-fn plan_option(out: &mut String, o: &crate::plan::PlanOption, today: Option<jiff::civil::Date>) {
+fn plan_option(
+    out: &mut String,
+    o: &crate::plan::PlanOption,
+    today: Option<jiff::civil::Date>,
+    width: usize,
+) {
     let _ = writeln!(out, "\nParts:");
     for x in &o.parts {
         let share = x.amount_usd.map_or_else(
@@ -1016,9 +1025,8 @@ fn plan_option(out: &mut String, o: &crate::plan::PlanOption, today: Option<jiff
         );
     }
     let w = &o.paperwork;
-    let _ = writeln!(
-        out,
-        "\nPaperwork: {} notice(s), {} certification(s), {} concurrence(s), {} vetting(s), {} other; committees notified: {}{}",
+    let paperwork = format!(
+        "Paperwork: {} notice(s), {} certification(s), {} concurrence(s), {} vetting(s), {} other; committees notified: {}{}",
         w.notices,
         w.certifications,
         w.concurrences,
@@ -1027,19 +1035,25 @@ fn plan_option(out: &mut String, o: &crate::plan::PlanOption, today: Option<jiff
         w.committees.len(),
         if w.committees.is_empty() { String::new() } else { format!(" ({})", w.committees.join(", ")) }
     );
+    let _ = writeln!(out, "\n{}", wrap(&paperwork, width, 0, 2));
     for c in &o.crossings {
-        let _ = writeln!(out, "Threshold: {}", c.message);
+        let _ = writeln!(out, "Threshold: {}", wrap(&c.message, width, 11, 2));
     }
-    plan_timeline(out, o, today);
+    plan_timeline(out, o, today, width);
     if !o.questions.is_empty() {
         let _ = writeln!(out, "\nStill needed:");
         for q in &o.questions {
-            let _ = writeln!(out, "  - {q}");
+            let _ = writeln!(out, "  - {}", wrap(q, width, 4, 4));
         }
     }
 }
 
-fn plan_timeline(out: &mut String, o: &crate::plan::PlanOption, today: Option<jiff::civil::Date>) {
+fn plan_timeline(
+    out: &mut String,
+    o: &crate::plan::PlanOption,
+    today: Option<jiff::civil::Date>,
+    width: usize,
+) {
     let _ = writeln!(out, "\nTimeline, soonest first:");
     if o.timeline.entries.is_empty() {
         let _ = writeln!(out, "  (no duties)");
@@ -1066,14 +1080,14 @@ fn plan_timeline(out: &mut String, o: &crate::plan::PlanOption, today: Option<ji
         let to =
             e.to.as_ref()
                 .map_or_else(String::new, |t| format!(" to {t}"));
-        let _ = writeln!(
-            out,
-            "  - {when}: {flags}part {} {}: {}{to}{before} [{}]",
+        let line = format!(
+            "{when}: {flags}part {} {}: {}{to}{before} [{}]",
             e.part,
             e.authority,
             duty_kind(&e.kind),
             e.citation
         );
+        let _ = writeln!(out, "  - {}", wrap(&line, width, 4, 4));
     }
     if let (Some(t), Some(s)) = (today, o.earliest_start) {
         let _ = writeln!(

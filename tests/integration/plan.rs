@@ -27,13 +27,14 @@ fn stdout(o: &std::process::Output) -> String {
 fn human_output_names_the_parts_paperwork_threshold_and_timeline() {
     let o = authsel(&["plan", CROSS]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
-    let out = stdout(&o);
+    // Wrapped to the terminal's width: compared with the line breaks as spaces.
+    let out = stdout(&o).split_whitespace().collect::<Vec<_>>().join(" ");
     for needle in [
         "No single authority covers the whole proposal.",
         "Plan: fms + lease (2 authorities",
         "1. fms (AECA §§ 21-22",
         "amount: $45,000,000",
-        "Paperwork: 2 notice(s)",
+        "Paperwork: 2 notice(s), 1 certification(s), 0 concurrence(s), 0 vetting(s), 1 other; committees notified: 4",
         "Threshold: the parts together ($60,000,000) cross the threshold of congressional notification [AECA § 36(b)(1)",
         "Timeline, soonest first:",
         "(kept: the parts together cross its threshold) part 1 fms: congressional notification",
@@ -47,7 +48,7 @@ fn human_output_names_the_parts_paperwork_threshold_and_timeline() {
 fn no_plan_exits_1_and_says_why() {
     let o = authsel(&["plan", NO_PLAN]);
     assert_eq!(code(&o), 1, "{}", stderr(&o));
-    let out = stdout(&o);
+    let out = stdout(&o).split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
         out.contains("No plan: no set of authorities covers it."),
         "{out}"
@@ -362,7 +363,7 @@ proptest! {
         if let Ok(p) = rules().read_proposal("m.ron", &s) {
             if let Ok(plan) = rules().plan(&p) {
                 prop_assert_eq!(&plan.proposal, &p.id);
-                let _ = authsel::render::human::plan(&plan);
+                let _ = authsel::render::human::plan(&plan, 100);
                 let _ = authsel::render::markdown::plan(&plan);
                 let _ = authsel::render::json::plan(&plan);
                 let ics = authsel::render::ics::plan(&plan, jiff::Timestamp::UNIX_EPOCH);
