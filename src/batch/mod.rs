@@ -9,7 +9,7 @@
 use crate::diagnostic::{source_line, Diagnostic};
 use crate::engine::assess::{Context, Env, Tri};
 use crate::engine::decision::Decision;
-use crate::input::proposal::{locate, Ledger};
+use crate::input::proposal::{locate, Ledger, Proposal};
 use crate::model::RuleBase;
 use crate::model::{Authority, RuleKind};
 use jiff::civil::Date;
@@ -81,6 +81,10 @@ pub struct Row {
     /// `authority ceiling FYyyyy`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub over_ceilings: Vec<String>,
+    /// With `check --plan`, when no single authority fits: the best plan's authorities
+    /// (`fms + lease`), whose parts are charged to their own ceilings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plan: Option<String>,
     /// Reading, checking and evaluating the file took this long (JUnit's `time`).
     #[serde(skip)]
     pub elapsed: Duration,
@@ -189,6 +193,9 @@ pub struct Batch<'a> {
     pub jobs: Option<usize>,
     /// Judge every proposal by the law in force on this date (`None`: each by its own start).
     pub as_of: Option<jiff::civil::Date>,
+    /// `check --plan`: for a proposal no single authority fits, the best plan (`plan/`), each
+    /// part charged to its authority's ceilings with its share.
+    pub plan: bool,
 }
 
 /// A ceiling rule of a proposal's recommended authority, and whether its guard holds.
@@ -197,6 +204,9 @@ struct Hit<'r> {
     rule: usize,
     /// `Some(true)` counts, `Some(false)` does not apply, `None` unknown.
     holds: Option<bool>,
+    /// What is charged: the proposal's amount, or a plan part's share (the whole amount when the
+    /// proposal does not divide it: the most the share can be).
+    amount: u64,
 }
 
 /// What a worker makes of one file. Most files are valid, so the larger variant is the usual one:
@@ -221,6 +231,7 @@ struct Charge<'r> {
     row: usize,
     /// False when the guard is unknown: listed, not counted.
     counted: bool,
+    amount: u64,
 }
 
 impl<'a> Batch<'a> {
@@ -230,6 +241,7 @@ impl<'a> Batch<'a> {
             ledger: None,
             jobs: None,
             as_of: None,
+            plan: false,
         }
     }
 
@@ -366,20 +378,18 @@ impl<'a> Batch<'a> {
         drop(text);
         let d = self.rules.evaluate_with(&p, ctx);
         let mut hits = Vec::new();
+        let mut plan = None;
         if let Some(a) = d.recommended().and_then(|id| self.rules.authority(id)) {
-            let env = Env::new(self.rules, &p, ctx);
-            for (i, rule) in a.rules.iter().enumerate() {
-                if let RuleKind::Ceiling { .. } = rule.kind {
-                    let holds = match rule.guard.as_ref().map_or(Tri::True, |g| env.eval(g)) {
-                        Tri::True => Some(true),
-                        Tri::False => Some(false),
-                        Tri::Unknown(_) => None,
-                    };
-                    hits.push(Hit {
-                        authority: a,
-                        rule: i,
-                        holds,
-                    });
+            hits = self.ceiling_hits(a, &p, ctx, p.amount_usd);
+        } else if self.plan {
+            let best = self.rules.plan_with(&p, ctx, None).ok();
+            if let Some(o) = best.as_ref().and_then(crate::plan::Plan::best) {
+                plan = Some(o.authorities.join(" + "));
+                for part in &o.parts {
+                    if let Some(a) = self.rules.authority(&part.authority) {
+                        let share = part.amount_usd.unwrap_or(p.amount_usd);
+                        hits.extend(self.ceiling_hits(a, &part.proposal, ctx, share));
+                    }
                 }
             }
         }
@@ -395,6 +405,7 @@ impl<'a> Batch<'a> {
             why_none,
             why_none_rule,
             over_ceilings: Vec::new(),
+            plan,
             elapsed: Duration::ZERO,
         };
         let out = render(&row, d);
@@ -405,6 +416,34 @@ impl<'a> Batch<'a> {
             hits,
             out,
         }
+    }
+
+    /// The ceiling rules of `a` for proposal `p`, each with whether its guard holds, charging `amount`.
+    fn ceiling_hits(
+        &self,
+        a: &'a Authority,
+        p: &Proposal,
+        ctx: &Context,
+        amount: u64,
+    ) -> Vec<Hit<'a>> {
+        let env = Env::new(self.rules, p, ctx);
+        let mut hits = Vec::new();
+        for (i, rule) in a.rules.iter().enumerate() {
+            if let RuleKind::Ceiling { .. } = rule.kind {
+                let holds = match rule.guard.as_ref().map_or(Tri::True, |g| env.eval(g)) {
+                    Tri::True => Some(true),
+                    Tri::False => Some(false),
+                    Tri::Unknown(_) => None,
+                };
+                hits.push(Hit {
+                    authority: a,
+                    rule: i,
+                    holds,
+                    amount,
+                });
+            }
+        }
+        hits
     }
 
     /// Charges each ceiling in start-date order (ties: proposal id), from the ledger's committed
@@ -462,7 +501,7 @@ impl<'a> Batch<'a> {
                 }
                 use_.proposals.push(row.proposal.clone());
                 let was_over = use_.over;
-                use_.total_usd = use_.total_usd.and_then(|t| t.checked_add(row.amount_usd));
+                use_.total_usd = use_.total_usd.and_then(|t| t.checked_add(c.amount));
                 use_.over = use_.total_usd.is_none_or(|t| t > limit.0);
                 if use_.over && !was_over {
                     use_.crossed_by = Some(Crossing {
@@ -524,6 +563,7 @@ fn add_row<'r>(
             rule: h.rule,
             row: index,
             counted: h.holds == Some(true),
+            amount: h.amount,
         });
     }
     report.rows.push(row);

@@ -202,6 +202,10 @@ pub struct CheckArgs {
     #[arg(long, value_name = "N",
           value_parser = clap::value_parser!(u16).range(1..=MAX_JOBS as i64))]
     jobs: Option<u16>,
+    /// For each proposal no single authority fits, add the best plan (docs/plans.md), its parts
+    /// charged to their authorities' ceilings.
+    #[arg(long)]
+    plan: bool,
     #[arg(required = true)]
     paths: Vec<PathBuf>,
 }
@@ -237,6 +241,7 @@ pub fn check(args: CheckArgs) -> Result<Exit> {
         ledger: ledger.as_ref(),
         jobs: args.jobs.map(usize::from),
         as_of: args.as_of,
+        plan: args.plan,
     };
     let (format, paths) = (args.format, &args.paths[..]);
     let shape = match shape(format, args.detail, args.all) {

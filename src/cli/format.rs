@@ -14,6 +14,7 @@ pub const EVAL: Offered = Offered(Format::EVAL);
 pub const CHECK: Offered = Offered(Format::CHECK);
 pub const LIST: Offered = Offered(Format::LIST);
 pub const GRAPH: Offered = Offered(Format::GRAPH);
+pub const PLAN: Offered = Offered(Format::PLAN);
 
 impl TypedValueParser for Offered {
     type Value = Format;

@@ -111,6 +111,22 @@ pub fn emit_json(s: &str) {
     emit_as(s, Style::Json);
 }
 
+/// [`emit`] for iCalendar, whose lines end in CRLF (RFC 5545): every other control character is
+/// still escaped (the renderer drops them from values already).
+pub fn emit_crlf(s: &str) {
+    if !stdout_open() {
+        return;
+    }
+    let lines: Vec<Cow<'_, str>> = s
+        .split("\r\n")
+        .map(|l| escape_controls(l, Style::Text))
+        .collect();
+    let mut out = Stdout;
+    let _ = out
+        .write_all(lines.join("\r\n").as_bytes())
+        .and_then(|()| out.flush());
+}
+
 fn emit_as(s: &str, style: Style) {
     if !stdout_open() {
         return;

@@ -14,6 +14,7 @@ mod format;
 pub mod io;
 mod lint;
 mod paint;
+mod plan;
 mod shell;
 mod test;
 
@@ -53,6 +54,9 @@ pub struct Cli {
 enum Command {
     /// Recommend the authority that fits each proposal and explain why.
     Eval(eval::EvalArgs),
+    /// Knit authorities together when no single one covers a proposal: the parts, the paperwork
+    /// and one timeline of duties (docs/plans.md).
+    Plan(plan::PlanArgs),
     /// List the authority catalogue.
     Authorities(catalogue::AuthoritiesArgs),
     /// Show one authority (purposes, activities, rules, limits, duties, citations, caveats), one
@@ -115,6 +119,7 @@ pub fn run(cli: Cli) -> Result<Exit> {
     paint::init(cli.color, cli.quiet, cli.no_progress);
     let exit = match cli.command {
         Command::Eval(a) => eval::run(a),
+        Command::Plan(a) => plan::run(a),
         Command::Authorities(a) => catalogue::authorities(a),
         Command::Programs(a) => catalogue::programs(a),
         Command::Show(a) => catalogue::show(a),

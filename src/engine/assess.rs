@@ -930,6 +930,7 @@ authority a {
             major_defense_equipment_usd: None,
             emergency: None,
             facts: Default::default(),
+            amounts: Default::default(),
         }
     }
 

@@ -46,6 +46,11 @@ pub struct Proposal {
     pub emergency: Option<bool>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub facts: BTreeMap<String, FactValue>,
+    /// How `amount_usd` divides among the activities (`amounts: {"training": 5000000, ...}`):
+    /// empty when the file does not say; else one entry per activity, summing to `amount_usd`.
+    /// Read by `plan` to give each part its share.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub amounts: BTreeMap<String, u64>,
 }
 
 /// A value in `facts: {...}`: bool, integer, or string (dates are strings until a rule reads them).
@@ -329,7 +334,7 @@ fn quote_long(s: String, max: usize) -> String {
     }
 }
 
-const PROPOSAL_FIELDS: [&str; 15] = [
+const PROPOSAL_FIELDS: [&str; 16] = [
     "id",
     "title",
     "partner",
@@ -345,6 +350,7 @@ const PROPOSAL_FIELDS: [&str; 15] = [
     "emergency",
     "partner_outside_registry",
     "facts",
+    "amounts",
 ];
 
 /// What RON reads: the proposal's fields before their values are checked.
@@ -373,6 +379,32 @@ struct RawProposal {
     partner_outside_registry: Option<bool>,
     #[serde(default)]
     facts: Facts,
+    #[serde(default)]
+    amounts: Amounts,
+}
+
+/// `amounts: {..}` as written: every entry in file order, a repeated one too.
+#[derive(Default)]
+struct Amounts(Vec<(String, u64)>);
+
+impl<'de> Deserialize<'de> for Amounts {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Amounts;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a map from activity names to whole dollars")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Amounts, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(entry) = m.next_entry::<String, u64>()? {
+                    entries.push(entry);
+                }
+                Ok(Amounts(entries))
+            }
+        }
+        d.deserialize_map(V)
+    }
 }
 
 /// `facts: {..}` as written: every entry in file order, a repeated one too.
@@ -604,6 +636,7 @@ pub fn read_proposal(text: &str) -> Result<ReadProposal, InputError> {
         }
     };
     problems.extend(fact_problems(&raw, &at, text));
+    problems.extend(amount_problems(&raw, &at, text));
     let outside_registry = raw.partner_outside_registry == Some(true);
     let facts = raw.facts.0.clone();
     let proposal = proposal_of(raw, start);
@@ -636,6 +669,120 @@ fn proposal_of(raw: RawProposal, start: Date) -> Proposal {
         major_defense_equipment_usd: raw.major_defense_equipment_usd,
         emergency: raw.emergency,
         facts: raw.facts.0.iter().cloned().collect(),
+        amounts: raw.amounts.0.iter().cloned().collect(),
+    }
+}
+
+/// `amounts`: each entry names one of the proposal's activities once, with 1 dollar to `MAX_USD`;
+/// when given at all, every activity has its entry and the entries sum to `amount_usd` (checked,
+/// never wrapped): a plan divides the amount exactly, never by a guess.
+fn amount_problems<'a>(raw: &RawProposal, at: &Spans, text: &str) -> Vec<Problem<'a>> {
+    if raw.amounts.0.is_empty() {
+        return Vec::new();
+    }
+    let (mut problems, first, sum) = amount_entry_problems(raw, at, text);
+    amount_total_problems(raw, at, text, &first, sum, &mut problems);
+    problems
+}
+
+/// Each entry of `amounts`: named once, one of the proposal's activities, 1 dollar to `MAX_USD`;
+/// with the names given and the sum (`None` past 64 bits).
+fn amount_entry_problems<'r>(
+    raw: &'r RawProposal,
+    at: &Spans,
+    text: &str,
+) -> (Vec<Problem<'static>>, HashMap<&'r str, usize>, Option<u64>) {
+    let entries = &raw.amounts.0;
+    let mut problems = Vec::new();
+    let n = entries.len();
+    let mut first: HashMap<&str, usize> = HashMap::with_capacity(n);
+    let mut sum: Option<u64> = Some(0);
+    for (i, (name, usd)) in entries.iter().enumerate() {
+        let key = at.entry(text, "amounts", i, n, true);
+        let value = at.entry(text, "amounts", i, n, false);
+        sum = sum.and_then(|s| s.checked_add(*usd));
+        if first.insert(name.as_str(), i).is_some() {
+            problems.push(
+                Problem::new(
+                    key,
+                    "E0210",
+                    format!("activity `{}` is given twice in `amounts`", quote(name)),
+                )
+                .help("an activity has one amount: remove one of the two"),
+            );
+        } else if !raw.activities.contains(name) {
+            problems.push(
+                Problem::new(
+                    key,
+                    "E0219",
+                    format!(
+                        "`amounts` names `{}`, which is not one of this proposal's activities",
+                        quote(name)
+                    ),
+                )
+                .help(format!(
+                    "`amounts` divides `amount_usd` among the activities: {}",
+                    raw.activities.join(", ")
+                )),
+            );
+        }
+        if *usd == 0 {
+            problems.push(Problem::new(
+                value,
+                "E0212",
+                format!("the amount of `{}` is 0: give its estimated dollar value, or drop the activity", quote(name)),
+            ));
+        }
+        problems.extend(too_many_dollars(
+            value,
+            &format!("the amount of `{}`", quote(name)),
+            *usd,
+        ));
+    }
+    (problems, first, sum)
+}
+
+/// Every activity has its entry, and the entries sum to `amount_usd`.
+fn amount_total_problems(
+    raw: &RawProposal,
+    at: &Spans,
+    text: &str,
+    first: &HashMap<&str, usize>,
+    sum: Option<u64>,
+    problems: &mut Vec<Problem<'_>>,
+) {
+    let field = at.field(text, "amounts");
+    for act in &raw.activities {
+        if !first.contains_key(act.as_str()) {
+            problems.push(
+                Problem::new(
+                    field,
+                    "E0219",
+                    format!(
+                        "`amounts` gives no amount for the activity `{}`",
+                        quote(act)
+                    ),
+                )
+                .help("give every activity its share, or leave `amounts` out"),
+            );
+        }
+    }
+    if sum != Some(raw.amount_usd) && problems.is_empty() {
+        let total = sum.map_or_else(
+            || "more than 64 bits hold".to_string(),
+            |s| Usd(s).to_string(),
+        );
+        problems.push(
+            Problem::new(
+                field,
+                "E0219",
+                format!(
+                    "`amounts` sums to {total}, but `amount_usd` is {}",
+                    Usd(raw.amount_usd)
+                ),
+            )
+            .help("the shares divide the whole amount: they sum to `amount_usd` exactly"),
+        );
     }
 }
 

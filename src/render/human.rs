@@ -641,6 +641,7 @@ pub fn check(report: &Report, all: bool) -> String {
     } else {
         failed_groups(&mut out, report);
     }
+    plan_rows(&mut out, report);
     if !report.ceilings.is_empty() {
         let _ = writeln!(out, "Fiscal-year ceilings across the batch:");
         out.push_str(&table(
@@ -663,6 +664,28 @@ pub fn check(report: &Report, all: bool) -> String {
 }
 
 pub use super::plain;
+
+/// `check --plan`: the best plan of each proposal no single authority fits.
+fn plan_rows(out: &mut String, report: &Report) {
+    let rows: Vec<Vec<String>> = report
+        .rows
+        .iter()
+        .filter_map(|r| {
+            r.plan
+                .as_ref()
+                .map(|p| vec![r.proposal.clone(), r.file.clone(), p.clone()])
+        })
+        .collect();
+    if rows.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "Plans for proposals no single authority fits (`authsel plan FILE` for the parts and timeline):"
+    );
+    out.push_str(&table(&["proposal", "file", "plan"], &rows));
+    out.push('\n');
+}
 
 /// A date as a staff officer writes it: `14 February 2027`.
 fn day(d: jiff::civil::Date) -> String {
@@ -1034,6 +1057,169 @@ fn failed_rows(out: &mut String, report: &Report) {
         let _ = writeln!(out, "  {} ({}): {why}", r.proposal, r.file);
     }
     out.push('\n');
+}
+
+/// `authsel plan`: the best plan, its parts, paperwork and one timeline, then the alternatives,
+/// wrapped to `width` columns.
+pub fn plan(p: &crate::plan::Plan, width: usize) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{}: {}", p.proposal, p.title);
+    let mut line = p.against_single();
+    if let Some(first) = line.get(..1) {
+        line = format!("{}{}.", first.to_uppercase(), line.get(1..).unwrap_or(""));
+    }
+    let _ = writeln!(out, "{}", wrap(&line, width, 0, 2));
+    let Some(best) = p.best() else {
+        let _ = writeln!(out, "No plan: no set of authorities covers it.");
+        for w in &p.why_none {
+            let _ = writeln!(out, "  - {}", wrap(w, width, 4, 4));
+        }
+        return out;
+    };
+    let _ = writeln!(
+        out,
+        "Plan: {} ({} {}, {} open finding(s)).",
+        best.authorities.join(" + "),
+        best.parts.len(),
+        if best.parts.len() == 1 {
+            "authority"
+        } else {
+            "authorities"
+        },
+        best.open_findings
+    );
+    if let Some(c) = &p.choice {
+        let _ = writeln!(
+            out,
+            "Why this plan: {}",
+            wrap(&format!("{c}."), width, 15, 2)
+        );
+    }
+    plan_option(&mut out, best, p.today, width);
+    if p.options.len() > 1 {
+        let _ = writeln!(out, "\nAlternatives:");
+        for o in p.options.iter().skip(1) {
+            let line = format!(
+                "{}: {}; paperwork {}",
+                plan_parts_line(o),
+                o.ranking,
+                o.paperwork.total()
+            );
+            let _ = writeln!(out, "  {}. {}", o.rank, wrap(&line, width, 5, 5));
+        }
+    }
+    out
+}
+
+fn plan_parts_line(o: &crate::plan::PlanOption) -> String {
+    o.parts
+        .iter()
+        .map(|x| format!("{} ({})", x.authority, x.activities.join(", ")))
+        .collect::<Vec<_>>()
+        .join(" + ")
+}
+
+fn plan_option(
+    out: &mut String,
+    o: &crate::plan::PlanOption,
+    today: Option<jiff::civil::Date>,
+    width: usize,
+) {
+    let _ = writeln!(out, "\nParts:");
+    for x in &o.parts {
+        let share = x.amount_usd.map_or_else(
+            || "share not given".to_string(),
+            |v| crate::model::Usd(v).to_string(),
+        );
+        let _ = writeln!(
+            out,
+            "  {}. {} ({}, {}): {}",
+            x.number,
+            x.authority,
+            x.citation,
+            x.name,
+            x.verdict.as_str()
+        );
+        let _ = writeln!(
+            out,
+            "     activities: {}; purposes: {}; amount: {share}",
+            x.activities.join(", "),
+            x.purposes.join(", ")
+        );
+    }
+    let w = &o.paperwork;
+    let paperwork = format!(
+        "Paperwork: {} notice(s), {} certification(s), {} concurrence(s), {} vetting(s), {} other; committees notified: {}{}",
+        w.notices,
+        w.certifications,
+        w.concurrences,
+        w.vettings,
+        w.other,
+        w.committees.len(),
+        if w.committees.is_empty() { String::new() } else { format!(" ({})", w.committees.join(", ")) }
+    );
+    let _ = writeln!(out, "\n{}", wrap(&paperwork, width, 0, 2));
+    for c in &o.crossings {
+        let _ = writeln!(out, "Threshold: {}", wrap(&c.message, width, 11, 2));
+    }
+    plan_timeline(out, o, today, width);
+    if !o.questions.is_empty() {
+        let _ = writeln!(out, "\nStill needed:");
+        for q in &o.questions {
+            let _ = writeln!(out, "  - {}", wrap(q, width, 4, 4));
+        }
+    }
+}
+
+fn plan_timeline(
+    out: &mut String,
+    o: &crate::plan::PlanOption,
+    today: Option<jiff::civil::Date>,
+    width: usize,
+) {
+    let _ = writeln!(out, "\nTimeline, soonest first:");
+    if o.timeline.entries.is_empty() {
+        let _ = writeln!(out, "  (no duties)");
+    }
+    for e in &o.timeline.entries {
+        let when = e.due.map_or_else(|| "no fixed date".to_string(), day);
+        let mut flags = String::new();
+        if e.overdue {
+            flags.push_str("OVERDUE ");
+        }
+        if e.status != "required" {
+            flags.push_str("(possible) ");
+        }
+        if e.kept {
+            flags.push_str("(kept: the parts together cross its threshold) ");
+        }
+        let before = match (&e.before, e.deadline, e.due) {
+            (Some(_), Some(own), Some(due)) if own != due => {
+                format!(" (before the notice; its own deadline {})", day(own))
+            }
+            (Some(_), _, _) => " (before the notice)".to_string(),
+            _ => String::new(),
+        };
+        let to =
+            e.to.as_ref()
+                .map_or_else(String::new, |t| format!(" to {t}"));
+        let line = format!(
+            "{when}: {flags}part {} {}: {}{to}{before} [{}]",
+            e.part,
+            e.authority,
+            duty_kind(&e.kind),
+            e.citation
+        );
+        let _ = writeln!(out, "  - {}", wrap(&line, width, 4, 4));
+    }
+    if let (Some(t), Some(s)) = (today, o.earliest_start) {
+        let _ = writeln!(
+            out,
+            "Earliest feasible start, as of {}: {}.",
+            day(t),
+            day(s)
+        );
+    }
 }
 
 #[cfg(test)]

@@ -199,3 +199,8 @@ impl<W: Write> JsonlStream<W> {
         Ok(self.w)
     }
 }
+
+/// `authsel plan --format json`: one object per plan (`docs/json.md`).
+pub fn plan(p: &crate::plan::Plan) -> String {
+    serde_json::to_string(p).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+}

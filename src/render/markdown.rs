@@ -336,6 +336,126 @@ fn check_rows(report: &Report) -> String {
     out
 }
 
+/// `authsel plan --format markdown`: the plan as a staff memo section.
+pub fn plan(p: &crate::plan::Plan) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "## Plan for {} — {}\n",
+        escape(&p.proposal),
+        escape(&p.title)
+    );
+    let single = escape(&p.against_single());
+    let _ = writeln!(out, "**Single authority:** {single}.\n");
+    let Some(best) = p.best() else {
+        let _ = writeln!(out, "**No plan.**\n");
+        for w in &p.why_none {
+            let _ = writeln!(out, "- {}", escape(w));
+        }
+        out.push('\n');
+        return out;
+    };
+    let _ = writeln!(out, "**Plan:** {}", best.authorities.join(" + "));
+    if let Some(c) = &p.choice {
+        let _ = writeln!(out, " ({}).\n", escape(c));
+    }
+    plan_parts(&mut out, best);
+    let w = &best.paperwork;
+    let _ = writeln!(
+        out,
+        "\n**Paperwork:** {} notice(s), {} certification(s), {} concurrence(s), {} vetting(s), {} other; {} committee(s) notified{}.\n",
+        w.notices, w.certifications, w.concurrences, w.vettings, w.other, w.committees.len(),
+        if w.committees.is_empty() { String::new() } else { format!(" ({})", escape(&w.committees.join(", "))) }
+    );
+    for c in &best.crossings {
+        let _ = writeln!(out, "> **Threshold:** {}\n", escape(&c.message));
+    }
+    plan_timeline(&mut out, best);
+    if let (Some(t), Some(s)) = (p.today, best.earliest_start) {
+        let _ = writeln!(out, "Earliest feasible start as of {t}: **{s}**.\n");
+    }
+    if !best.questions.is_empty() {
+        let _ = writeln!(out, "### Still needed\n");
+        for q in &best.questions {
+            let _ = writeln!(out, "- {}", escape(q));
+        }
+        out.push('\n');
+    }
+    if p.options.len() > 1 {
+        let _ = writeln!(out, "### Alternatives\n");
+        for o in p.options.iter().skip(1) {
+            let _ = writeln!(
+                out,
+                "{}. {} — {}",
+                o.rank,
+                o.authorities.join(" + "),
+                escape(&o.ranking)
+            );
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn plan_parts(out: &mut String, best: &crate::plan::PlanOption) {
+    let _ = writeln!(
+        out,
+        "| part | authority | activities | purposes | amount | verdict |"
+    );
+    let _ = writeln!(out, "|---|---|---|---|---|---|");
+    for x in &best.parts {
+        let _ = writeln!(
+            out,
+            "| {} | {} ({}) | {} | {} | {} | {} |",
+            x.number,
+            x.authority,
+            escape(&x.citation),
+            x.activities.join(", "),
+            x.purposes.join(", "),
+            x.amount_usd
+                .map_or_else(|| "not given".to_string(), |v| Usd(v).to_string()),
+            x.verdict.as_str()
+        );
+    }
+}
+
+fn plan_timeline(out: &mut String, o: &crate::plan::PlanOption) {
+    let _ = writeln!(out, "### Timeline\n");
+    let _ = writeln!(
+        out,
+        "| due | part | authority | duty | to | citation | note |"
+    );
+    let _ = writeln!(out, "|---|---|---|---|---|---|---|");
+    for e in &o.timeline.entries {
+        let mut note = Vec::new();
+        if e.overdue {
+            note.push("**overdue**".to_string());
+        }
+        if e.before.is_some() {
+            note.push("before the notice".to_string());
+        }
+        if e.kept {
+            note.push("kept: the parts together cross its threshold".to_string());
+        }
+        if e.status != "required" {
+            note.push(e.status.clone());
+        }
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} | {} |",
+            e.due
+                .map_or_else(|| "no fixed date".to_string(), |d| d.to_string()),
+            e.part,
+            e.authority,
+            e.kind.replace('_', " "),
+            escape(e.to.as_deref().unwrap_or("")),
+            escape(&e.citation),
+            note.join("; ")
+        );
+    }
+    out.push('\n');
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -7,6 +7,7 @@ pub mod graph;
 pub mod handbook;
 pub mod html;
 pub mod human;
+pub mod ics;
 pub mod json;
 pub mod junit;
 pub mod markdown;
@@ -27,10 +28,12 @@ pub enum Format {
     Mermaid,
     /// A self-contained printable page (`eval`'s memo).
     Html,
+    /// iCalendar (RFC 5545): the plan's timeline, one event per duty (`plan`).
+    Ics,
 }
 
 impl Format {
-    pub const ALL: [Format; 8] = [
+    pub const ALL: [Format; 9] = [
         Format::Human,
         Format::Json,
         Format::Markdown,
@@ -39,6 +42,7 @@ impl Format {
         Format::Dot,
         Format::Mermaid,
         Format::Html,
+        Format::Ics,
     ];
 
     /// The name on the command line (`--format NAME`).
@@ -52,6 +56,7 @@ impl Format {
             Format::Dot => "dot",
             Format::Mermaid => "mermaid",
             Format::Html => "html",
+            Format::Ics => "ics",
         }
     }
 
@@ -69,6 +74,8 @@ impl Format {
     /// The catalogue views, `vocab`, `lint` and `diff`.
     pub const LIST: &'static [Format] = &[Format::Human, Format::Json];
     pub const GRAPH: &'static [Format] = &[Format::Dot, Format::Mermaid, Format::Json];
+    pub const PLAN: &'static [Format] =
+        &[Format::Human, Format::Json, Format::Markdown, Format::Ics];
 
     pub fn from_name(name: &str) -> Option<Format> {
         Format::ALL.into_iter().find(|f| f.name() == name)

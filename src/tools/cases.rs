@@ -13,6 +13,10 @@
 //! //! expect duty usc10-333: congressional_notification 2027-02-14   (or `null`)
 //! //! expect missing: leahy
 //! //! expect not-candidate: fms
+//! //! expect plan: usc10-333 + fmcs                  (the best plan's authorities, or `none`)
+//! //! expect plan part fmcs: construction           (the activities of that authority's part)
+//! //! expect plan kept fms: congressional_notification (a duty kept because the parts together cross its threshold)
+//! //! expect plan why-none: provides `retransfer`   (words in the reasons there is no plan)
 //! ```
 
 use crate::engine::assess::{Context, Outcome, Verdict};
@@ -20,6 +24,7 @@ use crate::explain::Explanation;
 use crate::input::proposal::{Ledger, LedgerEntry};
 use crate::model::FiscalYear;
 use crate::model::RuleBase;
+use crate::plan::Plan;
 use jiff::civil::Date;
 use std::fmt::Write;
 
@@ -39,6 +44,29 @@ pub enum Expect {
     },
     Missing(String),
     NotCandidate(String),
+    /// The best plan's authorities (as a set), or `None` for no plan.
+    Plan(Option<Vec<String>>),
+    PlanPart {
+        authority: String,
+        activities: Vec<String>,
+    },
+    PlanKept {
+        authority: String,
+        kind: String,
+    },
+    PlanWhyNone(String),
+}
+
+impl Expect {
+    fn is_plan(&self) -> bool {
+        matches!(
+            self,
+            Expect::Plan(_)
+                | Expect::PlanPart { .. }
+                | Expect::PlanKept { .. }
+                | Expect::PlanWhyNone(_)
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -140,6 +168,16 @@ fn parse_expect(v: &str) -> Option<Expect> {
         "verdict" => Expect::Verdict(rest.to_string()),
         "missing" => Expect::Missing(rest.to_string()),
         "not-candidate" => Expect::NotCandidate(rest.to_string()),
+        "plan" => Expect::Plan((rest != "none").then(|| list(rest, '+'))),
+        "plan why-none" => Expect::PlanWhyNone(rest.to_string()),
+        k if k.starts_with("plan part ") => Expect::PlanPart {
+            authority: k.strip_prefix("plan part ")?.trim().to_string(),
+            activities: list(rest, ','),
+        },
+        k if k.starts_with("plan kept ") => Expect::PlanKept {
+            authority: k.strip_prefix("plan kept ")?.trim().to_string(),
+            kind: rest.to_string(),
+        },
         k if k.starts_with("duty ") => {
             let authority = k.strip_prefix("duty ")?.trim().to_string();
             let mut it = rest.split_whitespace();
@@ -177,6 +215,17 @@ fn parse_expect(v: &str) -> Option<Expect> {
     })
 }
 
+/// `a + b` or `a, b` as sorted items.
+fn list(s: &str, sep: char) -> Vec<String> {
+    let mut v: Vec<String> = s
+        .split(sep)
+        .map(|x| x.trim().to_string())
+        .filter(|x| !x.is_empty())
+        .collect();
+    v.sort();
+    v
+}
+
 /// Runs one case file against a rule base.
 pub fn run_case(rules: &RuleBase, name: &str, text: &str) -> CaseResult {
     let invalid = |m: String| CaseResult {
@@ -198,11 +247,18 @@ pub fn run_case(rules: &RuleBase, name: &str, text: &str) -> CaseResult {
         ledger: Some(&case.ledger),
     };
     let d = rules.evaluate_with(&proposal, &ctx).into_explanation();
-    let failures = case
+    let mut failures: Vec<String> = case
         .expects
         .iter()
+        .filter(|e| !e.is_plan())
         .filter_map(|e| check_expect(&d, e))
         .collect();
+    if case.expects.iter().any(Expect::is_plan) {
+        match rules.plan_with(&proposal, &ctx, None) {
+            Ok(plan) => failures.extend(case.expects.iter().filter_map(|e| check_plan(&plan, e))),
+            Err(e) => failures.push(format!("plan: {e}")),
+        }
+    }
     let seen = d
         .candidates
         .iter()
@@ -253,6 +309,61 @@ fn check_expect(d: &Explanation, e: &Expect) -> Option<String> {
             kind,
             deadline,
         } => check_duty(d, authority, kind, *deadline),
+        _ => None,
+    }
+}
+
+/// A plan expectation against the plan.
+fn check_plan(plan: &Plan, e: &Expect) -> Option<String> {
+    let best = plan.best();
+    let names = |o: &crate::plan::PlanOption| list(&o.authorities.join(","), ',');
+    let got = best.map_or_else(|| "none".to_string(), |o| names(o).join(" + "));
+    match e {
+        Expect::Plan(want) => {
+            let want_s = want
+                .as_ref()
+                .map_or_else(|| "none".to_string(), |w| w.join(" + "));
+            (want_s != got).then(|| {
+                let why = if best.is_none() {
+                    format!(" ({})", plan.why_none.join("; "))
+                } else {
+                    String::new()
+                };
+                format!("plan: expected {want_s}, got {got}{why}")
+            })
+        }
+        Expect::PlanPart {
+            authority,
+            activities,
+        } => {
+            let part = best.and_then(|o| o.parts.iter().find(|x| x.authority == *authority));
+            let acts = part.map(|x| list(&x.activities.join(","), ','));
+            (acts.as_ref() != Some(activities)).then(|| {
+                format!(
+                    "plan part {authority}: expected {}, got {} (plan {got})",
+                    activities.join(", "),
+                    acts.map_or_else(|| "no such part".to_string(), |a| a.join(", "))
+                )
+            })
+        }
+        Expect::PlanKept { authority, kind } => {
+            let kept = best.is_some_and(|o| {
+                o.crossings
+                    .iter()
+                    .any(|c| c.authority == *authority && c.kind == *kind)
+            });
+            (!kept).then(|| {
+                format!("plan kept {authority}: expected a kept {kind}, none (plan {got})")
+            })
+        }
+        Expect::PlanWhyNone(words) => (!plan.why_none.iter().any(|w| w.contains(words.as_str())))
+            .then(|| {
+                format!(
+                    "plan why-none: expected `{words}` in [{}] (plan {got})",
+                    plan.why_none.join("; ")
+                )
+            }),
+        _ => None,
     }
 }
 

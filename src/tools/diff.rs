@@ -421,6 +421,7 @@ pub fn generate(old_rb: &RuleBase, new_rb: &RuleBase, n: usize, seed: u64) -> Ve
                 _ => Some(true),
             },
             facts: BTreeMap::new(),
+            amounts: BTreeMap::new(),
         });
     }
     out

@@ -60,7 +60,9 @@ pub fn template(rb: &RuleBase) -> String {
     t += "    major_defense_equipment_usd: 0,      // major defense equipment included, in dollars\n";
     t += "    emergency: false,                    // true = a presidential emergency determination exists\n";
     t += &listing("facts, any of", &facts);
-    t += "    facts: {},\n)\n";
+    t += "    facts: {},\n";
+    t += "    // how amount_usd divides among the activities (`authsel plan`; each activity once, summing to amount_usd):\n";
+    t += "    // amounts: {\"training\": 600_000, \"equipment\": 400_000},\n)\n";
     t
 }
 
@@ -107,6 +109,12 @@ pub fn schema(rb: &RuleBase) -> Value {
             "major_defense_equipment_usd": usd,
             "emergency": {"type": "boolean"},
             "facts": {"type": "object", "additionalProperties": false, "properties": facts},
+            "amounts": {
+                "type": "object",
+                "description": "how amount_usd divides among the activities: every activity once, the shares summing to amount_usd (authsel plan)",
+                "propertyNames": {"enum": rb.activities.keys().cloned().collect::<Vec<String>>()},
+                "additionalProperties": {"type": "integer", "minimum": 1, "maximum": MAX_USD},
+            },
         }
     })
 }

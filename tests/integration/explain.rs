@@ -173,6 +173,7 @@ proptest! {
             major_defense_equipment_usd: None,
             emergency,
             facts: Default::default(),
+            amounts: Default::default(),
         };
         check_fixes(&rb, &p)?;
     }

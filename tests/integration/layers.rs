@@ -58,7 +58,7 @@ const ABOVE_ENGINE: [&str; 5] = [
 ];
 
 /// The library's folders, in pipeline order.
-const LIBRARY: [&str; 9] = [
+const LIBRARY: [&str; 10] = [
     "diagnostic",
     "lang",
     "model",
@@ -66,6 +66,7 @@ const LIBRARY: [&str; 9] = [
     "engine",
     "explain",
     "render",
+    "plan",
     "batch",
     "tools",
 ];
@@ -102,7 +103,7 @@ fn the_engine_renders_nothing_and_reads_no_file() {
 }
 
 /// The layers in pipeline order, `rulebase.rs` (which joins those before it) included.
-const PIPELINE: [&str; 10] = [
+const PIPELINE: [&str; 11] = [
     "diagnostic",
     "model",
     "lang",
@@ -110,6 +111,7 @@ const PIPELINE: [&str; 10] = [
     "engine",
     "explain",
     "rulebase",
+    "plan",
     "batch",
     "tools",
     "render",

@@ -14,6 +14,7 @@ mod lang_limits;
 mod layers;
 mod maint;
 mod never_panics;
+mod plan;
 mod props;
 mod regression;
 mod scope_props;
