@@ -93,10 +93,19 @@ fn run_into(batch: &Batch, paths: &[PathBuf], shape: Shape, out: &mut dyn Write)
 /// A decision as its report line: serialized at `detail` in the worker, `file` and `kind` added
 /// where the format has them (`--format json --detail full` is the contract's object unchanged).
 fn decision_line(shape: Shape, row: &Row, d: &authsel::Decision) -> String {
-    let object = match shape.detail {
+    let mut object = match shape.detail {
         Detail::Full => json::decision(&d.explain()),
         detail => json::brief(&d.brief(detail)),
     };
+    // `--plan`: the best plan's authorities, in every line but the contract's own object.
+    let contract = shape.format == Format::Json && shape.detail == Detail::Full;
+    if let (Some(plan), false) = (&row.plan, contract) {
+        let name = serde_json::to_string(plan).unwrap_or_default();
+        object = format!(
+            "{{\"plan\":{name},{}",
+            object.strip_prefix('{').unwrap_or(&object)
+        );
+    }
     match (shape.format, shape.detail) {
         (Format::Jsonl, _) => json::tagged(Some("decision"), Some(&row.file), &object),
         (_, Detail::Full) => object,

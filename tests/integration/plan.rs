@@ -345,6 +345,20 @@ fn check_plan_adds_plans_and_charges_the_parts_to_their_ceilings() {
         !without.contains("| usc10-345 | FY2027 | fellowship"),
         "{without}"
     );
+    let lines = stdout(&authsel(&[
+        "check",
+        "--plan",
+        "--format",
+        "jsonl",
+        "rules/cases/plans/",
+    ]));
+    let line = lines
+        .lines()
+        .find(|l| l.contains("\"proposal\":\"KEN-27-PLAN-02\""))
+        .expect("a decision line");
+    let v: serde_json::Value = serde_json::from_str(line).expect("JSON line");
+    assert_eq!(v["kind"], "decision");
+    assert_eq!(v["plan"], "fms + lease");
 }
 
 proptest! {
