@@ -40,6 +40,7 @@ pub mod lang;
 pub mod model;
 pub mod render;
 pub mod rulebase;
+pub mod serve;
 pub mod tools;
 
 pub use diagnostic::Diagnostic;

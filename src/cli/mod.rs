@@ -13,6 +13,7 @@ mod form;
 mod format;
 pub mod io;
 mod lint;
+mod serve;
 mod shell;
 mod test;
 
@@ -70,6 +71,9 @@ enum Command {
     Completions(shell::CompletionsArgs),
     /// Print the manual page (roff).
     Man,
+    /// The planner's workbench in the browser: the proposal form, live evaluation, the handbook,
+    /// batch checks (docs/workbench.md).
+    Serve(serve::ServeArgs),
 }
 
 /// Parses the command line. `--version` also names the built-in rule base by its digest, so a
@@ -109,6 +113,7 @@ pub fn run(cli: Cli) -> Result<Exit> {
         Command::Graph(a) => catalogue::graph(a),
         Command::Completions(a) => shell::completions(a),
         Command::Man => shell::man(),
+        Command::Serve(a) => serve::run(a),
     }?;
     Ok(io::finish(exit))
 }

@@ -58,7 +58,7 @@ const ABOVE_ENGINE: [&str; 5] = [
 ];
 
 /// The library's folders, in pipeline order.
-const LIBRARY: [&str; 9] = [
+const LIBRARY: [&str; 10] = [
     "diagnostic",
     "lang",
     "model",
@@ -68,6 +68,7 @@ const LIBRARY: [&str; 9] = [
     "render",
     "batch",
     "tools",
+    "serve",
 ];
 
 #[test]
@@ -102,7 +103,7 @@ fn the_engine_renders_nothing_and_reads_no_file() {
 }
 
 /// The layers in pipeline order, `rulebase.rs` (which joins those before it) included.
-const PIPELINE: [&str; 10] = [
+const PIPELINE: [&str; 11] = [
     "diagnostic",
     "model",
     "lang",
@@ -113,6 +114,7 @@ const PIPELINE: [&str; 10] = [
     "batch",
     "tools",
     "render",
+    "serve",
 ];
 
 /// A layer imports only layers before it in the pipeline, so no two layers import each other.
@@ -157,6 +159,25 @@ fn rendering_decides_nothing() {
             ".evaluate_with(",
             "crate::cli",
             "std::fs",
+        ],
+        &[],
+    );
+}
+
+/// The workbench is an output surface like the CLI: it reads and judges proposals only through
+/// `RuleBase` and `batch` (as `eval` and `check` do), never through the engine's passes.
+#[test]
+fn the_server_decides_nothing() {
+    never(
+        "serve",
+        &[
+            "crate::engine::cure",
+            "crate::engine::decision::decide",
+            "assess(",
+            "assess_all",
+            "verdict_of",
+            "verdict_after",
+            "crate::cli",
         ],
         &[],
     );

@@ -17,3 +17,4 @@ mod never_panics;
 mod props;
 mod regression;
 mod scope_props;
+mod serve;

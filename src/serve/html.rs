@@ -1,0 +1,105 @@
+//! HTML text: the one `escape` function and the page frame every page shares. Invariant: every
+//! piece of text that did not come from this file's own literals goes through [`escape`] (element
+//! text and attribute values alike), so user input is shown as text, never run as markup.
+
+use std::fmt::Write;
+
+/// Escapes text for HTML element content and for double- or single-quoted attribute values:
+/// `&`, `<`, `>`, `"` and `'` become entities. Control characters other than tab and line breaks
+/// become U+FFFD, so nothing invisible is echoed back.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    push_escaped(&mut out, text);
+    out
+}
+
+/// [`escape`], appended to `out`.
+pub(crate) fn push_escaped(out: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if c.is_control() => out.push('\u{fffd}'),
+            c => out.push(c),
+        }
+    }
+}
+
+/// The site's sections, in the navigation bar: (path, label).
+const NAV: [(&str, &str); 4] = [
+    ("/", "Proposal"),
+    ("/authorities", "Authorities"),
+    ("/graph", "Graph"),
+    ("/batch", "Batch check"),
+];
+
+/// A whole page: the head (the stylesheet and script are this binary's own assets), a skip link,
+/// the navigation with `current` marked, and `body` (already HTML) in `<main>`.
+pub(crate) fn page(title: &str, current: &str, body: &str) -> String {
+    let mut out = String::with_capacity(body.len() + 1024);
+    out.push_str("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">");
+    out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
+    let _ = write!(out, "<title>{} · authsel</title>", escape(title));
+    out.push_str("<link rel=\"stylesheet\" href=\"/assets/style.css\">");
+    out.push_str("<script src=\"/assets/app.js\" defer></script></head><body>");
+    out.push_str("<a class=\"skip\" href=\"#main\">Skip to content</a>");
+    out.push_str("<header><nav aria-label=\"Sections\"><span class=\"brand\">authsel</span><ul>");
+    for (path, label) in NAV {
+        let here = if path == current {
+            " aria-current=\"page\""
+        } else {
+            ""
+        };
+        let _ = write!(out, "<li><a href=\"{path}\"{here}>{label}</a></li>");
+    }
+    out.push_str("</ul></nav></header><main id=\"main\" tabindex=\"-1\">");
+    out.push_str(body);
+    out.push_str("</main><footer>A decision aid that shows its work, not legal advice: ");
+    out.push_str("check the statute, the SAMM and counsel.</footer></body></html>\n");
+    out
+}
+
+/// `<tag>escaped text</tag>`.
+pub(crate) fn el(tag: &str, text: &str) -> String {
+    format!("<{tag}>{}</{tag}>", escape(text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escape_turns_markup_into_text() {
+        assert_eq!(
+            escape("<script>alert(1)</script>"),
+            "&lt;script&gt;alert(1)&lt;/script&gt;"
+        );
+        assert_eq!(
+            escape(r#"a & b "c" 'd'"#),
+            "a &amp; b &quot;c&quot; &#39;d&#39;"
+        );
+        assert_eq!(escape("x\u{0}y\u{1b}z\n"), "x\u{fffd}y\u{fffd}z\n");
+        assert_eq!(escape("§ 333 — ok"), "§ 333 — ok");
+        assert_eq!(escape(""), "");
+    }
+
+    #[test]
+    fn escaped_text_has_no_markup_characters() {
+        let all: String = (0u8..128).map(char::from).collect();
+        let e = escape(&all);
+        assert!(!e.contains(['<', '>', '"', '\'']));
+        assert_eq!(e.matches('&').count(), 5);
+    }
+
+    #[test]
+    fn a_page_escapes_its_title_and_marks_the_current_section() {
+        let p = page("<b>", "/batch", "<p>x</p>");
+        assert!(p.contains("<title>&lt;b&gt; · authsel</title>"));
+        assert!(p.contains("<a href=\"/batch\" aria-current=\"page\">"));
+        assert!(!p.contains("http://") && !p.contains("https://"));
+    }
+}
