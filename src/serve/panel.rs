@@ -105,8 +105,68 @@ fn timeline(out: &mut String, c: &Candidate, today: Date) {
     out.push_str("</ol></section>");
 }
 
-/// Each missing fact as a question with a control that sets the fact (yes/no for a true/false
-/// fact, a field for any other).
+/// Where answering a question goes: a field of the form, or an entry of `facts`, and the answers
+/// offered (buttons), or `None` for a typed answer of the given kind (`int` or `str`).
+struct Target {
+    kind: &'static str,
+    name: String,
+    choices: Option<Vec<(&'static str, &'static str)>>,
+    typed: &'static str,
+}
+
+const YES_NO: [(&str, &str); 2] = [("true", "Yes"), ("false", "No")];
+
+/// The form slot a missing fact is answered in: `fact.X` is the fact X, `partner.G` the group
+/// fact G, any other name the proposal's field of that name.
+fn target(rb: &RuleBase, missing: &str) -> Target {
+    let fact = |name: &str, ty: Option<Type>| Target {
+        kind: "fact",
+        name: name.to_string(),
+        choices: matches!(ty, Some(Type::Bool)).then(|| YES_NO.to_vec()),
+        typed: match ty {
+            Some(Type::Usd | Type::Months | Type::Days | Type::Int) => "int",
+            _ => "str",
+        },
+    };
+    let field = |choices: Option<Vec<(&'static str, &'static str)>>, typed| Target {
+        kind: "field",
+        name: missing.to_string(),
+        choices,
+        typed,
+    };
+    match missing {
+        "emergency" => field(Some(YES_NO.to_vec()), "str"),
+        "leahy" => field(
+            Some(vec![
+                ("Passed", "Passed"),
+                ("Pending", "Pending"),
+                ("NotStarted", "Not started"),
+                ("Failed", "Failed"),
+            ]),
+            "str",
+        ),
+        "funding" => field(
+            Some(vec![
+                ("DoD", "DoD"),
+                ("DoS", "DoS"),
+                ("PartnerNational", "Partner's funds"),
+                ("USAID", "USAID"),
+                ("DHS", "DHS"),
+                ("UsgStocks", "USG stocks"),
+            ]),
+            "str",
+        ),
+        "duration_months" | "major_defense_equipment_usd" | "amount_usd" => field(None, "int"),
+        m => match (m.strip_prefix("fact."), m.strip_prefix("partner.")) {
+            (Some(name), _) => fact(name, rb.facts.get(name).map(|f| f.ty)),
+            (_, Some(group)) => fact(group, Some(Type::Bool)),
+            _ => fact(m, None),
+        },
+    }
+}
+
+/// Each missing fact as a question with controls that answer it in the form (a button per
+/// answer, or a field and a button).
 fn questions(out: &mut String, rb: &RuleBase, facts: &[MissingFact]) {
     if facts.is_empty() {
         return;
@@ -115,10 +175,12 @@ fn questions(out: &mut String, rb: &RuleBase, facts: &[MissingFact]) {
         "<section id=\"questions\" aria-labelledby=\"q-h\"><h2 id=\"q-h\">Open questions</h2><ul>",
     );
     for (i, m) in facts.iter().enumerate() {
-        let fact = escape(&m.fact);
+        let t = target(rb, &m.fact);
+        let name = escape(&t.name);
         let _ = write!(
             out,
-            "<li class=\"question\" data-fact=\"{fact}\"><p id=\"q{i}\">{} <code>{fact}</code>",
+            "<li class=\"question\" data-missing=\"{}\"><p id=\"q{i}\">{}",
+            escape(&m.fact),
             escape(&m.question)
         );
         if m.settles > 0 {
@@ -129,24 +191,25 @@ fn questions(out: &mut String, rb: &RuleBase, facts: &[MissingFact]) {
             );
         }
         out.push_str("</p>");
-        match rb.facts.get(&m.fact).map(|f| f.ty) {
-            Some(Type::Bool) => {
-                let _ = write!(
-                    out,
-                    "<button type=\"button\" class=\"answer\" data-fact=\"{fact}\" data-value=\"true\" aria-describedby=\"q{i}\">Yes</button> \
-                     <button type=\"button\" class=\"answer\" data-fact=\"{fact}\" data-value=\"false\" aria-describedby=\"q{i}\">No</button>"
-                );
+        let attrs = format!(
+            "class=\"answer\" data-target=\"{}\" data-name=\"{name}\" aria-describedby=\"q{i}\"",
+            t.kind
+        );
+        match &t.choices {
+            Some(choices) => {
+                for (value, label) in choices {
+                    let _ = write!(
+                        out,
+                        "<button type=\"button\" {attrs} data-value=\"{value}\">{label}</button> "
+                    );
+                }
             }
-            ty => {
-                let kind = match ty {
-                    Some(Type::Usd | Type::Months | Type::Days | Type::Int) => "int",
-                    _ => "str",
-                };
+            None => {
                 let _ = write!(
                     out,
-                    "<label for=\"qa{i}\">Answer ({})</label> <input id=\"qa{i}\" class=\"answer-text\" data-kind=\"{kind}\"> \
-                     <button type=\"button\" class=\"answer\" data-fact=\"{fact}\" data-input=\"qa{i}\">Set</button>",
-                    escape(&ty.map_or_else(|| "a value".to_string(), |t| t.to_string()))
+                    "<label for=\"qa{i}\">Answer</label> <input id=\"qa{i}\" class=\"answer-text\" data-kind=\"{}\"> \
+                     <button type=\"button\" {attrs} data-input=\"qa{i}\">Set</button>",
+                    t.typed
                 );
             }
         }

@@ -135,7 +135,7 @@ const LABEL: usize = 300;
 /// with the proposal that crossed it named.
 pub fn ceilings(uses: &[CeilingUse]) -> String {
     let h = 30 + uses.len() * 44;
-    let w = LABEL + BAR + 200;
+    let w = LABEL + BAR + 280;
     let mut s = String::with_capacity(1024 + uses.len() * 600);
     let _ = write!(
         s,

@@ -36,9 +36,33 @@ pub fn raw(addr: &str, request: &[u8]) -> Response {
     s.set_read_timeout(Some(Duration::from_secs(120))).unwrap();
     // The server may answer (413) before reading everything: a failed write is not the test's end.
     let _ = s.write_all(request);
+    // Read until the body is complete (by Content-Length) or the peer closes: a server that
+    // keeps the connection open despite `Connection: close` must not stall the test.
     let mut buf = Vec::new();
-    let _ = s.read_to_end(&mut buf);
+    let mut chunk = [0u8; 64 * 1024];
+    loop {
+        if complete(&buf) {
+            break;
+        }
+        match s.read(&mut chunk) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+        }
+    }
     parse(&buf)
+}
+
+/// Whether `buf` holds a whole response with a Content-Length.
+fn complete(buf: &[u8]) -> bool {
+    let Some(split) = buf.windows(4).position(|w| w == b"\r\n\r\n") else {
+        return false;
+    };
+    let head = String::from_utf8_lossy(&buf[..split]).to_ascii_lowercase();
+    let length = head
+        .lines()
+        .find_map(|l| l.strip_prefix("content-length:"))
+        .and_then(|v| v.trim().parse::<usize>().ok());
+    length.is_some_and(|n| buf.len() >= split + 4 + n)
 }
 
 /// One request with a body (`None`: no body).

@@ -249,8 +249,15 @@ function wireForm() {
     if (answer) {
       snapshot();
       const input = answer.dataset.input ? $(`#${answer.dataset.input}`) : null;
-      facts[answer.dataset.fact] = input ? typed(input.value, input.dataset.kind) : answer.dataset.value === "true";
-      drawFacts();
+      const raw = input ? input.value : answer.dataset.value;
+      if (answer.dataset.target === "field") {
+        const f = readForm();
+        f[answer.dataset.name] = raw.trim();
+        fillForm(f);
+      } else {
+        facts[answer.dataset.name] = typed(raw, input ? input.dataset.kind : "any");
+        drawFacts();
+      }
       evaluate();
       return;
     }
