@@ -85,6 +85,15 @@ pub fn judge(wb: &Workbench, req: &EvalRequest) -> Result<Judged, ApiError> {
     })
 }
 
+/// A JSON string literal appended to `out`, without an intermediate string.
+fn push_js(out: &mut String, s: &str) {
+    let mut buf = std::mem::take(out).into_bytes();
+    if serde_json::to_writer(&mut buf, s).is_err() {
+        buf.extend_from_slice(b"\"\"");
+    }
+    *out = String::from_utf8(buf).unwrap_or_default();
+}
+
 fn js(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_string())
 }
@@ -113,16 +122,19 @@ pub fn errors_json(diags: &[Diagnostic], written: Option<&Written>) -> String {
 pub fn eval(wb: &Workbench, body: &[u8]) -> Result<(u16, String), ApiError> {
     let req: EvalRequest = parse(body)?;
     let j = judge(wb, &req)?;
-    let mut out = String::with_capacity(32 * 1024);
+    let mut out = String::new();
     let status = match &j.result {
         Ok(e) => {
-            let _ = write!(
-                out,
-                "{{\"ok\":true,\"decision\":{},\"ron\":{},\"panel\":{}}}",
-                json::decision(e),
-                js(&j.ron),
-                js(&panel::render(&wb.rules, e, j.today))
-            );
+            let decision = json::decision(e);
+            let panel = panel::render(&wb.rules, e, j.today);
+            out.reserve(decision.len() + panel.len() * 11 / 10 + j.ron.len() * 11 / 10 + 64);
+            out.push_str("{\"ok\":true,\"decision\":");
+            out.push_str(&decision);
+            out.push_str(",\"ron\":");
+            push_js(&mut out, &j.ron);
+            out.push_str(",\"panel\":");
+            push_js(&mut out, &panel);
+            out.push('}');
             200
         }
         Err(diags) => {

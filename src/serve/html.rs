@@ -13,20 +13,35 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-/// [`escape`], appended to `out`.
+/// [`escape`], appended to `out`. Runs of plain text are copied whole: this is the hottest
+/// function of a page (a decision's panel is mostly escaped text).
 pub(crate) fn push_escaped(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if c.is_control() => out.push('\u{fffd}'),
-            c => out.push(c),
+    let bytes = text.as_bytes();
+    let (mut start, mut i) = (0, 0);
+    while let Some(&b) = bytes.get(i) {
+        let (with, len) = match b {
+            b'&' => ("&amp;", 1),
+            b'<' => ("&lt;", 1),
+            b'>' => ("&gt;", 1),
+            b'"' => ("&quot;", 1),
+            b'\'' => ("&#39;", 1),
+            b'\t' | b'\n' | b'\r' => ("", 0),
+            0..=0x1f | 0x7f => ("\u{fffd}", 1),
+            // U+0080..U+009F (C1 controls) are 0xC2 0x80..0x9F in UTF-8.
+            0xc2 if matches!(bytes.get(i + 1), Some(0x80..=0x9f)) => ("\u{fffd}", 2),
+            _ => ("", 0),
+        };
+        if len == 0 {
+            i += 1;
+            continue;
         }
+        // `i` is at an ASCII byte or a lead byte, so both slices are on character boundaries.
+        out.push_str(text.get(start..i).unwrap_or(""));
+        out.push_str(with);
+        i += len;
+        start = i;
     }
+    out.push_str(text.get(start..).unwrap_or(""));
 }
 
 /// The site's sections, in the navigation bar: (path, label).
@@ -83,8 +98,32 @@ mod tests {
             "a &amp; b &quot;c&quot; &#39;d&#39;"
         );
         assert_eq!(escape("x\u{0}y\u{1b}z\n"), "x\u{fffd}y\u{fffd}z\n");
+        assert_eq!(escape("a\u{85}b\u{9f}\u{a0}é"), "a\u{fffd}b\u{fffd}\u{a0}é");
         assert_eq!(escape("§ 333 — ok"), "§ 333 — ok");
         assert_eq!(escape(""), "");
+    }
+
+    #[test]
+    fn escape_agrees_with_the_one_character_at_a_time_rule() {
+        let slow = |t: &str| -> String {
+            t.chars()
+                .map(|c| match c {
+                    '&' => "&amp;".to_string(),
+                    '<' => "&lt;".to_string(),
+                    '>' => "&gt;".to_string(),
+                    '"' => "&quot;".to_string(),
+                    '\'' => "&#39;".to_string(),
+                    '\t' | '\n' | '\r' => c.to_string(),
+                    c if c.is_control() => "\u{fffd}".to_string(),
+                    c => c.to_string(),
+                })
+                .collect()
+        };
+        let all: String = (0u32..0x3000).filter_map(char::from_u32).collect();
+        assert_eq!(escape(&all), slow(&all));
+        for t in ["", "plain", "<<>>", "é<ü>\u{85}", "\u{10ffff}&"] {
+            assert_eq!(escape(t), slow(t), "{t:?}");
+        }
     }
 
     #[test]

@@ -13,7 +13,7 @@ use std::fmt::Write;
 
 /// The whole panel for one decision; `today` marks overdue duties.
 pub fn render(rb: &RuleBase, d: &Explanation, today: Date) -> String {
-    let mut out = String::with_capacity(16 * 1024);
+    let mut out = String::with_capacity(128 * 1024);
     recommendation(&mut out, d);
     if let Some(best) = d.candidates.iter().find(|c| c.rank == 1) {
         if d.recommended.is_some() {
@@ -360,5 +360,23 @@ mod tests {
         let html = render(&rb, &d, Date::constant(2026, 11, 30));
         assert!(!html.contains("<script>"));
         assert!(html.contains("&lt;script&gt;") || !html.contains("alert(1)"));
+    }
+
+    #[test]
+    fn a_question_is_answered_in_its_field_or_fact() {
+        let rb = RuleBase::builtin();
+        let t = target(&rb, "emergency");
+        assert_eq!((t.kind, t.name.as_str()), ("field", "emergency"));
+        assert_eq!(t.choices.unwrap()[0], ("true", "Yes"));
+        let t = target(&rb, "fact.excess_articles");
+        assert_eq!((t.kind, t.name.as_str()), ("fact", "excess_articles"));
+        assert!(t.choices.is_some());
+        let t = target(&rb, "duration_months");
+        assert_eq!(
+            (t.kind, t.typed, t.choices.is_none()),
+            ("field", "int", true)
+        );
+        let t = target(&rb, "partner.nato");
+        assert_eq!((t.kind, t.name.as_str()), ("fact", "nato"));
     }
 }
