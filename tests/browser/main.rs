@@ -363,3 +363,30 @@ fn the_form_works_from_the_keyboard_and_every_control_has_a_label() {
     assert_eq!(b.computed_label(&recipient), "Recipient");
     assert_eq!(b.computed_role(&recipient), "combobox");
 }
+
+#[test]
+#[ignore = "needs chromium and chromedriver: cargo test --test browser -- --ignored"]
+fn what_if_compares_two_versions_side_by_side() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let s = Server::start(&[]);
+    let b = Browser::start();
+    b.goto(&s.url("/"));
+    import(&b, "examples/01-ct-train-equip-333.ron");
+    wait_recommended(&b, "usc10-333");
+    b.click("#keep-a");
+    b.click("#f-leahy option[value=Failed]");
+    b.wait_text("#recommendation h2", "another recommendation", |t| {
+        !t.contains("Foreign security forces")
+    });
+    b.click("#compare");
+    let diff = b.wait_text("#whatif-result", "the comparison", |t| {
+        t.contains("Fields changed")
+    });
+    assert!(
+        diff.contains("leahy") && diff.contains("Passed") && diff.contains("Failed"),
+        "{diff}"
+    );
+    assert!(diff.contains("usc10-333: eligible →"), "{diff}");
+    b.script("document.querySelector('#whatif').scrollIntoView();");
+    shot(&b, "whatif");
+}
