@@ -213,6 +213,15 @@ fn answering_an_open_question_changes_the_verdict() {
     let emergency = b.find("#f-emergency");
     assert_eq!(b.property(&emergency, "value"), "true");
     assert!(!b.text("#questions").contains("emergency exists"));
+    // A value the reader refuses is shown beside its field, in the CLI's words.
+    b.type_into("#f-amount_usd", "60 million", true);
+    let e = b.wait_text("#e-amount_usd", "the field's error", |t| {
+        t.contains("integer")
+    });
+    assert_eq!(e, "E0201: Expected integer");
+    assert!(b
+        .text("#result")
+        .contains("proposal.ron:12:16: error[E0201]: Expected integer"));
 }
 
 #[test]
