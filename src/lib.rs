@@ -41,6 +41,7 @@ pub mod model;
 pub mod plan;
 pub mod render;
 pub mod rulebase;
+pub mod serve;
 pub mod tools;
 
 pub use diagnostic::Diagnostic;

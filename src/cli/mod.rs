@@ -15,6 +15,7 @@ pub mod io;
 mod lint;
 mod paint;
 mod plan;
+mod serve;
 mod shell;
 mod test;
 
@@ -94,6 +95,9 @@ enum Command {
     Completions(shell::CompletionsArgs),
     /// Print the manual page (roff).
     Man,
+    /// The planner's workbench in the browser: the proposal form, live evaluation, the handbook,
+    /// batch checks (docs/workbench.md).
+    Serve(serve::ServeArgs),
 }
 
 /// Parses the command line. `--version` also names the built-in rule base by its digest, so a
@@ -136,6 +140,7 @@ pub fn run(cli: Cli) -> Result<Exit> {
         Command::Graph(a) => catalogue::graph(a),
         Command::Completions(a) => shell::completions(a),
         Command::Man => shell::man(),
+        Command::Serve(a) => serve::run(a),
     }?;
     Ok(io::finish(exit))
 }

@@ -69,6 +69,20 @@ pub fn compare(
 ) -> Option<Change> {
     let old = old_rb.evaluate_with(p, ctx).into_explanation();
     let new = new_rb.evaluate_with(p, ctx).into_explanation();
+    compare_explanations(old_rb, new_rb, source, &p.id, &old, &new)
+}
+
+/// What changed between two decisions of one proposal (`old` judged under `old_rb`, `new` under
+/// `new_rb`: two rule bases, or one rule base and two versions of the proposal); `None` when
+/// nothing changed.
+pub fn compare_explanations(
+    old_rb: &RuleBase,
+    new_rb: &RuleBase,
+    source: &str,
+    proposal: &str,
+    old: &Explanation,
+    new: &Explanation,
+) -> Option<Change> {
     let mut candidates = Vec::new();
     let ids: BTreeSet<&str> = old
         .candidates
@@ -102,13 +116,13 @@ pub fn compare(
         recommended: d.recommended.clone(),
         verdict: d.verdict.clone(),
     };
-    let (os, ns) = (summary(&old), summary(&new));
+    let (os, ns) = (summary(old), summary(new));
     if os == ns && candidates.is_empty() {
         return None;
     }
     Some(Change {
         source: source.to_string(),
-        proposal: p.id.clone(),
+        proposal: proposal.to_string(),
         old: os,
         new: ns,
         candidates,

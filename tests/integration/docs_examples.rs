@@ -28,7 +28,7 @@ fn console_blocks(text: &str) -> Vec<Vec<&str>> {
 }
 
 /// The arguments of a command line, or `None` for what a test cannot run here (pipes,
-/// redirections, files the repository does not have, commands that write files).
+/// redirections, files the repository does not have, commands that write files or never exit).
 fn arguments(line: &str) -> Option<Vec<String>> {
     let line = line.trim().trim_start_matches("$ ");
     let line = line.split("  #").next().unwrap_or(line).trim();
@@ -40,9 +40,10 @@ fn arguments(line: &str) -> Option<Vec<String>> {
         return None;
     }
     let args: Vec<String> = rest.split_whitespace().map(String::from).collect();
+    // Commands that write files, and `serve`, which runs until it is stopped.
     let writes = matches!(
         args.first().map(String::as_str),
-        Some("new" | "gen" | "fmt")
+        Some("new" | "gen" | "fmt" | "serve")
     );
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let missing = args

@@ -58,7 +58,7 @@ const ABOVE_ENGINE: [&str; 5] = [
 ];
 
 /// The library's folders, in pipeline order.
-const LIBRARY: [&str; 10] = [
+const LIBRARY: [&str; 11] = [
     "diagnostic",
     "lang",
     "model",
@@ -69,6 +69,7 @@ const LIBRARY: [&str; 10] = [
     "plan",
     "batch",
     "tools",
+    "serve",
 ];
 
 #[test]
@@ -103,7 +104,7 @@ fn the_engine_renders_nothing_and_reads_no_file() {
 }
 
 /// The layers in pipeline order, `rulebase.rs` (which joins those before it) included.
-const PIPELINE: [&str; 11] = [
+const PIPELINE: [&str; 12] = [
     "diagnostic",
     "model",
     "lang",
@@ -115,6 +116,7 @@ const PIPELINE: [&str; 11] = [
     "batch",
     "tools",
     "render",
+    "serve",
 ];
 
 /// A layer imports only layers before it in the pipeline, so no two layers import each other.
@@ -159,6 +161,25 @@ fn rendering_decides_nothing() {
             ".evaluate_with(",
             "crate::cli",
             "std::fs",
+        ],
+        &[],
+    );
+}
+
+/// The workbench is an output surface like the CLI: it reads and judges proposals only through
+/// `RuleBase` and `batch` (as `eval` and `check` do), never through the engine's passes.
+#[test]
+fn the_server_decides_nothing() {
+    never(
+        "serve",
+        &[
+            "crate::engine::cure",
+            "crate::engine::decision::decide",
+            "assess(",
+            "assess_all",
+            "verdict_of",
+            "verdict_after",
+            "crate::cli",
         ],
         &[],
     );

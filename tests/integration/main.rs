@@ -19,3 +19,4 @@ mod props;
 mod regression;
 mod scope_props;
 mod seed_programs;
+mod serve;
