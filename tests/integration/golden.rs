@@ -218,3 +218,44 @@ fn golden_planner_requests() {
     }
     assert_eq!(seen, 6);
 }
+
+/// What a planner reads before writing a proposal, and what a mistake in one gets: `vocab`, the
+/// `new` template, and the errors for the common slips (commas in a number, a negative amount, a
+/// float, a date not written YYYY-MM-DD, an enum value in the wrong case, a near-miss id).
+#[test]
+fn golden_planner_words_template_and_errors() {
+    use authsel::tools::{form, vocab};
+    let rb = RuleBase::builtin();
+    let listed: Vec<_> = vocab::Section::ALL
+        .into_iter()
+        .map(|s| (s, vocab::entries(&rb, s)))
+        .collect();
+    let good = include_str!("../golden/inputs/01-eligible-333-contrast.ron");
+    let slips = [
+        ("commas", "amount_usd: 25000000", "amount_usd: 25,000,000"),
+        ("negative", "amount_usd: 25000000", "amount_usd: -5"),
+        ("float", "amount_usd: 25000000", "amount_usd: 2.5e7"),
+        ("date", "start: \"2027-04-01\"", "start: \"04/01/2027\""),
+        ("enum case", "leahy: Passed", "leahy: passed"),
+        ("near miss", "\"counterterrorism\"", "\"counter_terrorsm\""),
+    ];
+    let mut errors = String::new();
+    for (what, from, to) in slips {
+        assert!(good.contains(from), "{what}: the input has `{from}`");
+        let text = good.replacen(from, to, 1);
+        let d = rb.read_proposal("p.ron", &text).expect_err(what);
+        errors.push_str(&format!("--- {what}: `{to}`\n"));
+        for diag in d {
+            errors.push_str(&format!("{diag}\n"));
+        }
+    }
+    insta::with_settings!({
+        snapshot_path => "../golden/snapshots/planner",
+        prepend_module_to_snapshot => false,
+        omit_expression => true,
+    }, {
+        insta::assert_snapshot!("vocab", human::vocab(&listed, 100));
+        insta::assert_snapshot!("new-template", form::template(&rb));
+        insta::assert_snapshot!("input-errors", errors);
+    });
+}
