@@ -280,10 +280,30 @@ pub fn check(report: &Report, all: bool) -> String {
             let _ = writeln!(out, "| {} | {n} | {} |", escape(key), escape(&ids));
         }
     }
+    plans(&mut out, report);
     out.push_str(
         "\n`authsel check --format markdown --all` gives every error and a row per proposal.\n",
     );
     out
+}
+
+/// `check --plan`: the best plan of each proposal no single authority fits.
+fn plans(out: &mut String, report: &Report) {
+    let rows: Vec<_> = report.rows.iter().filter(|r| r.plan.is_some()).collect();
+    if rows.is_empty() {
+        return;
+    }
+    out.push_str("\n## Plans for proposals no single authority fits\n\n| proposal | file | plan |\n|---|---|---|\n");
+    for r in rows {
+        let plan = r.plan.as_deref().unwrap_or("");
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} |",
+            escape(&r.proposal),
+            escape(&r.file),
+            escape(plan)
+        );
+    }
 }
 
 /// The title, the counts and the ceilings.

@@ -359,6 +359,24 @@ fn check_plan_adds_plans_and_charges_the_parts_to_their_ceilings() {
     let v: serde_json::Value = serde_json::from_str(line).expect("JSON line");
     assert_eq!(v["kind"], "decision");
     assert_eq!(v["plan"], "fms + lease");
+    // The Markdown report has the plans too.
+    let md = stdout(&authsel(&[
+        "check",
+        "--plan",
+        "--format",
+        "markdown",
+        "rules/cases/plans/",
+    ]));
+    assert!(
+        md.contains("## Plans for proposals no single authority fits"),
+        "{md}"
+    );
+    assert!(
+        md.contains(
+            "| KEN-27-PLAN-02 | rules/cases/plans/02-equipment-and-lease.ron | fms + lease |"
+        ),
+        "{md}"
+    );
 }
 
 proptest! {
