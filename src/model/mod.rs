@@ -549,6 +549,19 @@ pub struct Duty {
     pub message: Text,
 }
 
+/// Law on `date`: on or after `effective`, up to `expires` (the last day), before `repealed` (the
+/// first day no longer in force); a missing date bounds nothing.
+pub fn in_force(
+    effective: &Option<Dated>,
+    expires: &Option<Dated>,
+    repealed: &Option<Dated>,
+    date: Date,
+) -> bool {
+    effective.as_ref().is_none_or(|e| date >= e.date)
+        && expires.as_ref().is_none_or(|e| date <= e.date)
+        && repealed.as_ref().is_none_or(|r| date < r.date)
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Dated {
     pub date: Date,
@@ -626,9 +639,7 @@ impl Duty {
 impl Authority {
     /// Is the authority law on `date`?
     pub fn in_force(&self, date: Date) -> bool {
-        self.effective.as_ref().is_none_or(|e| date >= e.date)
-            && self.expires.as_ref().is_none_or(|e| date <= e.date)
-            && self.repealed.as_ref().is_none_or(|r| date < r.date)
+        in_force(&self.effective, &self.expires, &self.repealed, date)
     }
 
     /// Does a ledger entry naming `entry_ceiling` count against this authority's ceiling `ceiling`?

@@ -37,9 +37,7 @@ pub struct Program {
 impl Program {
     /// Did the program run on `date`?
     pub fn in_force(&self, date: Date) -> bool {
-        self.effective.as_ref().is_none_or(|e| date >= e.date)
-            && self.expires.as_ref().is_none_or(|e| date <= e.date)
-            && self.repealed.as_ref().is_none_or(|r| date < r.date)
+        crate::model::in_force(&self.effective, &self.expires, &self.repealed, date)
     }
 }
 

@@ -208,16 +208,7 @@ pub fn authority(rb: &crate::model::RuleBase, a: &crate::model::Authority) -> St
         );
     }
     let dated = |label: &str, d: &Option<crate::model::Dated>, out: &mut String| {
-        if let Some(d) = d {
-            let c = d
-                .citation
-                .as_ref()
-                .map_or(String::new(), |c| format!("  [{c}]"));
-            let _ = writeln!(out, "  {label:<11} {}{c}", d.date);
-            if let Some(u) = &d.unconfirmed {
-                let _ = writeln!(out, "        CAVEAT (unconfirmed): {u}");
-            }
-        }
+        dated_line(out, label, d.as_ref());
     };
     if a.effective.is_none() {
         let _ = writeln!(
@@ -369,6 +360,19 @@ pub fn authorities(rb: &crate::model::RuleBase) -> String {
     out
 }
 
+/// One date of an authority or program (`effective:`, ...) with its citation and caveat.
+fn dated_line(out: &mut String, label: &str, d: Option<&crate::model::Dated>) {
+    let Some(d) = d else { return };
+    let c = d
+        .citation
+        .as_ref()
+        .map_or(String::new(), |c| format!("  [{c}]"));
+    let _ = writeln!(out, "  {label:<11} {}{c}", d.date);
+    if let Some(u) = &d.unconfirmed {
+        let _ = writeln!(out, "        CAVEAT (unconfirmed): {u}");
+    }
+}
+
 /// When an authority or program was law, for `show --as-of`.
 pub struct InForce {
     effective: Option<jiff::civil::Date>,
@@ -453,16 +457,7 @@ pub fn program(rb: &crate::model::RuleBase, p: &crate::model::names::Program) ->
         ("expires:", &p.expires),
         ("repealed:", &p.repealed),
     ] {
-        if let Some(d) = d {
-            let c = d
-                .citation
-                .as_ref()
-                .map_or(String::new(), |c| format!("  [{c}]"));
-            let _ = writeln!(out, "  {label:<11} {}{c}", d.date);
-            if let Some(u) = &d.unconfirmed {
-                let _ = writeln!(out, "        CAVEAT (unconfirmed): {u}");
-            }
-        }
+        dated_line(&mut out, label, d.as_ref());
     }
     for c in &p.caveats {
         let _ = writeln!(out, "  CAVEAT: {c}");
