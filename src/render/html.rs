@@ -14,20 +14,10 @@ td,th{border:1px solid #999;padding:.25em .5em;text-align:left;vertical-align:to
 .bottom{font-weight:bold;border-left:4px solid #333;padding-left:.6em}.small{font-size:9pt;color:#555}\
 @media print{body{margin:0}}";
 
-/// Text for an HTML element or attribute: `& < > " '` escaped.
+/// Text for an HTML element or attribute: the XML escaper (`& < > " '`, and characters XML
+/// forbids as U+FFFD), which HTML reads the same way.
 pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
+    super::junit::xml_escape(s)
 }
 
 /// The memo page for one decision, with the proposal's facts when given.
@@ -216,7 +206,7 @@ mod tests {
     fn escape_makes_user_text_inert() {
         assert_eq!(
             super::escape("<script>alert('x') & \"y\"</script>"),
-            "&lt;script&gt;alert(&#39;x&#39;) &amp; &quot;y&quot;&lt;/script&gt;"
+            "&lt;script&gt;alert(&apos;x&apos;) &amp; &quot;y&quot;&lt;/script&gt;"
         );
     }
 }

@@ -161,11 +161,11 @@ fn choices(field: &'static str, question: &str, choices: &[&str], optional: bool
 }
 
 /// Asks until an answer is accepted, at most `MAX_TRIES` times.
-fn field(
+fn field<T>(
     ask: &mut dyn FnMut(&Prompt) -> Option<String>,
     mut p: Prompt,
-    check: impl Fn(&str) -> Result<String, String>,
-) -> Result<String, InterviewError> {
+    check: impl Fn(&str) -> Result<T, String>,
+) -> Result<T, InterviewError> {
     for _ in 0..MAX_TRIES {
         let answer = ask(&p).ok_or(InterviewError::NoAnswer(p.field))?;
         match check(answer.trim()) {
@@ -183,21 +183,13 @@ fn optional(
     check: impl Fn(&str) -> Result<String, String>,
 ) -> Result<Option<String>, InterviewError> {
     p.optional = true;
-    let check = |a: &str| {
+    field(ask, p, |a| {
         if a.is_empty() {
             Ok(None)
         } else {
             check(a).map(Some)
         }
-    };
-    for _ in 0..MAX_TRIES {
-        let answer = ask(&p).ok_or(InterviewError::NoAnswer(p.field))?;
-        match check(answer.trim()) {
-            Ok(v) => return Ok(v),
-            Err(why) => p.refused = Some(why),
-        }
-    }
-    Err(InterviewError::TooManyTries(p.field))
+    })
 }
 
 /// A RON string literal.

@@ -445,7 +445,7 @@ fn the_memo_as_a_printable_page_escapes_user_text() {
     // The bottom line, the proposal in words, the not-legal-advice line; nothing from elsewhere.
     assert!(page.contains("Bottom line: Use fms (Foreign Military Sales"));
     assert!(
-        page.contains("<td>funding</td><td>the partner&#39;s own funds</td>"),
+        page.contains("<td>funding</td><td>the partner&apos;s own funds</td>"),
         "{page}"
     );
     assert!(page.contains("Not legal advice"));
