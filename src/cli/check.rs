@@ -91,15 +91,15 @@ fn run_into(batch: &Batch, paths: &[PathBuf], shape: Shape, out: &mut dyn Write)
 }
 
 /// A decision as its report line: serialized at `detail` in the worker, `file` and `kind` added
-/// where the format has them (`--format json --detail full` is the contract's object unchanged).
+/// where the format has them (`--format json --detail full` is the contract's object, with `plan`
+/// first when `--plan` asked for it).
 fn decision_line(shape: Shape, row: &Row, d: &authsel::Decision) -> String {
     let mut object = match shape.detail {
         Detail::Full => json::decision(&d.explain()),
         detail => json::brief(&d.brief(detail)),
     };
-    // `--plan`: the best plan's authorities, in every line but the contract's own object.
-    let contract = shape.format == Format::Json && shape.detail == Detail::Full;
-    if let (Some(plan), false) = (&row.plan, contract) {
+    // `--plan`: the best plan's authorities, a field added only when asked for.
+    if let Some(plan) = &row.plan {
         let name = serde_json::to_string(plan).unwrap_or_default();
         object = format!(
             "{{\"plan\":{name},{}",

@@ -96,6 +96,14 @@ fn case(out: &mut String, report: &Report, r: &Row) {
                 "      <failure type=\"no_authority\" message=\"no fitting authority\">{}</failure>",
                 xml_escape(why)
             );
+            // `check --plan`: the authorities that together would cover it.
+            if let Some(plan) = &r.plan {
+                let _ = writeln!(
+                    out,
+                    "      <system-out>plan: {}</system-out>",
+                    xml_escape(plan)
+                );
+            }
         }
     }
     for label in &r.over_ceilings {

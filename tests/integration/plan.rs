@@ -377,6 +377,39 @@ fn check_plan_adds_plans_and_charges_the_parts_to_their_ceilings() {
         ),
         "{md}"
     );
+    // JUnit says it beside the failure; the full JSON object gains `plan` only when asked.
+    let junit = stdout(&authsel(&[
+        "check",
+        "--plan",
+        "--format",
+        "junit",
+        "rules/cases/plans/",
+    ]));
+    assert!(
+        junit.contains("<system-out>plan: fms + lease</system-out>"),
+        "{junit}"
+    );
+    for (args, has) in [
+        (
+            &["check", "--plan", "--format", "json", "rules/cases/plans/"][..],
+            true,
+        ),
+        (
+            &["check", "--format", "json", "rules/cases/plans/"][..],
+            false,
+        ),
+    ] {
+        let report: serde_json::Value =
+            serde_json::from_str(&stdout(&authsel(args))).expect("one JSON report");
+        let v = report["decisions"]
+            .as_array()
+            .expect("decisions")
+            .iter()
+            .find(|d| d["proposal"] == "KEN-27-PLAN-02")
+            .expect("the decision")
+            .clone();
+        assert_eq!(v.get("plan").is_some(), has, "{args:?}");
+    }
 }
 
 proptest! {
