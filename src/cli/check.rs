@@ -1,6 +1,6 @@
 //! `authsel check` and `authsel gen`: the binary side of `authsel::batch` and `authsel::tools::gen`.
 
-use super::io::{self, errln, load_ledger, load_rules, outln, Escaped, Style};
+use super::io::{self, errln, load_rules, load_rules_and_ledger, outln, Escaped, Style};
 use super::{format, Exit};
 use anyhow::{Context as _, Result};
 use authsel::batch::{Batch, Event, Report, Row, MAX_JOBS};
@@ -237,12 +237,9 @@ pub struct GenArgs {
 }
 
 pub fn check(args: CheckArgs) -> Result<Exit> {
-    let rules = match load_rules(args.rules.as_deref()) {
-        Ok(rb) => rb,
-        Err(e) => return Ok(e),
-    };
-    let ledger = match load_ledger(&rules, args.ledger.as_deref()) {
-        Ok(l) => l,
+    let (rules, ledger) = match load_rules_and_ledger(args.rules.as_deref(), args.ledger.as_deref())
+    {
+        Ok(loaded) => loaded,
         Err(e) => return Ok(e),
     };
     let batch = Batch {

@@ -2,7 +2,7 @@
 
 use super::check::DetailArg;
 use super::io::{
-    each_input, emit, emit_json, errln, load_ledger, load_rules, outln, print_diags, stdout_open,
+    each_input, emit, emit_json, errln, load_rules_and_ledger, outln, print_diags, stdout_open,
 };
 use super::{format, Exit};
 use anyhow::Result;
@@ -44,12 +44,8 @@ pub struct EvalArgs {
 }
 
 pub fn run(args: EvalArgs) -> Result<Exit> {
-    let rb = match load_rules(args.rules.as_deref()) {
-        Ok(rb) => rb,
-        Err(e) => return Ok(e),
-    };
-    let ledger = match load_ledger(&rb, args.ledger.as_deref()) {
-        Ok(l) => l,
+    let (rb, ledger) = match load_rules_and_ledger(args.rules.as_deref(), args.ledger.as_deref()) {
+        Ok(loaded) => loaded,
         Err(e) => return Ok(e),
     };
     // A planner's name ("1206", "Denton", a program under one authority) is read as its id.

@@ -334,6 +334,17 @@ pub fn load_ledger(rb: &RuleBase, path: Option<&Path>) -> Result<Option<Ledger>,
         })
 }
 
+/// The rule base and, when `--ledger` names one, the ledger checked against it: what `eval`,
+/// `check`, `plan` and `serve` start with. Diagnostics are printed; `Err` is exit 2.
+pub fn load_rules_and_ledger(
+    rules: Option<&Path>,
+    ledger: Option<&Path>,
+) -> Result<(RuleBase, Option<Ledger>), Exit> {
+    let rb = load_rules(rules)?;
+    let ledger = load_ledger(&rb, ledger)?;
+    Ok((rb, ledger))
+}
+
 /// Calls `each` with the name and text of every file under `paths` (directories walked for
 /// `*.ron`), in sorted order, one at a time; `each` says whether the file was invalid. Problems are
 /// printed and never hide the other files; returns whether there were any. Stops early once a write

@@ -3,8 +3,7 @@
 //! words are `render::*::plan`.
 
 use super::io::{
-    each_input, emit, emit_crlf, emit_json, errln, load_ledger, load_rules, print_diags,
-    stdout_open,
+    each_input, emit, emit_crlf, emit_json, errln, load_rules_and_ledger, print_diags, stdout_open,
 };
 use super::{format, Exit};
 use anyhow::Result;
@@ -37,12 +36,8 @@ pub struct PlanArgs {
 }
 
 pub fn run(args: PlanArgs) -> Result<Exit> {
-    let rb = match load_rules(args.rules.as_deref()) {
-        Ok(rb) => rb,
-        Err(e) => return Ok(e),
-    };
-    let ledger = match load_ledger(&rb, args.ledger.as_deref()) {
-        Ok(l) => l,
+    let (rb, ledger) = match load_rules_and_ledger(args.rules.as_deref(), args.ledger.as_deref()) {
+        Ok(loaded) => loaded,
         Err(e) => return Ok(e),
     };
     let ctx = Context {

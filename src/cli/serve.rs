@@ -1,7 +1,7 @@
 //! `authsel serve`: the planner's workbench in the browser (`authsel::serve`). This file only
 //! loads the rule base and the ledger, binds the address, says where it listens and hands over.
 
-use super::io::{errln, load_ledger, load_rules, outln};
+use super::io::{errln, load_rules_and_ledger, outln};
 use super::Exit;
 use anyhow::{Context, Result};
 use clap::Args;
@@ -25,12 +25,8 @@ pub struct ServeArgs {
 }
 
 pub fn run(args: ServeArgs) -> Result<Exit> {
-    let rb = match load_rules(args.rules.as_deref()) {
-        Ok(rb) => rb,
-        Err(e) => return Ok(e),
-    };
-    let ledger = match load_ledger(&rb, args.ledger.as_deref()) {
-        Ok(l) => l,
+    let (rb, ledger) = match load_rules_and_ledger(args.rules.as_deref(), args.ledger.as_deref()) {
+        Ok(loaded) => loaded,
         Err(e) => return Ok(e),
     };
     let listener = std::net::TcpListener::bind(args.addr)
