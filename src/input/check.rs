@@ -167,18 +167,12 @@ impl Vocabulary {
         }
     }
 
-    /// The id whose `aka` `word` is (compared by `names::key`), if it is one.
+    /// The id whose `aka` `word` is, if it is one.
     fn alias<'r>(self, rules: &'r RuleBase, word: &str) -> Option<&'r str> {
-        let k = crate::model::names::key(word);
-        let matches = |aka: &[String]| aka.iter().any(|a| crate::model::names::key(a) == k);
         match self {
-            Vocabulary::Purposes => rules.purposes.values().find(|p| matches(&p.aka)),
-            Vocabulary::Activities => {
-                let a = rules.activities.values().find(|a| matches(&a.aka));
-                return a.map(|a| a.id.as_str());
-            }
+            Vocabulary::Purposes => rules.purpose_aka(word).map(|p| p.id.as_str()),
+            Vocabulary::Activities => rules.activity_aka(word).map(|a| a.id.as_str()),
         }
-        .map(|p| p.id.as_str())
     }
 
     fn names(self, rules: &RuleBase) -> impl Iterator<Item = &str> {

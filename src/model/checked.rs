@@ -101,6 +101,20 @@ impl RuleBase {
         }
     }
 
+    /// The purpose whose `aka` `word` is (compared by `names::key`), if it is one.
+    pub fn purpose_aka(&self, word: &str) -> Option<&Purpose> {
+        let k = crate::model::names::key(word);
+        let named = |aka: &[String]| aka.iter().any(|a| crate::model::names::key(a) == k);
+        self.purposes.values().find(|p| named(&p.aka))
+    }
+
+    /// The activity whose `aka` `word` is (compared by `names::key`), if it is one.
+    pub fn activity_aka(&self, word: &str) -> Option<&Activity> {
+        let k = crate::model::names::key(word);
+        let named = |aka: &[String]| aka.iter().any(|a| crate::model::names::key(a) == k);
+        self.activities.values().find(|a| named(&a.aka))
+    }
+
     /// "did you mean": the closest id (`faa-506` is `faa-506a1`), else the closest of every name
     /// and `aka` (`GPIO` is `GPOI`).
     pub fn closest_name(&self, name: &str) -> Option<&str> {

@@ -235,23 +235,12 @@ fn partner(rb: &RuleBase, a: &str) -> Result<String, String> {
 fn words(rb: &RuleBase, a: &str, purposes: bool) -> Result<String, String> {
     let mut ids = Vec::new();
     for w in a.split(',').map(str::trim).filter(|w| !w.is_empty()) {
-        let key = crate::model::names::key(w);
         let found = if purposes {
-            let by_aka = |p: &&crate::model::Purpose| {
-                p.aka.iter().any(|x| crate::model::names::key(x) == key)
-            };
-            rb.purposes
-                .get(w)
-                .or_else(|| rb.purposes.values().find(by_aka))
-                .map(|p| p.id.clone())
+            let p = rb.purposes.get(w).or_else(|| rb.purpose_aka(w));
+            p.map(|p| p.id.clone())
         } else {
-            let by_aka = |p: &&crate::model::Activity| {
-                p.aka.iter().any(|x| crate::model::names::key(x) == key)
-            };
-            rb.activities
-                .get(w)
-                .or_else(|| rb.activities.values().find(by_aka))
-                .map(|p| p.id.clone())
+            let a = rb.activities.get(w).or_else(|| rb.activity_aka(w));
+            a.map(|a| a.id.clone())
         };
         match found {
             Some(id) if !ids.contains(&id) => ids.push(id),
