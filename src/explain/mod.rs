@@ -115,6 +115,14 @@ impl Explanation {
     pub fn candidate(&self, id: &str) -> Option<&Candidate> {
         self.candidates.iter().find(|c| c.authority == id)
     }
+
+    /// Every candidate but the recommended one, best first.
+    pub fn runners_up(&self) -> impl Iterator<Item = &Candidate> {
+        let rec = self.recommended();
+        self.candidates
+            .iter()
+            .filter(move |c| Some(c.authority.as_str()) != rec)
+    }
 }
 
 impl Serialize for Decision {

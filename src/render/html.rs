@@ -170,11 +170,7 @@ fn why(out: &mut String, c: &Candidate) {
 }
 
 fn others(out: &mut String, d: &Explanation) {
-    let others: Vec<&Candidate> = d
-        .candidates
-        .iter()
-        .filter(|c| Some(c.authority.as_str()) != d.recommended())
-        .collect();
+    let others: Vec<&Candidate> = d.runners_up().collect();
     if others.is_empty() {
         return;
     }

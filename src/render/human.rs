@@ -877,11 +877,8 @@ fn brief_purpose_question(out: &mut String, d: &Explanation, width: usize) {
 /// Three runners-up in a line each, then a count of the rest and the authorities not in force.
 fn brief_others(out: &mut String, d: &Explanation, width: usize) {
     let rec = d.recommended();
-    let (gone, others): (Vec<&Candidate>, Vec<&Candidate>) = d
-        .candidates
-        .iter()
-        .filter(|c| Some(c.authority.as_str()) != rec)
-        .partition(|c| not_in_force(c));
+    let (gone, others): (Vec<&Candidate>, Vec<&Candidate>) =
+        d.runners_up().partition(|c| not_in_force(c));
     if !others.is_empty() {
         let title = if rec.is_some() {
             "Runners-up"

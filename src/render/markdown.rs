@@ -195,11 +195,7 @@ fn still_needed(out: &mut String, d: &Explanation) {
 /// The three best other candidates: verdict, ranking reason, and the verified fix if any; then how
 /// many more were considered (`eval --detail reasons` lists them).
 fn others(out: &mut String, d: &Explanation) {
-    let others: Vec<&Candidate> = d
-        .candidates
-        .iter()
-        .filter(|c| Some(c.authority.as_str()) != d.recommended())
-        .collect();
+    let others: Vec<&Candidate> = d.runners_up().collect();
     if others.is_empty() {
         return;
     }

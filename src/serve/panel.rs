@@ -223,11 +223,7 @@ fn others(out: &mut String, d: &Explanation) {
     out.push_str(
         "<section id=\"candidates\" aria-labelledby=\"c-h\"><h2 id=\"c-h\">Other candidates</h2>",
     );
-    let rest: Vec<&Candidate> = d
-        .candidates
-        .iter()
-        .filter(|c| Some(c.authority.as_str()) != d.recommended())
-        .collect();
+    let rest: Vec<&Candidate> = d.runners_up().collect();
     if rest.is_empty() {
         out.push_str("<p>None: no other authority serves these purposes.</p>");
     }
