@@ -5,7 +5,6 @@
 use super::plain;
 use crate::explain::{Candidate, Explanation};
 use crate::input::proposal::Proposal;
-use crate::model::Usd;
 use std::fmt::Write;
 
 const STYLE: &str = "body{font:11pt/1.4 Georgia,serif;max-width:48em;margin:2em auto;color:#111}\
@@ -100,32 +99,7 @@ fn list(out: &mut String, title: &str, items: impl IntoIterator<Item = String>) 
 }
 
 fn facts(out: &mut String, p: &Proposal) {
-    let mut rows = vec![
-        vec!["partner".into(), p.partner.clone()],
-        vec!["recipient".into(), plain(&p.recipient.to_string())],
-        vec!["purposes".into(), p.purposes.join(", ").replace('_', " ")],
-        vec![
-            "activities".into(),
-            p.activities.join(", ").replace('_', " "),
-        ],
-        vec!["amount".into(), Usd(p.amount_usd).to_string()],
-        vec!["start".into(), p.start.to_string()],
-    ];
-    if let Some(m) = p.duration_months {
-        rows.push(vec!["duration".into(), format!("{m} months")]);
-    }
-    if let Some(f) = p.funding {
-        rows.push(vec!["funding".into(), plain(&format!("{f} funds"))]);
-    }
-    if let Some(l) = p.leahy {
-        rows.push(vec![
-            "Leahy vetting".into(),
-            plain(&l.to_string()).to_lowercase(),
-        ]);
-    }
-    for (k, v) in &p.facts {
-        rows.push(vec![k.clone(), v.to_string()]);
-    }
+    let rows = super::proposal_rows(p).into_iter().map(|(k, v)| vec![k, v]);
     out.push_str("<h2>The proposal</h2>");
     table(out, &["field", "value"], rows);
 }

@@ -68,39 +68,11 @@ pub fn memo_of(d: &Explanation, p: Option<&crate::input::proposal::Proposal>) ->
     out
 }
 
-/// The proposal as the planner wrote it, in words: one row per field given.
+/// The proposal as the planner wrote it, in words (`proposal_rows`).
 fn facts_table(out: &mut String, p: &crate::input::proposal::Proposal) {
-    use crate::render::plain;
-    let mut rows: Vec<(&str, String)> = vec![
-        ("partner", escape(&p.partner)),
-        ("recipient", plain(&p.recipient.to_string())),
-        ("purposes", p.purposes.join(", ").replace('_', " ")),
-        ("activities", p.activities.join(", ").replace('_', " ")),
-        ("amount", crate::model::Usd(p.amount_usd).to_string()),
-        ("start", p.start.to_string()),
-    ];
-    if let Some(m) = p.duration_months {
-        rows.push(("duration", format!("{m} months")));
-    }
-    if let Some(f) = p.funding {
-        rows.push(("funding", plain(&format!("{f} funds"))));
-    }
-    if let Some(l) = p.leahy {
-        rows.push(("Leahy vetting", plain(&l.to_string()).to_lowercase()));
-    }
-    if let Some(m) = p.major_defense_equipment_usd {
-        rows.push(("major defense equipment", crate::model::Usd(m).to_string()));
-    }
-    if let Some(e) = p.emergency {
-        let said = if e { "determined" } else { "not determined" };
-        rows.push(("presidential emergency", said.to_string()));
-    }
-    for (k, v) in &p.facts {
-        rows.push((k.as_str(), escape(&v.to_string())));
-    }
     let _ = writeln!(out, "| the proposal | |\n|---|---|");
-    for (k, v) in rows {
-        let _ = writeln!(out, "| {} | {v} |", escape(k));
+    for (k, v) in super::proposal_rows(p) {
+        let _ = writeln!(out, "| {} | {} |", escape(&k), escape(&v));
     }
     out.push('\n');
 }

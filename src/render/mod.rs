@@ -352,3 +352,37 @@ pub fn plain(text: &str) -> String {
         .iter()
         .fold(text.to_string(), |t, (id, words)| t.replace(id, words))
 }
+
+/// The proposal as the planner wrote it, in words, one (field, value) row per field given: the
+/// memo's facts table, in Markdown and in HTML. Unescaped: each format escapes its own.
+pub(crate) fn proposal_rows(p: &crate::input::proposal::Proposal) -> Vec<(String, String)> {
+    use crate::model::Usd;
+    let mut rows: Vec<(&str, String)> = vec![
+        ("partner", p.partner.clone()),
+        ("recipient", plain(&p.recipient.to_string())),
+        ("purposes", p.purposes.join(", ").replace('_', " ")),
+        ("activities", p.activities.join(", ").replace('_', " ")),
+        ("amount", Usd(p.amount_usd).to_string()),
+        ("start", p.start.to_string()),
+    ];
+    if let Some(m) = p.duration_months {
+        rows.push(("duration", format!("{m} months")));
+    }
+    if let Some(f) = p.funding {
+        rows.push(("funding", plain(&format!("{f} funds"))));
+    }
+    if let Some(l) = p.leahy {
+        rows.push(("Leahy vetting", plain(&l.to_string()).to_lowercase()));
+    }
+    if let Some(m) = p.major_defense_equipment_usd {
+        rows.push(("major defense equipment", Usd(m).to_string()));
+    }
+    if let Some(e) = p.emergency {
+        let said = if e { "determined" } else { "not determined" };
+        rows.push(("presidential emergency", said.to_string()));
+    }
+    let mut rows: Vec<(String, String)> =
+        rows.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+    rows.extend(p.facts.iter().map(|(k, v)| (k.clone(), v.to_string())));
+    rows
+}
