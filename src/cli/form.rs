@@ -32,13 +32,8 @@ pub fn new(args: NewArgs) -> Result<Exit> {
         Ok(rb) => rb,
         Err(e) => return Ok(e),
     };
-    if args.file.as_ref().is_some_and(|p| p.exists()) {
-        errln!(
-            "authsel: `{}` already exists; authsel new never replaces a file: choose another name",
-            args.file
-                .as_ref()
-                .map_or(String::new(), |p| p.display().to_string())
-        );
+    // Checked before the questions, so no answer is asked for nothing, and again before the write.
+    if args.file.as_deref().is_some_and(taken) {
         return Ok(Exit::Invalid);
     }
     let text = if args.ask {
@@ -56,11 +51,7 @@ pub fn new(args: NewArgs) -> Result<Exit> {
         emit(&text);
         return Ok(Exit::Done);
     };
-    if path.exists() {
-        errln!(
-            "authsel: `{}` already exists; authsel new never replaces a file: choose another name",
-            path.display()
-        );
+    if taken(&path) {
         return Ok(Exit::Invalid);
     }
     if let Err(e) = authsel::batch::write_atomically(&path, |w| w.write_all(text.as_bytes())) {
@@ -73,6 +64,18 @@ pub fn new(args: NewArgs) -> Result<Exit> {
         path.display()
     );
     Ok(Exit::Done)
+}
+
+/// Whether `path` exists (said on standard error): `new` never replaces a file.
+fn taken(path: &std::path::Path) -> bool {
+    let exists = path.exists();
+    if exists {
+        errln!(
+            "authsel: `{}` already exists; authsel new never replaces a file: choose another name",
+            path.display()
+        );
+    }
+    exists
 }
 
 /// One question on standard error, its answer from a line of standard input (`None` at its end).

@@ -67,11 +67,13 @@ pub struct Names {
 impl Names {
     /// Adds `name` for `target`; on a clash, returns what already holds the name.
     pub fn insert(&mut self, name: &str, target: Named) -> Result<(), Named> {
-        match self.by_key.get(&key(name)) {
-            Some(held) if *held != target => return Err(held.clone()),
-            Some(_) => {}
-            None => {
-                self.by_key.insert(key(name), target);
+        match self.by_key.entry(key(name)) {
+            std::collections::btree_map::Entry::Occupied(held) if *held.get() != target => {
+                return Err(held.get().clone())
+            }
+            std::collections::btree_map::Entry::Occupied(_) => {}
+            std::collections::btree_map::Entry::Vacant(slot) => {
+                slot.insert(target);
             }
         }
         self.spellings.push(name.to_string());
