@@ -842,17 +842,23 @@ fn obligation(env: &Env, index: usize, d: &Duty) -> Option<Obligation> {
         Tri::Unknown(m) => ("possible", m.names()),
     };
     let start = env.proposal.start;
+    let offer = env.proposal.offer_date.unwrap_or(start);
     let span_days = |n: u32| jiff::Span::new().try_days(i64::from(n)).ok();
     let deadline = match &d.timing {
         Timing::DaysBefore {
             days,
             session: false,
-        } => span_days(*days).and_then(|s| start.checked_sub(s).ok()),
+            anchor,
+        } => {
+            let from = if anchor.is_start() { start } else { offer };
+            span_days(*days).and_then(|s| from.checked_sub(s).ok())
+        }
         Timing::DaysAfter {
             days,
             session: false,
         } => span_days(*days).and_then(|s| start.checked_add(s).ok()),
         Timing::BeforeStart => Some(start),
+        Timing::BeforeOffer => Some(offer),
         // Days of continuous session of Congress: the calendar cannot give them.
         Timing::DaysBefore { session: true, .. } | Timing::DaysAfter { session: true, .. } => None,
         Timing::Periodic { .. } => None,
@@ -900,6 +906,8 @@ authority a {
     ceiling fy: $25M per fiscal_year cite "A § 5"
     duty notice: congressional_notification 15 days before start cite "A § 6"
     duty session: congressional_notification 30 session_days before start cite "A § 7"
+    duty offered: congressional_notification 30 days before offer cite "A § 9"
+    duty at_offer: certification before offer cite "A § 10"
     duty after: report 2 days after start when amount_usd > $1M cite "A § 8"
 }
 "#;
@@ -924,6 +932,7 @@ authority a {
             activities: vec!["training".into()],
             amount_usd: amount,
             start,
+            offer_date: None,
             duration_months: None,
             funding: None,
             leahy: Some(LeahyStatus::Passed),
@@ -1045,6 +1054,31 @@ authority a {
         // A sum that overflows u64 fails rather than wrapping.
         let (v, _, _) = judge_a(&rb, &proposal("Beta", u64::MAX, date(2026, 10, 1)), &ctx);
         assert_eq!(v, Verdict::Ineligible);
+    }
+
+    #[test]
+    fn offer_duties_count_back_from_the_offer_date_or_say_start_was_assumed() {
+        let rb = rb();
+        let mut p = proposal("Beta", 2_000_000, date(2027, 3, 1));
+        let find = |ob: &[Obligation], c: &str| {
+            ob.iter()
+                .find(|o| o.citation == c)
+                .cloned()
+                .unwrap_or_else(|| panic!("{c}"))
+        };
+        let (_, _, ob) = judge_a(&rb, &p, &Context::default());
+        let offered = find(&ob, "A § 9");
+        assert_eq!(offered.deadline, Some(date(2027, 1, 30)));
+        assert!(offered.note.unwrap_or_default().contains("no `offer_date`"));
+        assert_eq!(find(&ob, "A § 10").deadline, Some(date(2027, 3, 1)));
+        assert_eq!(find(&ob, "A § 6").note, None, "a start duty assumes nothing");
+        p.offer_date = Some(date(2026, 12, 1));
+        let (_, _, ob) = judge_a(&rb, &p, &Context::default());
+        let offered = find(&ob, "A § 9");
+        assert_eq!(offered.deadline, Some(date(2026, 11, 1)));
+        assert_eq!(offered.note, None);
+        assert_eq!(find(&ob, "A § 10").deadline, Some(date(2026, 12, 1)));
+        assert_eq!(find(&ob, "A § 6").deadline, Some(date(2027, 2, 14)));
     }
 
     #[test]

@@ -106,16 +106,20 @@ pub(crate) fn render<'r>(
         obligations: assessed
             .obligations
             .into_iter()
-            .map(|o| with_note(a, o))
+            .map(|o| with_note(a, env.proposal.offer_date.is_some(), o))
             .collect(),
     }
 }
+
+/// What a duty counted back from the offer says when the proposal gives no `offer_date`.
+pub(crate) const OFFER_ASSUMED: &str =
+    "counted from the start date: no `offer_date` given (the letter of offer, licence, lease or consent is assumed to be issued on the start date)";
 
 /// A duty with its note: the threshold it depends on when it is only possible, and a period counted
 /// in days of continuous session, which the calendar cannot give.
 /// The explanation keeps the words, not the engine's references behind them, so it is the same
 /// after a round trip through JSON.
-fn with_note(a: &Authority, mut o: Obligation) -> Obligation {
+fn with_note(a: &Authority, offer_given: bool, mut o: Obligation) -> Obligation {
     let duty = a.duties.get(std::mem::take(&mut o.duty));
     let depends_on = std::mem::take(&mut o.depends_on);
     let mut parts = Vec::new();
@@ -134,6 +138,9 @@ fn with_note(a: &Authority, mut o: Obligation) -> Obligation {
             "counted in days of continuous session of Congress, which the calendar cannot give"
                 .to_string(),
         );
+    }
+    if !offer_given && duty.and_then(|d| d.timing.anchor()) == Some(Anchor::Offer) {
+        parts.push(OFFER_ASSUMED.to_string());
     }
     o.note = (!parts.is_empty()).then(|| parts.join("; "));
     o

@@ -34,6 +34,11 @@ pub struct Proposal {
     pub activities: Vec<String>,
     pub amount_usd: u64,
     pub start: Date,
+    /// The day the United States commits: the letter of offer is issued (or the export licence,
+    /// the lease, the consent to a transfer). Reviews that must precede it count back from it;
+    /// without it they count back from `start`, and say so.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offer_date: Option<Date>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration_months: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -334,7 +339,7 @@ fn quote_long(s: String, max: usize) -> String {
     }
 }
 
-const PROPOSAL_FIELDS: [&str; 16] = [
+const PROPOSAL_FIELDS: [&str; 17] = [
     "id",
     "title",
     "partner",
@@ -343,6 +348,7 @@ const PROPOSAL_FIELDS: [&str; 16] = [
     "activities",
     "amount_usd",
     "start",
+    "offer_date",
     "duration_months",
     "funding",
     "leahy",
@@ -365,6 +371,8 @@ struct RawProposal {
     activities: Vec<String>,
     amount_usd: u64,
     start: String,
+    #[serde(default)]
+    offer_date: Option<String>,
     #[serde(default)]
     duration_months: Option<u64>,
     #[serde(default)]
@@ -635,11 +643,20 @@ pub fn read_proposal(text: &str) -> Result<ReadProposal, InputError> {
             crate::input::limits::FIRST_DATE
         }
     };
+    let offer_date = raw.offer_date.as_deref().and_then(|o| match parse_date(o) {
+        Ok(d) => Some(d),
+        Err(e) => {
+            let (code, message) = e.describe("`offer_date`", o);
+            problems.push(Problem::new(field("offer_date"), code, message));
+            None
+        }
+    });
     problems.extend(fact_problems(&raw, &at, text));
     problems.extend(amount_problems(&raw, &at, text));
     let outside_registry = raw.partner_outside_registry == Some(true);
     let facts = raw.facts.0.clone();
-    let proposal = proposal_of(raw, start);
+    let mut proposal = proposal_of(raw, start);
+    proposal.offer_date = offer_date;
     Ok(ReadProposal {
         proposal,
         outside_registry,
@@ -660,6 +677,7 @@ fn proposal_of(raw: RawProposal, start: Date) -> Proposal {
         activities: raw.activities,
         amount_usd: raw.amount_usd,
         start,
+        offer_date: None,
         duration_months: raw
             .duration_months
             .filter(|m| *m <= MAX_MONTHS)

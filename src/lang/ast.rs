@@ -167,14 +167,21 @@ pub struct RuleHead {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Timing {
-    DaysBefore { days: u32, session: bool },
-    DaysAfter { days: u32, session: bool },
-    BeforeStart,
+    DaysBefore {
+        days: u32,
+        session: bool,
+        anchor: Anchor,
+    },
+    DaysAfter {
+        days: u32,
+        session: bool,
+    },
+    Before(Anchor),
     Periodic(Str),
 }
 
 /// The operators are part of the model (conditions keep them); the syntax tree uses the same ones.
-pub(crate) use crate::model::{CmpOp, HasOp, SetField};
+pub(crate) use crate::model::{Anchor, CmpOp, HasOp, SetField};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Expr {

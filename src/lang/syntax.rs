@@ -609,7 +609,7 @@ impl Builder {
         let t = p.into_inner().next()?;
         let rule = t.as_rule();
         Some(match rule {
-            Rule::at_start => Timing::BeforeStart,
+            Rule::at_start => Timing::Before(anchor(t.into_inner().next()?)),
             Rule::no_deadline => Timing::Periodic(self.string(t.into_inner().next()?)),
             _ => {
                 let mut inner = t.into_inner();
@@ -624,7 +624,12 @@ impl Builder {
                 };
                 let session = inner.next().is_some_and(|u| u.as_str() == "session_days");
                 if rule == Rule::days_before {
-                    Timing::DaysBefore { days, session }
+                    let anchor = anchor(inner.next()?);
+                    Timing::DaysBefore {
+                        days,
+                        session,
+                        anchor,
+                    }
                 } else {
                     Timing::DaysAfter { days, session }
                 }
@@ -851,6 +856,15 @@ impl Builder {
             _ => LitKind::Word(text.to_string()),
         };
         Some(Literal { kind, span })
+    }
+}
+
+/// `start` or `offer`, the event a `before` timing counts back from.
+fn anchor(p: Pair<'_, Rule>) -> Anchor {
+    if p.as_str() == "offer" {
+        Anchor::Offer
+    } else {
+        Anchor::Start
     }
 }
 

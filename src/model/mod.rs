@@ -496,10 +496,58 @@ impl ObligationKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "type")]
 pub enum Timing {
-    DaysBefore { days: u32, session: bool },
-    DaysAfter { days: u32, session: bool },
+    DaysBefore {
+        days: u32,
+        session: bool,
+        #[serde(skip_serializing_if = "Anchor::is_start")]
+        anchor: Anchor,
+    },
+    DaysAfter {
+        days: u32,
+        session: bool,
+    },
     BeforeStart,
-    Periodic { when: String },
+    /// Before the offer: AECA § 36(b) "before such letter of offer is issued", and the licence,
+    /// lease or consent the other AECA reviews precede.
+    BeforeOffer,
+    Periodic {
+        when: String,
+    },
+}
+
+/// The event a duty's deadline is counted back from. `Offer` is the day the United States
+/// commits (letter of offer, export licence, lease, consent to transfer): the proposal's
+/// `offer_date`, or its start when the file gives none (and the duty says so).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Anchor {
+    Start,
+    Offer,
+}
+
+impl Anchor {
+    pub fn is_start(&self) -> bool {
+        *self == Anchor::Start
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Anchor::Start => "start",
+            Anchor::Offer => "offer",
+        }
+    }
+}
+
+impl Timing {
+    /// The event the deadline counts from, for a dated timing.
+    pub fn anchor(&self) -> Option<Anchor> {
+        match self {
+            Timing::DaysBefore { anchor, .. } => Some(*anchor),
+            Timing::BeforeOffer => Some(Anchor::Offer),
+            Timing::DaysAfter { .. } | Timing::BeforeStart => Some(Anchor::Start),
+            Timing::Periodic { .. } => None,
+        }
+    }
 }
 
 impl fmt::Display for Timing {
@@ -512,13 +560,18 @@ impl fmt::Display for Timing {
             }
         };
         match self {
-            Timing::DaysBefore { days, session } => {
-                write!(f, "{days} {} before start", unit(*session))
+            Timing::DaysBefore {
+                days,
+                session,
+                anchor,
+            } => {
+                write!(f, "{days} {} before {}", unit(*session), anchor.name())
             }
             Timing::DaysAfter { days, session } => {
                 write!(f, "{days} {} after start", unit(*session))
             }
             Timing::BeforeStart => f.write_str("before start"),
+            Timing::BeforeOffer => f.write_str("before offer"),
             Timing::Periodic { when } => write!(f, "{when}"),
         }
     }

@@ -365,6 +365,9 @@ pub(crate) fn proposal_rows(p: &crate::input::proposal::Proposal) -> Vec<(String
         ("amount", Usd(p.amount_usd).to_string()),
         ("start", p.start.to_string()),
     ];
+    if let Some(o) = p.offer_date {
+        rows.push(("offer issued", o.to_string()));
+    }
     if let Some(m) = p.duration_months {
         rows.push(("duration", format!("{m} months")));
     }

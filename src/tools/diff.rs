@@ -425,6 +425,7 @@ pub fn generate(old_rb: &RuleBase, new_rb: &RuleBase, n: usize, seed: u64) -> Ve
             activities: acts,
             amount_usd: amount,
             start,
+            offer_date: None,
             duration_months: (rng.index_mod(2) == 0).then(|| 1 + rng.index_mod(72) as u32),
             funding,
             leahy,

@@ -49,6 +49,9 @@ pub fn template(rb: &RuleBase) -> String {
     t += "    amount_usd: 1_000_000,               // whole U.S. dollars; write 1_000_000, not 1,000,000\n";
     t += "    start: \"2027-03-01\",                 // YYYY-MM-DD; the fiscal year starts 1 October\n";
     t += "    // ---- optional: delete a line you do not know; rules that need it are then unknown ----\n";
+    t += "    // a sale, lease or transfer: the day the letter of offer (licence, lease, consent) is issued;\n";
+    t += "    // the reviews that must precede it count back from it (without it, from start):\n";
+    t += "    // offer_date: \"2027-01-15\",\n";
     t += &format!("    duration_months: 12,                 // 1 to {MAX_MONTHS}\n");
     t += &listing("funding, one of", &names(Funding::ALL));
     t += "    funding: DoD,\n";
@@ -103,6 +106,7 @@ pub fn schema(rb: &RuleBase) -> Value {
             "activities": ids(rb.activities.keys().cloned().collect()),
             "amount_usd": usd,
             "start": {"type": "string", "format": "date", "formatMinimum": FIRST_DATE.to_string(), "formatMaximum": LAST_DATE.to_string()},
+            "offer_date": {"type": "string", "format": "date", "formatMinimum": FIRST_DATE.to_string(), "formatMaximum": LAST_DATE.to_string(), "description": "the day the letter of offer (export licence, lease, consent to transfer) is issued; reviews that must precede it count back from it"},
             "duration_months": {"type": "integer", "minimum": 1, "maximum": MAX_MONTHS},
             "funding": {"enum": names(Funding::ALL)},
             "leahy": {"enum": names(LeahyStatus::ALL)},

@@ -167,6 +167,7 @@ proptest! {
             activities: vec![activities[activity % activities.len()].clone()],
             amount_usd: amount,
             start,
+            offer_date: None,
             duration_months: months,
             funding: funding.map(|f| Funding::ALL[f]),
             leahy: leahy.map(|l| LeahyStatus::ALL[l]),

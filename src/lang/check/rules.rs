@@ -179,15 +179,21 @@ impl Checker<'_> {
             return;
         };
         let timing = match timing {
-            ast::Timing::DaysBefore { days, session } => Timing::DaysBefore {
+            ast::Timing::DaysBefore {
+                days,
+                session,
+                anchor,
+            } => Timing::DaysBefore {
                 days: *days,
                 session: *session,
+                anchor: *anchor,
             },
             ast::Timing::DaysAfter { days, session } => Timing::DaysAfter {
                 days: *days,
                 session: *session,
             },
-            ast::Timing::BeforeStart => Timing::BeforeStart,
+            ast::Timing::Before(ast::Anchor::Start) => Timing::BeforeStart,
+            ast::Timing::Before(ast::Anchor::Offer) => Timing::BeforeOffer,
             ast::Timing::Periodic(s) => Timing::Periodic {
                 when: s.value.clone(),
             },
