@@ -1071,7 +1071,11 @@ authority a {
         assert_eq!(offered.deadline, Some(date(2027, 1, 30)));
         assert!(offered.note.unwrap_or_default().contains("no `offer_date`"));
         assert_eq!(find(&ob, "A § 10").deadline, Some(date(2027, 3, 1)));
-        assert_eq!(find(&ob, "A § 6").note, None, "a start duty assumes nothing");
+        assert_eq!(
+            find(&ob, "A § 6").note,
+            None,
+            "a start duty assumes nothing"
+        );
         p.offer_date = Some(date(2026, 12, 1));
         let (_, _, ob) = judge_a(&rb, &p, &Context::default());
         let offered = find(&ob, "A § 9");

@@ -41,6 +41,9 @@ pub struct Considered {
     pub obligations: Vec<Obligation>,
     /// For an ineligible candidate: the verified change that would make it fit, if any.
     pub cure: Option<Cure>,
+    /// The first candidate, or a conditional one that would rank first were its open questions
+    /// all answered its way: the candidates whose open facts can change the recommendation.
+    pub contends: bool,
 }
 
 impl fmt::Debug for Decision {
@@ -141,9 +144,14 @@ impl Decision {
 }
 
 /// The ordering key: verdict; among ineligible candidates, one a verified change would cure before
-/// one nothing cures, and the cheaper change first; then failed rules (fewer = closer to fitting),
-/// purposes served by name, purposes served at all, open questions, specificity (lex specialis: the
-/// narrower authority governs), catalogue order (which makes the order total).
+/// one nothing cures, and the cheaper change first; then failed rules (fewer = closer to fitting);
+/// then how the authority fits the proposal's purposes: purposes served by name, purposes served
+/// at all, the steps up the hierarchy to the purpose it serves (fewer = the closer fit); open
+/// questions; its focus on the proposal (the share of the authority's own purposes that the
+/// proposal's reach, then of its activities that the proposal asks for: lex specialis, the
+/// authority made for this purpose and this activity governs the general one, judged against the
+/// proposal, never on how many purposes and activities an authority lists); catalogue order
+/// (which makes the order total).
 type RankKey = (
     Verdict,
     bool,
@@ -153,33 +161,87 @@ type RankKey = (
     Reverse<usize>,
     usize,
     usize,
+    Reverse<usize>,
+    Reverse<usize>,
     usize,
 );
 
-/// `RankKey` as one integer with the same order, if every count fits in 16 bits.
+/// Bits per count in the packed key, in `RankKey` order after the verdict and the cure flag.
+const WIDTHS: [u32; 9] = [16, 16, 8, 8, 8, 16, 16, 16, 16];
+
+/// `RankKey` as one integer with the same order, if every count fits its width.
 fn pack(k: &RankKey) -> Option<u128> {
-    let (verdict, uncured, cost, fails, Reverse(direct), Reverse(served), unknown, breadth, order) =
-        *k;
-    let field = |v: usize| u16::try_from(v).ok().map(u128::from);
-    // Reverse(x) sorts descending: store u16::MAX - x.
-    let rev = |v: usize| field(v).map(|x| u128::from(u16::MAX) - x);
-    // 2 + 1 + 7 × 16 = 115 bits.
-    let head = (verdict as u128) << 1 | u128::from(uncured);
-    let parts = [
-        field(cost),
-        field(fails),
-        rev(direct),
-        rev(served),
-        field(unknown),
-        field(breadth),
-        field(order),
+    let (
+        verdict,
+        uncured,
+        cost,
+        fails,
+        Reverse(direct),
+        Reverse(served),
+        steps,
+        unknown,
+        Reverse(purposes),
+        Reverse(activities),
+        order,
+    ) = *k;
+    // Reverse(x) sorts descending: store max - x.
+    let counts = [
+        (cost, false),
+        (fails, false),
+        (direct, true),
+        (served, true),
+        (steps, false),
+        (unknown, false),
+        (purposes, true),
+        (activities, true),
+        (order, false),
     ];
-    parts
+    // 2 + 1 + 120 bits.
+    let head = (verdict as u128) << 1 | u128::from(uncured);
+    counts
         .into_iter()
-        .try_fold(head, |acc, p| p.map(|p| (acc << 16) | p))
+        .zip(WIDTHS)
+        .try_fold(head, |acc, ((v, reverse), bits)| {
+            let max = (1u128 << bits) - 1;
+            let v = u128::try_from(v).ok().filter(|v| *v <= max)?;
+            Some((acc << bits) | if reverse { max - v } else { v })
+        })
 }
 
-fn rank_key(a: &Assessment, cure: Option<&Cure>) -> RankKey {
+/// The share of the authority's own purposes the proposal reaches, and of its activities the
+/// proposal asks for, in thousandths (capped, so it always packs).
+fn focus(a: &Assessment, p: &Proposal) -> (usize, usize) {
+    a.authority
+        .focus(a.reach.direct + a.reach.inherited, &p.activities)
+}
+
+/// Marks the first candidate and every conditional one whose best case (eligible, nothing left
+/// open) would rank above it: "still needed" asks only their open facts.
+fn mark_contenders(keys: &[RankKey], slots: &mut [Option<Considered>]) {
+    let Some(first) = keys.iter().min() else {
+        return;
+    };
+    for (k, slot) in keys.iter().zip(slots.iter_mut()) {
+        let Some(c) = slot else { continue };
+        let best = (
+            Verdict::Eligible,
+            true,
+            0,
+            0,
+            k.4,
+            k.5,
+            k.6,
+            0,
+            k.8,
+            k.9,
+            k.10,
+        );
+        c.contends = k == first || (c.verdict == Verdict::Conditional && best < *first);
+    }
+}
+
+fn rank_key(a: &Assessment, p: &Proposal, cure: Option<&Cure>) -> RankKey {
+    let (purposes, activities) = focus(a, p);
     (
         a.verdict,
         cure.is_none(),
@@ -187,8 +249,10 @@ fn rank_key(a: &Assessment, cure: Option<&Cure>) -> RankKey {
         a.fails,
         Reverse(a.reach.direct),
         Reverse(a.reach.direct + a.reach.inherited),
+        a.reach.steps,
         a.unknowns,
-        a.authority.breadth(),
+        Reverse(purposes),
+        Reverse(activities),
         a.authority.order,
     )
 }
@@ -220,16 +284,18 @@ pub(crate) fn decide(rules: &RuleBase, p: &Proposal, ctx: &Context) -> Decision 
         };
         // The position in catalogue order stands in for the catalogue order: within one decision
         // they order the same, and the position says which candidate a sorted key is.
-        let (v, u, c, f, d, s, q, b, _) = rank_key(&a, cure.as_ref());
-        keys.push((v, u, c, f, d, s, q, b, slots.len()));
+        let (v, u, c, f, d, s, st, q, fp, fa, _) = rank_key(&a, p, cure.as_ref());
+        keys.push((v, u, c, f, d, s, st, q, fp, fa, slots.len()));
         slots.push(Some(Considered {
             reach: a.reach,
             verdict: a.verdict,
             findings: a.findings,
             obligations: a.obligations,
             cure,
+            contends: false,
         }));
     }
+    mark_contenders(&keys, &mut slots);
     // Packed into one integer when every count fits in 16 bits (always, for any real rule base):
     // the position in the low bits makes each key unique and says which candidate it is. The
     // tuples otherwise.
@@ -241,7 +307,7 @@ pub(crate) fn decide(rules: &RuleBase, p: &Proposal, ctx: &Context) -> Decision 
         }
         None => {
             keys.sort_unstable();
-            keys.into_iter().map(|k| k.8).collect()
+            keys.into_iter().map(|k| k.10).collect()
         }
     };
     let mut ranked: Vec<Considered> = Vec::with_capacity(order.len());
@@ -273,14 +339,33 @@ mod tests {
             Just(Verdict::Ineligible)
         ];
         let n = || 0usize..70_000;
-        (verdict, any::<bool>(), (n(), n(), n(), n(), n(), n(), n()))
-            .prop_map(|(v, u, (c, f, d, s, q, b, o))| (v, u, c, f, Reverse(d), Reverse(s), q, b, o))
+        let small = || 0usize..300;
+        (
+            verdict,
+            any::<bool>(),
+            (n(), n(), small(), small(), small(), n(), n(), n(), n()),
+        )
+            .prop_map(|(v, u, (c, f, d, s, st, q, fp, fa, o))| {
+                (
+                    v,
+                    u,
+                    c,
+                    f,
+                    Reverse(d),
+                    Reverse(s),
+                    st,
+                    q,
+                    Reverse(fp),
+                    Reverse(fa),
+                    o,
+                )
+            })
     }
 
     proptest! {
         /// The packed key orders as the tuple does, and packs exactly when every count fits.
         #[test]
-        fn packed_rank_keys_order_as_the_tuples(a in key(), other in key(), field in 0usize..10) {
+        fn packed_rank_keys_order_as_the_tuples(a in key(), other in key(), field in 0usize..12) {
             // Mostly keys that differ in one field only, so every field's place is tested.
             let mut b = a;
             match field {
@@ -293,9 +378,16 @@ mod tests {
                 6 => b.6 = other.6,
                 7 => b.7 = other.7,
                 8 => b.8 = other.8,
+                9 => b.9 = other.9,
+                10 => b.10 = other.10,
                 _ => b = other,
             }
-            let fits = |k: &RankKey| [k.2, k.3, k.4.0, k.5.0, k.6, k.7, k.8].iter().all(|x| *x <= 65_535);
+            let fits = |k: &RankKey| {
+                [k.2, k.3, k.4.0, k.5.0, k.6, k.7, k.8.0, k.9.0, k.10]
+                    .iter()
+                    .zip(WIDTHS)
+                    .all(|(x, bits)| (*x as u128) < (1u128 << bits))
+            };
             match (pack(&a), pack(&b)) {
                 (Some(pa), Some(pb)) => prop_assert_eq!(pa.cmp(&pb), a.cmp(&b)),
                 (pa, pb) => {

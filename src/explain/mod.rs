@@ -190,7 +190,12 @@ fn explain(d: &Decision) -> Explanation {
     let recommended = best.map(|j| j.authority.id.to_string());
     let verdict = best.map_or("none", |j| j.verdict.as_str()).to_string();
     let candidates = candidates(judged, fixes, recommended.is_some());
-    let missing_facts = missing_facts(rules, p, &candidates);
+    let contenders: Vec<&str> = d
+        .ranked()
+        .filter(|(_, c)| c.contends)
+        .map(|(a, _)| a.id.as_str())
+        .collect();
+    let missing_facts = missing_facts(rules, p, &candidates, &contenders);
     let law_date = d.law_date();
     let purpose_fits = if recommended.is_none() {
         purpose_fits(rules, &candidates)

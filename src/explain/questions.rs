@@ -1,4 +1,6 @@
-//! The facts still missing, as questions ranked by how many candidates they settle.
+//! The facts still missing, as questions ranked by how many candidates they settle: only those
+//! of the candidates that can still become the recommendation (the recommended one, and each
+//! conditional one that would outrank it once its questions were answered its way).
 
 use super::{Candidate, MissingFact};
 use crate::engine::assess::Verdict;
@@ -10,11 +12,12 @@ pub(crate) fn missing_facts(
     rules: &RuleBase,
     p: &Proposal,
     candidates: &[Candidate],
+    contenders: &[&str],
 ) -> Vec<MissingFact> {
     let mut by_fact: BTreeMap<String, (usize, Vec<String>)> = BTreeMap::new();
     for c in candidates
         .iter()
-        .filter(|c| c.verdict == Verdict::Conditional)
+        .filter(|c| c.verdict == Verdict::Conditional && contenders.contains(&c.authority.as_str()))
     {
         let mut open: Vec<&String> = c.unknown().flat_map(|r| r.missing.iter()).collect();
         open.sort();

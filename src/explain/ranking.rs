@@ -88,17 +88,72 @@ fn contrast_text(upper: &Judgement, lower: &Judgement, u: &Text, l: &Text) -> St
     if ua != la {
         return format!("{u} serves {ua} of the proposal's purposes, {l} {la}");
     }
+    let (us, ls) = (upper.link.steps, lower.link.steps);
+    if us != ls {
+        return format!(
+            "{u} serves the proposal's purposes more closely: {} against {}",
+            closeness(upper),
+            closeness(lower)
+        );
+    }
     let (uu, lu) = (upper.count(Outcome::Unknown), lower.count(Outcome::Unknown));
     if uu != lu {
         return format!("{u} leaves {uu} question(s) open, {l} {lu}");
     }
-    let (ub, lb) = (upper.authority.breadth(), lower.authority.breadth());
-    if ub != lb {
+    let (uf, lf) = (focus(upper), focus(lower));
+    if uf.0 != lf.0 {
         return format!(
-            "{u} is the more specific authority ({ub} purposes and activities against {l}'s {lb}); the specific authority governs the general"
+            "{u} is the more specific authority for these purposes: they are {} of the {} purposes it serves, against {} of {l}'s {}; the specific authority governs the general",
+            served(upper),
+            upper.authority.serves.items.len(),
+            served(lower),
+            lower.authority.serves.items.len()
+        );
+    }
+    if uf.1 != lf.1 {
+        return format!(
+            "{u} is the more specific authority for these activities: they are {} of the {} it provides, against {} of {l}'s {}; the specific authority governs the general",
+            asked(upper),
+            upper.authority.provides.items.len(),
+            asked(lower),
+            lower.authority.provides.items.len()
         );
     }
     format!("{u} and {l} tie on every criterion; {u} comes first in the catalogue")
+}
+
+fn served(j: &Judgement) -> usize {
+    j.link.direct.len() + j.link.inherited.len()
+}
+
+/// The proposal's activities this authority provides.
+fn asked(j: &Judgement) -> usize {
+    j.link.activities.len()
+}
+
+/// What the ranking compares: `Authority::focus` of the candidate for this proposal.
+fn focus(j: &Judgement) -> (usize, usize) {
+    j.authority.focus(served(j), &j.link.activities)
+}
+
+/// "counterterrorism as security_capacity (1 step up)" for each purpose served through a broader
+/// one; "every purpose by name" when none is.
+fn closeness(j: &Judgement) -> String {
+    if j.link.inherited.is_empty() {
+        return format!("{} serves each by name", j.authority.id);
+    }
+    let via: Vec<String> = j
+        .link
+        .inherited
+        .iter()
+        .map(|(p, a)| format!("{p} as {a}"))
+        .collect();
+    format!(
+        "{} serves {} ({} step(s) up)",
+        j.authority.id,
+        via.join(", "),
+        j.link.steps
+    )
 }
 
 fn dedup(mut v: Vec<String>) -> Vec<String> {

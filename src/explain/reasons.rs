@@ -79,6 +79,7 @@ pub fn judge<'r>(env: &Env, ctx: &Context, a: &'r Authority, link: Link) -> Judg
         authority: a.order,
         direct: link.direct.len(),
         inherited: link.inherited.len(),
+        steps: link.steps,
     };
     let mut store = Findings::default();
     let assessed = assess(env, ctx, a, reach, &mut Memo::default(), &mut store);

@@ -61,8 +61,9 @@ pub struct AuthorityGraph {
     /// ... and the authorities providing each activity, sorted.
     provided_by: HashMap<String, Vec<String>>,
     /// For `reach`, as positions in the rule base's `authorities`: each purpose's authorities
-    /// (serving it or an ancestor; `true` when by name, nearest first, each once) ...
-    reach_of_purpose: HashMap<String, Vec<(usize, bool)>>,
+    /// (serving it or an ancestor, with the steps up to the purpose they serve: 0 by name; nearest
+    /// first, each once) ...
+    reach_of_purpose: HashMap<String, Vec<(usize, usize)>>,
     /// ... and each activity's.
     provided_by_index: HashMap<String, Vec<usize>>,
 }
@@ -75,8 +76,12 @@ pub struct Reach {
     pub authority: usize,
     /// Distinct proposal purposes it serves by name ...
     pub direct: usize,
-    /// ... and only through an ancestor.
+    /// ... and only through an ancestor ...
     pub inherited: usize,
+    /// ... and how far up: the steps from each of those purposes to the broader one it serves,
+    /// summed. Fewer is the closer fit (`counterterrorism` served as `security_capacity` is one
+    /// step, as `military_capability` two).
+    pub steps: usize,
 }
 
 impl Reach {
@@ -92,6 +97,9 @@ pub struct Link {
     pub direct: Vec<String>,
     /// Proposal purposes it serves through an ancestor: `(purpose, ancestor)`.
     pub inherited: Vec<(String, String)>,
+    /// The steps up from each `inherited` purpose to its ancestor, summed (`Reach::steps`).
+    #[serde(skip)]
+    pub steps: usize,
     /// Proposal activities it provides.
     pub activities: Vec<String>,
     /// Readable graph paths, e.g. `counterterrorism -is_a-> security_capacity <-serves- fms`.
@@ -158,12 +166,12 @@ impl AuthorityGraph {
             g.served_by.insert(p.clone(), by);
         }
         for p in purposes.keys() {
-            let mut reach: Vec<(usize, bool)> = Vec::new();
+            let mut reach: Vec<(usize, usize)> = Vec::new();
             for (depth, ancestor) in g.lineage_of(p).iter().enumerate() {
                 let serving = g.served_by.get(ancestor).map_or(&[][..], Vec::as_slice);
                 for a in positions(serving) {
                     if !reach.iter().any(|(x, _)| *x == a) {
-                        reach.push((a, depth == 0));
+                        reach.push((a, depth));
                     }
                 }
             }
@@ -198,15 +206,16 @@ impl AuthorityGraph {
             if purposes.get(..i).is_some_and(|before| before.contains(p)) {
                 continue; // a purpose named twice counts once, as in `Link`
             }
-            for &(a, by_name) in self.reach_of_purpose.get(p).map_or(&[][..], Vec::as_slice) {
+            for &(a, steps) in self.reach_of_purpose.get(p).map_or(&[][..], Vec::as_slice) {
                 let (Some(r), Some(seen)) = (all.get_mut(a), reached.get_mut(a)) else {
                     continue;
                 };
                 *seen = true;
-                if by_name {
+                if steps == 0 {
                     r.direct += 1;
                 } else {
                     r.inherited += 1;
+                    r.steps += steps;
                 }
             }
         }
@@ -304,6 +313,7 @@ impl AuthorityGraph {
                         && !link.inherited.iter().any(|(q, _)| q == p)
                     {
                         link.inherited.push((p.clone(), ancestor.clone()));
+                        link.steps += depth;
                         link.paths
                             .push(format!("{a} -serves-> {ancestor} <-is_a- {p}"));
                     }
@@ -403,22 +413,22 @@ mod tests {
             // A purpose named twice counts once in both.
             let mut purposes = p.purposes.clone();
             purposes.extend(p.purposes.first().cloned());
-            let want: Vec<(usize, usize, usize)> = rb
+            let want: Vec<(usize, usize, usize, usize)> = rb
                 .graph
                 .candidates(&purposes, &p.activities)
                 .iter()
                 .map(|(id, l)| {
                     let a = rb.authority(id).expect("candidate is an authority");
-                    (a.order, l.direct.len(), l.inherited.len())
+                    (a.order, l.direct.len(), l.inherited.len(), l.steps)
                 })
                 .collect::<std::collections::BTreeSet<_>>()
                 .into_iter()
                 .collect();
-            let got: Vec<(usize, usize, usize)> = rb
+            let got: Vec<(usize, usize, usize, usize)> = rb
                 .graph
                 .reach(&purposes, &p.activities, rb.authorities.len())
                 .into_iter()
-                .map(|r| (r.authority, r.direct, r.inherited))
+                .map(|r| (r.authority, r.direct, r.inherited, r.steps))
                 .collect();
             assert_eq!(got, want, "{}", p.id);
             compared += 1;
