@@ -943,14 +943,15 @@ fn brief_caveats(out: &mut String, d: &Explanation, width: usize) {
         return;
     }
     let _ = writeln!(out, "\nCaveats ({}):", c.authority);
-    for cav in all.iter().take(6) {
+    // Five, so the brief view stays one screen (40 lines) even for a partner the registry lacks.
+    for cav in all.iter().take(5) {
         let _ = writeln!(out, "  - {}", wrap(cav, width, 4, 4));
     }
-    if all.len() > 6 {
+    if all.len() > 5 {
         let _ = writeln!(
             out,
             "  - and {} more (`--explain {}`)",
-            all.len() - 6,
+            all.len() - 5,
             c.authority
         );
     }
