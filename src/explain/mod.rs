@@ -195,7 +195,8 @@ fn explain(d: &Decision) -> Explanation {
         .filter(|(_, c)| c.contends)
         .map(|(a, _)| a.id.as_str())
         .collect();
-    let missing_facts = missing_facts(rules, p, &candidates, &contenders);
+    let mut missing_facts = missing_facts(rules, p, &candidates, &contenders);
+    missing_facts.extend(offer_question(&candidates, recommended.as_deref()));
     let law_date = d.law_date();
     let purpose_fits = if recommended.is_none() {
         purpose_fits(rules, &candidates)
@@ -229,6 +230,25 @@ fn explain(d: &Decision) -> Explanation {
             d.ledger_digest(),
         ),
     }
+}
+
+/// When the recommended authority's reviews are dated from an assumed offer date (none given):
+/// the question that dates them, since the answer moves its duties.
+fn offer_question(candidates: &[Candidate], recommended: Option<&str>) -> Option<MissingFact> {
+    let c = candidates
+        .iter()
+        .find(|c| Some(c.authority.as_str()) == recommended)?;
+    let assumed = c.obligations.iter().any(|o| {
+        o.note
+            .as_deref()
+            .is_some_and(|n| n.contains(reasons::OFFER_ASSUMED))
+    });
+    assumed.then(|| MissingFact {
+        fact: "offer_date".to_string(),
+        question: "When will the letter of offer (or the licence, lease or consent) be issued? The reviews that must precede it are dated from the start until you say (set `offer_date`)".to_string(),
+        settles: 0,
+        candidates: vec![c.authority.to_string()],
+    })
 }
 
 /// The candidates (at most three, best first) whose one failed rule is the purpose.
