@@ -245,7 +245,9 @@ fn offer_question(candidates: &[Candidate], recommended: Option<&str>) -> Option
     });
     assumed.then(|| MissingFact {
         fact: "offer_date".to_string(),
-        question: "When will the letter of offer (or the licence, lease or consent) be issued? The reviews that must precede it are dated from the start until you say (set `offer_date`)".to_string(),
+        question:
+            "When is the letter of offer (or licence, lease, consent) issued? (set `offer_date`)"
+                .to_string(),
         settles: 0,
         candidates: vec![c.authority.to_string()],
     })
