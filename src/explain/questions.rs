@@ -81,7 +81,7 @@ pub(super) fn question(rules: &RuleBase, p: &Proposal, fact: &str) -> String {
                     .get(g)
                     .map_or(String::new(), |d| format!(" ({})", d.meaning));
                 format!(
-                    "Is {} in the group `{g}`{meaning}? The partner registry does not know it (add `\"{g}\"` to `facts`)",
+                    "Is {} in `{g}`{meaning}? The registry does not know it (add `\"{g}\"` to `facts`)",
                     p.partner
                 )
             } else {
