@@ -1182,6 +1182,7 @@ authority a {
                     authority: j.authority.order,
                     direct: j.link.direct.len(),
                     inherited: j.link.inherited.len(),
+                    steps: j.link.steps,
                 };
                 assert_eq!(
                     verdict_of(&env, &ctx, j.authority, &reach),

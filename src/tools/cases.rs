@@ -11,6 +11,8 @@
 //! //! expect usc10-333: eligible
 //! //! expect faa-506a1: ineligible by fy "FAA § 506(a)(1)"
 //! //! expect duty usc10-333: congressional_notification 2027-02-14   (or `null`)
+//! //! expect duty dcs: congressional_notification 2027-04-01 to "HFAC"  (the addressees include HFAC)
+//! //! expect no-duty fms: congressional_notification  (the candidate has no duty of that kind)
 //! //! expect missing: leahy
 //! //! expect not-candidate: fms
 //! //! expect plan: usc10-333 + fmcs                  (the best plan's authorities, or `none`)
@@ -41,6 +43,12 @@ pub enum Expect {
         authority: String,
         kind: String,
         deadline: Option<Date>,
+        /// Words the duty's addressees must include.
+        to: Option<String>,
+    },
+    NoDuty {
+        authority: String,
+        kind: String,
     },
     Missing(String),
     NotCandidate(String),
@@ -178,18 +186,30 @@ fn parse_expect(v: &str) -> Option<Expect> {
             authority: k.strip_prefix("plan kept ")?.trim().to_string(),
             kind: rest.to_string(),
         },
+        k if k.starts_with("no-duty ") => Expect::NoDuty {
+            authority: k.strip_prefix("no-duty ")?.trim().to_string(),
+            kind: rest.to_string(),
+        },
         k if k.starts_with("duty ") => {
             let authority = k.strip_prefix("duty ")?.trim().to_string();
-            let mut it = rest.split_whitespace();
+            let (head, to) = match rest.split_once(" to ") {
+                Some((h, t)) => (h, Some(t.trim().strip_prefix('"')?.strip_suffix('"')?)),
+                None => (rest, None),
+            };
+            let mut it = head.split_whitespace();
             let kind = it.next()?.to_string();
             let deadline = match it.next()? {
                 "null" => None,
                 d => Some(d.parse().ok()?),
             };
+            if it.next().is_some() {
+                return None;
+            }
             Expect::Duty {
                 authority,
                 kind,
                 deadline,
+                to: to.map(str::to_string),
             }
         }
         authority => {
@@ -308,7 +328,9 @@ fn check_expect(d: &Explanation, e: &Expect) -> Option<String> {
             authority,
             kind,
             deadline,
-        } => check_duty(d, authority, kind, *deadline),
+            to,
+        } => check_duty(d, authority, kind, *deadline, to.as_deref()),
+        Expect::NoDuty { authority, kind } => check_no_duty(d, authority, kind),
         _ => None,
     }
 }
@@ -420,39 +442,61 @@ fn check_candidate(
     }
 }
 
-/// A duty of a candidate, with its deadline.
+/// A duty of a candidate, with its deadline (and, if given, words among its addressees).
 fn check_duty(
     d: &Explanation,
     authority: &str,
     kind: &str,
     deadline: Option<Date>,
+    to: Option<&str>,
 ) -> Option<String> {
     let Some(c) = d.candidate(authority) else {
         return Some(format!("duty {authority}: not a candidate"));
     };
+    let addressed = |o: &crate::engine::assess::Obligation| {
+        to.is_none_or(|t| o.to.as_deref().is_some_and(|x| x.contains(t)))
+    };
     if c.obligations
         .iter()
-        .any(|o| o.kind == kind && o.deadline == deadline)
+        .any(|o| o.kind == kind && o.deadline == deadline && addressed(o))
     {
-        None
-    } else {
-        let got: Vec<String> = c
-            .obligations
-            .iter()
-            .map(|o| {
-                format!(
-                    "{} {}",
-                    o.kind,
-                    o.deadline.map_or("null".to_string(), |d| d.to_string())
-                )
-            })
-            .collect();
-        Some(format!(
-            "duty {authority}: expected {kind} {}, got [{}]",
-            deadline.map_or("null".to_string(), |d| d.to_string()),
-            got.join("; ")
-        ))
+        return None;
     }
+    let wanted = to.map_or(String::new(), |t| format!(" to \"{t}\""));
+    Some(format!(
+        "duty {authority}: expected {kind} {}{wanted}, got [{}]",
+        deadline.map_or("null".to_string(), |d| d.to_string()),
+        duties_of(c)
+    ))
+}
+
+/// No duty of that kind for a candidate (which must be one).
+fn check_no_duty(d: &Explanation, authority: &str, kind: &str) -> Option<String> {
+    let Some(c) = d.candidate(authority) else {
+        return Some(format!("no-duty {authority}: not a candidate"));
+    };
+    c.obligations.iter().any(|o| o.kind == kind).then(|| {
+        format!(
+            "no-duty {authority}: expected no {kind}, got [{}]",
+            duties_of(c)
+        )
+    })
+}
+
+/// A candidate's duties in one line: kind, deadline and addressees.
+fn duties_of(c: &crate::explain::Candidate) -> String {
+    let got: Vec<String> = c
+        .obligations
+        .iter()
+        .map(|o| {
+            let to =
+                o.to.as_deref()
+                    .map_or(String::new(), |t| format!(" to {t}"));
+            let due = o.deadline.map_or("null".to_string(), |d| d.to_string());
+            format!("{} {due}{to}", o.kind)
+        })
+        .collect();
+    got.join("; ")
 }
 
 #[cfg(test)]
@@ -495,5 +539,25 @@ mod tests {
             assert!(r.invalid && !r.failed() && !r.passed(), "{name}: {r:?}");
             assert!(r.failures.concat().contains(name), "{name}: {r:?}");
         }
+    }
+
+    #[test]
+    fn duty_addressees_and_absent_duties_are_checked() {
+        let rb = RuleBase::builtin();
+        let run = |header: &str| run_case(&rb, "d.ron", &format!("{header}\n{GOOD}"));
+        let notice = "//! expect duty usc10-333: congressional_notification 2027-02-14";
+        assert!(run(notice).passed());
+        assert!(run(&format!("{notice} to \"HFAC\"")).passed());
+        let wrong = run(&format!("{notice} to \"Speaker\""));
+        assert!(wrong.failed(), "{wrong:?}");
+        assert!(
+            wrong.failures.concat().contains("to SASC, SFRC"),
+            "{wrong:?}"
+        );
+        assert!(run("//! expect no-duty usc10-333: report").passed());
+        let present = run("//! expect no-duty usc10-333: state_concurrence");
+        assert!(present.failed(), "{present:?}");
+        let unquoted = run(&format!("{notice} to HFAC"));
+        assert!(unquoted.invalid, "{unquoted:?}");
     }
 }
