@@ -118,6 +118,12 @@ fn every_catalogue_id_is_defined() {
         "arrears",
         "human-rights-502b",
         "police-training",
+        // Added since the contract (issue 13): the AECA § 40 bar apart from FAA § 620A, and the
+        // country bars of FAA § 620(a), (f), (t).
+        "terrorism-aeca",
+        "faa-620a-cuba",
+        "faa-620f-communist",
+        "faa-620t-severed-relations",
     ];
     let rb = RuleBase::builtin();
     let missing: Vec<&&str> = IDS.iter().filter(|id| rb.authority(id).is_none()).collect();
