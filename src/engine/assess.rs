@@ -68,6 +68,10 @@ pub struct Obligation {
     /// For a `possible` duty: the missing facts its threshold depends on.
     #[serde(skip)]
     pub depends_on: Vec<Text>,
+    /// When its deadline was brought forward to that of a later duty relying on it (`precedes`):
+    /// that duty's index in `Authority::duties`.
+    #[serde(skip)]
+    pub moved_by: Option<usize>,
 }
 
 /// Three-valued truth; `Unknown` carries the missing facts.
@@ -648,11 +652,14 @@ pub fn assess<'r>(
     let obligations = if verdict == Verdict::Ineligible {
         Vec::new()
     } else {
-        a.duties
+        let mut o: Vec<Obligation> = a
+            .duties
             .iter()
             .enumerate()
             .filter_map(|(i, d)| obligation(env, i, d))
-            .collect()
+            .collect();
+        in_order(a, &mut o);
+        o
     };
     Assessment {
         authority: a,
@@ -834,6 +841,46 @@ fn find(
     f
 }
 
+/// A duty that another relies on (`precedes`) is due no later than that one, and listed before
+/// it: a concurrence or determination comes before the notice that reports it. Chains settle in at
+/// most as many passes as there are duties; a duty the proposal does not call for moves nothing.
+fn in_order(a: &Authority, obligations: &mut Vec<Obligation>) {
+    if a.duties.iter().all(|d| d.precedes.is_none()) {
+        return;
+    }
+    for _ in 0..obligations.len() {
+        let mut moved = false;
+        for i in 0..obligations.len() {
+            let Some(target) = obligations
+                .get(i)
+                .and_then(|o| a.duties.get(o.duty))
+                .and_then(|d| d.precedes)
+            else {
+                continue;
+            };
+            let Some(later) = obligations.iter().position(|o| o.duty == target) else {
+                continue;
+            };
+            let due = obligations.get(later).and_then(|o| o.deadline);
+            if let (Some(o), Some(due)) = (obligations.get_mut(i), due) {
+                if o.deadline.is_some_and(|d| due < d) {
+                    o.deadline = Some(due);
+                    o.moved_by = Some(target);
+                    moved = true;
+                }
+            }
+            if i > later {
+                let o = obligations.remove(i);
+                obligations.insert(later, o);
+                moved = true;
+            }
+        }
+        if !moved {
+            break;
+        }
+    }
+}
+
 fn obligation(env: &Env, index: usize, d: &Duty) -> Option<Obligation> {
     let guard = d.guard.as_ref().map_or(Tri::True, |g| env.eval(g));
     let (status, depends_on) = match guard {
@@ -873,6 +920,7 @@ fn obligation(env: &Env, index: usize, d: &Duty) -> Option<Obligation> {
         note: None,
         duty: index,
         depends_on,
+        moved_by: None,
     })
 }
 

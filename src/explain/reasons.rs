@@ -140,6 +140,13 @@ fn with_note(a: &Authority, offer_given: bool, mut o: Obligation) -> Obligation 
                 .to_string(),
         );
     }
+    if let Some(later) = o.moved_by.take().and_then(|j| a.duties.get(j)) {
+        parts.push(format!(
+            "due by the {} that relies on it [{}]",
+            later.kind.name().replace('_', " "),
+            later.citation
+        ));
+    }
     if !offer_given && duty.and_then(|d| d.timing.anchor()) == Some(Anchor::Offer) {
         parts.push(OFFER_ASSUMED.to_string());
     }

@@ -149,7 +149,8 @@ pub enum Member {
     Apply(Vec<Ident>),
     Require(RuleHead, Expr),
     Ceiling(RuleHead, Amount, Option<Ident>),
-    Duty(RuleHead, Ident, Option<Str>, Timing),
+    /// `duty NAME: KIND [to ".."] TIMING [precedes DUTY] ...`
+    Duty(RuleHead, Ident, Option<Str>, Timing, Option<Ident>),
 }
 
 /// What every rule has: a name, an optional guard, reason, citation and caveat.

@@ -562,6 +562,7 @@ impl Builder {
         let mut kind = None;
         let mut to = None;
         let mut timing = None;
+        let mut precedes = None;
         let mut when = None;
         let mut because = None;
         let mut remedy = None;
@@ -581,6 +582,7 @@ impl Builder {
                 Rule::ident => kind = Some(self.ident(part)),
                 Rule::to => to = part.into_inner().next().map(|s| self.string(s)),
                 Rule::timing => timing = self.timing(part),
+                Rule::precedes => precedes = part.into_inner().next().map(|i| self.ident(i)),
                 Rule::when => when = part.into_inner().next().and_then(|e| self.expr(e)),
                 Rule::because => because = part.into_inner().next().map(|s| self.string(s)),
                 Rule::remedy => remedy = part.into_inner().next().map(|s| self.string(s)),
@@ -601,7 +603,7 @@ impl Builder {
         Some(match rule {
             Rule::require_rule => Member::Require(head, expr?),
             Rule::ceiling_rule => Member::Ceiling(head, amount?, within),
-            _ => Member::Duty(head, kind?, to, timing?),
+            _ => Member::Duty(head, kind?, to, timing?, precedes),
         })
     }
 

@@ -600,6 +600,11 @@ pub struct Duty {
     /// rendered once when the rule base is built and shared by every decision.
     #[serde(skip)]
     pub message: Text,
+    /// `precedes NAME`: another duty of the same authority that relies on this one (a notice
+    /// that reports a concurrence or a determination): this one is due no later than it. The
+    /// other duty's index in `Authority::duties`.
+    #[serde(skip)]
+    pub precedes: Option<usize>,
 }
 
 /// Law on `date`: on or after `effective`, up to `expires` (the last day), before `repealed` (the

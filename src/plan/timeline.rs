@@ -190,6 +190,7 @@ mod tests {
             note: None,
             duty: 0,
             depends_on: Vec::new(),
+            moved_by: None,
         }
     }
 

@@ -99,6 +99,7 @@ impl Checker<'_> {
                 }
             }
         }
+        self.precedes(file, &mut sink);
         (r.rules, r.duties) = (sink.rules, sink.duties);
         self.required(file, b, &r.name, &r.citation);
         r
@@ -128,6 +129,7 @@ impl Checker<'_> {
         for m in &b.members {
             self.authority_member(file, m, scope, known, &mut a, &mut cites, &mut sink);
         }
+        self.precedes(file, &mut sink);
         (a.rules, a.duties) = (sink.rules, sink.duties);
         self.required(file, b, &a.name, &a.citation);
         let default_cite = a.citation.clone();
@@ -145,6 +147,31 @@ impl Checker<'_> {
         self.apply(file, b, known, &mut a, copied);
         self.rule_names(file, b, &a);
         a
+    }
+
+    /// `precedes NAME`: each names another duty of the same block (E0102, with a did-you-mean),
+    /// and no duty comes back to itself through them (E0121).
+    fn precedes(&mut self, file: usize, sink: &mut Sink) {
+        let pending = std::mem::take(&mut sink.precedes);
+        for (i, name) in &pending {
+            match sink.duties.iter().position(|d| d.name == name.name) {
+                Some(j) => {
+                    if let Some(d) = sink.duties.get_mut(*i) {
+                        d.precedes = Some(j);
+                    }
+                }
+                None => {
+                    let names: Vec<&str> = sink.duties.iter().map(|d| d.name.as_str()).collect();
+                    self.unknown(file, name, "duty", names);
+                }
+            }
+        }
+        for (i, name) in &pending {
+            if circles_back(&sink.duties, *i) {
+                let msg = format!("`precedes {}` leads back to the duty it is on", name.name);
+                self.err(file, name.span, "E0121", msg);
+            }
+        }
     }
 
     /// One member of an authority block, into `a` (list citations into `cites`, rules and duties
@@ -307,9 +334,12 @@ impl Checker<'_> {
                 }
                 a.rules.push(rule);
             }
+            // A restriction's `precedes` points among its own duties: shift it to where they land.
+            let offset = a.duties.len();
             for duty in &r.duties {
                 let mut duty = duty.clone();
                 duty.name = format!("{rid}.{}", duty.name);
+                duty.precedes = duty.precedes.map(|j| j + offset);
                 a.duties.push(duty);
             }
         }
@@ -482,4 +512,18 @@ pub(super) fn member_span(m: &AstMember, fallback: Span) -> Span {
         | AstMember::Funding(ids, _) => ids.first().map_or(fallback, |i| i.span),
         AstMember::Require(h, _) | AstMember::Ceiling(h, ..) | AstMember::Duty(h, ..) => h.span,
     }
+}
+
+/// Whether following `precedes` from duty `i` comes back to it (within as many steps as there are
+/// duties, so the walk always ends).
+fn circles_back(duties: &[Duty], i: usize) -> bool {
+    let mut at = duties.get(i).and_then(|d| d.precedes);
+    for _ in 0..duties.len() {
+        match at {
+            Some(j) if j == i => return true,
+            Some(j) => at = duties.get(j).and_then(|d| d.precedes),
+            None => return false,
+        }
+    }
+    false
 }

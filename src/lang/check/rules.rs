@@ -15,6 +15,8 @@ pub(super) struct Sink {
     pub rules: Vec<Rule>,
     pub duties: Vec<Duty>,
     duty_names: HashSet<String>,
+    /// `precedes NAME` as written: (the duty's index in `duties`, the name).
+    pub precedes: Vec<(usize, Ident)>,
     /// The restriction being checked, if it is one.
     restriction: Option<String>,
 }
@@ -25,6 +27,7 @@ impl Sink {
             rules: Vec::new(),
             duties: Vec::new(),
             duty_names: HashSet::new(),
+            precedes: Vec::new(),
             restriction,
         }
     }
@@ -109,7 +112,10 @@ impl Checker<'_> {
                 };
                 sink.rules.push(common.rule(&head.name, kind));
             }
-            AstMember::Duty(_, kind, to, timing) => {
+            AstMember::Duty(_, kind, to, timing, precedes) => {
+                if let Some(p) = precedes {
+                    sink.precedes.push((sink.duties.len(), p.clone()));
+                }
                 self.duty(file, &head.name, kind, to.as_ref(), timing, common, sink)
             }
             _ => {}
@@ -214,6 +220,7 @@ impl Checker<'_> {
             unconfirmed: common.unconfirmed,
             restriction: common.restriction,
             message: Text::default(),
+            precedes: None,
         };
         duty.message = duty.render_message();
         sink.duties.push(duty);

@@ -356,3 +356,36 @@ fn a_vocabulary_word_leads_to_one_id() {
         "{e:#?}"
     );
 }
+
+#[test]
+fn precedes_names_a_duty_of_the_block_and_never_circles() {
+    let block = |duties: &str| {
+        format!(
+            "{BASE}authority a {{\n    name \"A\" citation \"A\" serves p provides x\n{duties}}}\n"
+        )
+    };
+    let ok = block(
+        "    duty c: state_concurrence before start precedes n cite \"c\"\n    duty n: congressional_notification 15 days before start cite \"n\"\n",
+    );
+    assert!(errors(&ok).is_empty(), "{:?}", errors(&ok));
+    let typo = block(
+        "    duty c: state_concurrence before start precedes notic cite \"c\"\n    duty notice: congressional_notification 15 days before start cite \"n\"\n",
+    );
+    let e = errors(&typo);
+    assert!(
+        e.iter()
+            .any(|x| x.starts_with("6:53 E0102 unknown duty `notic`")),
+        "{e:?}"
+    );
+    let circle = block(
+        "    duty c: state_concurrence before start precedes n cite \"c\"\n    duty n: congressional_notification 15 days before start precedes c cite \"n\"\n",
+    );
+    let e = errors(&circle);
+    assert_eq!(e.iter().filter(|x| x.contains("E0121")).count(), 2, "{e:?}");
+    let own = block("    duty c: state_concurrence before start precedes c cite \"c\"\n");
+    assert!(
+        errors(&own).iter().any(|x| x.contains("E0121")),
+        "{:?}",
+        errors(&own)
+    );
+}
