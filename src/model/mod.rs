@@ -681,6 +681,15 @@ pub struct Authority {
 }
 
 impl Duty {
+    /// The timing in words, with the later duty it comes before (`precedes`), if any: `duties`
+    /// are those of the same authority or restriction.
+    pub fn timing_text(&self, duties: &[Duty]) -> String {
+        match self.precedes.and_then(|j| duties.get(j)) {
+            Some(later) => format!("{}, and by `{}`", self.timing, later.name),
+            None => self.timing.to_string(),
+        }
+    }
+
     /// The sentence of an obligation that follows from this duty.
     pub fn render_message(&self) -> Text {
         let mut message = self

@@ -44,8 +44,9 @@ fn rule_line(r: &Rule) -> String {
     s
 }
 
-fn duty_line(d: &Duty) -> String {
-    let mut s = format!("| `{}` | {} | {}", d.name, d.kind.name(), d.timing);
+fn duty_line(d: &Duty, all: &[Duty]) -> String {
+    let timing = d.timing_text(all);
+    let mut s = format!("| `{}` | {} | {timing}", d.name, d.kind.name());
     if let Some(w) = &d.when {
         let _ = write!(s, " when `{w}`");
     }
@@ -188,7 +189,7 @@ fn rules_and_duties(out: &mut String, a: &Authority) {
             "\n| duty | kind | timing | detail | citation |\n|---|---|---|---|---|"
         );
         for d in duties {
-            let _ = writeln!(out, "{}", duty_line(d));
+            let _ = writeln!(out, "{}", duty_line(d, &a.duties));
         }
     }
 }
@@ -335,7 +336,7 @@ fn restriction(out: &mut String, rb: &RuleBase, r: &crate::model::Restriction) {
             "\n| duty | kind | timing | detail | citation |\n|---|---|---|---|---|"
         );
         for d in &r.duties {
-            let _ = writeln!(out, "{}", duty_line(d));
+            let _ = writeln!(out, "{}", duty_line(d, &r.duties));
         }
     }
     for c in &r.caveats {

@@ -336,7 +336,7 @@ fn duty_lines(out: &mut String, duties: &[crate::model::Duty]) {
             "    - {}: {}{to}, {}{when}  [{}]",
             d.name,
             d.kind.name(),
-            d.timing,
+            d.timing_text(duties),
             d.citation
         );
         if let Some(u) = &d.unconfirmed {
