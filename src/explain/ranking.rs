@@ -101,23 +101,24 @@ fn contrast_text(upper: &Judgement, lower: &Judgement, u: &Text, l: &Text) -> St
         return format!("{u} leaves {uu} question(s) open, {l} {lu}");
     }
     let (uf, lf) = (focus(upper), focus(lower));
-    if uf.0 != lf.0 {
-        return format!(
-            "{u} is the more specific authority for these purposes: they are {} of the {} purposes it serves, against {} of {l}'s {}; the specific authority governs the general",
-            served(upper),
-            upper.authority.serves.items.len(),
-            served(lower),
-            lower.authority.serves.items.len()
-        );
-    }
-    if uf.1 != lf.1 {
-        return format!(
-            "{u} is the more specific authority for these activities: they are {} of the {} it provides, against {} of {l}'s {}; the specific authority governs the general",
-            asked(upper),
-            upper.authority.provides.items.len(),
-            asked(lower),
-            lower.authority.provides.items.len()
-        );
+    let share = |j: &Judgement, purposes: bool| {
+        let a = j.authority;
+        if purposes {
+            (served(j), a.serves.items.len())
+        } else {
+            (asked(j), a.provides.items.len())
+        }
+    };
+    for (differ, purposes, what) in [
+        (uf.0 != lf.0, true, "purposes it serves"),
+        (uf.1 != lf.1, false, "activities it provides"),
+    ] {
+        if differ {
+            let ((un, uof), (ln, lof)) = (share(upper, purposes), share(lower, purposes));
+            return format!(
+                "{u} is the more specific authority for this proposal: it asks for {un} of the {uof} {what}, against {ln} of {l}'s {lof}; the specific authority governs the general"
+            );
+        }
     }
     format!("{u} and {l} tie on every criterion; {u} comes first in the catalogue")
 }
