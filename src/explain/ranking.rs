@@ -116,7 +116,7 @@ fn contrast_text(upper: &Judgement, lower: &Judgement, u: &Text, l: &Text) -> St
         if differ {
             let ((un, uof), (ln, lof)) = (share(upper, purposes), share(lower, purposes));
             return format!(
-                "{u} is the more specific authority for this proposal: it asks for {un} of the {uof} {what}, against {ln} of {l}'s {lof}; the specific authority governs the general"
+                "{u} is the more specific authority for this proposal, which uses {un} of the {uof} {what}, against {ln} of {l}'s {lof}; the specific authority governs the general"
             );
         }
     }
