@@ -436,6 +436,8 @@ pub fn generate(old_rb: &RuleBase, new_rb: &RuleBase, n: usize, seed: u64) -> Ve
             },
             facts: BTreeMap::new(),
             amounts: BTreeMap::new(),
+            serves: Default::default(),
+            activity_funding: Default::default(),
         });
     }
     out
