@@ -695,19 +695,7 @@ pub fn read_proposal(text: &str) -> Result<ReadProposal, InputError> {
     };
     problems.extend(fact_problems(&raw, &at, text));
     problems.extend(amount_problems(&raw, &at, text));
-    problems.extend(crate::input::serves::serves_problems(
-        &raw.activities,
-        &raw.purposes,
-        &raw.serves.0,
-        &at,
-        text,
-    ));
-    problems.extend(crate::input::serves::funding_problems(
-        &raw.activities,
-        &raw.activity_funding.0,
-        &at,
-        text,
-    ));
+    problems.extend(per_activity_problems(&raw, &at, text));
     let outside_registry = raw.partner_outside_registry == Some(true);
     let facts = raw.facts.0.clone();
     let proposal = proposal_of(raw, start);
@@ -718,6 +706,24 @@ pub fn read_proposal(text: &str) -> Result<ReadProposal, InputError> {
         at,
         problems,
     })
+}
+
+/// `serves` and `activity_funding` (`input::serves`).
+fn per_activity_problems(raw: &RawProposal, at: &Spans, text: &str) -> Vec<Problem<'static>> {
+    let mut problems = crate::input::serves::serves_problems(
+        &raw.activities,
+        &raw.purposes,
+        &raw.serves.0,
+        at,
+        text,
+    );
+    problems.extend(crate::input::serves::funding_problems(
+        &raw.activities,
+        &raw.activity_funding.0,
+        at,
+        text,
+    ));
+    problems
 }
 
 /// The proposal the raw fields describe, with its start read.
