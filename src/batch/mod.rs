@@ -196,7 +196,14 @@ pub struct Batch<'a> {
     /// `check --plan`: for a proposal no single authority fits, the best plan (`plan/`), each
     /// part charged to its authority's ceilings with its share.
     pub plan: bool,
+    /// Files held in memory (an upload to the workbench), read instead of the disk: each path is
+    /// only a label, its text or the diagnostic of why it could not be read. With it, `paths` is
+    /// not walked.
+    pub memory: Option<&'a Memory>,
 }
+
+/// Files in memory by label, for [`Batch::memory`]; sorted, as a walked folder is.
+pub type Memory = std::collections::BTreeMap<PathBuf, Result<String, Diagnostic>>;
 
 /// A ceiling rule of a proposal's recommended authority, and whether its guard holds.
 struct Hit<'r> {
@@ -242,6 +249,7 @@ impl<'a> Batch<'a> {
             jobs: None,
             as_of: None,
             plan: false,
+            memory: None,
         }
     }
 
@@ -283,7 +291,10 @@ impl<'a> Batch<'a> {
     ) -> Result<Report, BatchError> {
         let started = Instant::now();
         let pool = self.pool()?;
-        let (files, path_errors) = crate::input::files::collect(paths);
+        let (files, path_errors) = match self.memory {
+            Some(m) => (m.keys().cloned().collect(), Vec::new()),
+            None => crate::input::files::collect(paths),
+        };
         if !path_errors.is_empty() {
             sink(Event::Invalid(&path_errors));
         }
@@ -363,7 +374,11 @@ impl<'a> Batch<'a> {
     ) -> FileResult<'a, T> {
         let started = Instant::now();
         let name = path.display().to_string();
-        let text = match crate::input::files::read_text(path) {
+        let read = match self.memory.and_then(|m| m.get(path)) {
+            Some(held) => held.clone(),
+            None => crate::input::files::read_text(path),
+        };
+        let text = match read {
             Ok(t) => t,
             Err(d) => return FileResult::Invalid(vec![d]),
         };

@@ -248,6 +248,7 @@ pub fn check(args: CheckArgs) -> Result<Exit> {
         jobs: args.jobs.map(usize::from),
         as_of: args.as_of,
         plan: args.plan,
+        memory: None,
     };
     let (format, paths) = (args.format, &args.paths[..]);
     let shape = match shape(format, args.detail, args.all) {

@@ -988,6 +988,8 @@ authority a {
             emergency: None,
             facts: Default::default(),
             amounts: Default::default(),
+            serves: Default::default(),
+            activity_funding: Default::default(),
         }
     }
 

@@ -7,3 +7,4 @@ pub mod limits;
 pub(crate) mod outline;
 pub(crate) mod problem;
 pub mod proposal;
+pub(crate) mod serves;

@@ -56,6 +56,18 @@ pub struct Proposal {
     /// Read by `plan` to give each part its share.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub amounts: BTreeMap<String, u64>,
+    /// Which of the proposal's purposes each activity serves (`serves: {"training":
+    /// ["counterterrorism"], "construction": ["humanitarian"]}`): empty when the file does not say;
+    /// else one entry per activity, each a non-empty list of the proposal's purposes, every purpose
+    /// served by some activity. Read by `plan` to give each part exactly the purposes its
+    /// activities serve; `eval` never reads it.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub serves: BTreeMap<String, Vec<String>>,
+    /// Who pays for an activity when it is not the proposal's `funding` (`activity_funding:
+    /// {"construction": DoD}`): empty when the file does not say. Read by `plan`: a part is paid
+    /// from one source, so activities paid differently are never one part; `eval` never reads it.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub activity_funding: BTreeMap<String, Funding>,
 }
 
 /// A value in `facts: {...}`: bool, integer, or string (dates are strings until a rule reads them).
@@ -339,7 +351,7 @@ fn quote_long(s: String, max: usize) -> String {
     }
 }
 
-const PROPOSAL_FIELDS: [&str; 17] = [
+const PROPOSAL_FIELDS: [&str; 19] = [
     "id",
     "title",
     "partner",
@@ -357,6 +369,8 @@ const PROPOSAL_FIELDS: [&str; 17] = [
     "partner_outside_registry",
     "facts",
     "amounts",
+    "serves",
+    "activity_funding",
 ];
 
 /// What RON reads: the proposal's fields before their values are checked.
@@ -389,6 +403,39 @@ struct RawProposal {
     facts: Facts,
     #[serde(default)]
     amounts: Amounts,
+    #[serde(default)]
+    serves: Entries<Vec<String>>,
+    #[serde(default)]
+    activity_funding: Entries<Funding>,
+}
+
+/// A map keyed by activity as written: every entry in file order, a repeated one too.
+struct Entries<V>(Vec<(String, V)>);
+
+impl<V> Default for Entries<V> {
+    fn default() -> Self {
+        Entries(Vec::new())
+    }
+}
+
+impl<'de, V: Deserialize<'de>> Deserialize<'de> for Entries<V> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Vis<V>(std::marker::PhantomData<V>);
+        impl<'de, V: Deserialize<'de>> Visitor<'de> for Vis<V> {
+            type Value = Entries<V>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a map from activity names to values")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Entries<V>, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(entry) = m.next_entry::<String, V>()? {
+                    entries.push(entry);
+                }
+                Ok(Entries(entries))
+            }
+        }
+        d.deserialize_map(Vis(std::marker::PhantomData))
+    }
 }
 
 /// `amounts: {..}` as written: every entry in file order, a repeated one too.
@@ -506,6 +553,17 @@ impl Spans {
                 }
             })
             .map_or_else(|| self.field(text, field), |n| n.span)
+    }
+
+    /// Element `j` of the list value of entry `i` (of `len`) of a map field (`serves`); the
+    /// entry's value when the element is not found.
+    pub fn entry_element(&self, text: &str, field: &str, i: usize, len: usize, j: usize) -> Span {
+        self.node(text, field)
+            .map(Node::items)
+            .filter(|items| items.len() == len)
+            .and_then(|items| items.get(i))
+            .and_then(|item| item.value.items().get(j))
+            .map_or_else(|| self.entry(text, field, i, len, false), |x| x.value.span)
     }
 
     /// Field `name` of element `i` (of `len`) of the list field `list` (a ledger entry's value).
@@ -653,6 +711,7 @@ pub fn read_proposal(text: &str) -> Result<ReadProposal, InputError> {
     });
     problems.extend(fact_problems(&raw, &at, text));
     problems.extend(amount_problems(&raw, &at, text));
+    problems.extend(per_activity_problems(&raw, &at, text));
     let outside_registry = raw.partner_outside_registry == Some(true);
     let facts = raw.facts.0.clone();
     let mut proposal = proposal_of(raw, start);
@@ -664,6 +723,24 @@ pub fn read_proposal(text: &str) -> Result<ReadProposal, InputError> {
         at,
         problems,
     })
+}
+
+/// `serves` and `activity_funding` (`input::serves`).
+fn per_activity_problems(raw: &RawProposal, at: &Spans, text: &str) -> Vec<Problem<'static>> {
+    let mut problems = crate::input::serves::serves_problems(
+        &raw.activities,
+        &raw.purposes,
+        &raw.serves.0,
+        at,
+        text,
+    );
+    problems.extend(crate::input::serves::funding_problems(
+        &raw.activities,
+        &raw.activity_funding.0,
+        at,
+        text,
+    ));
+    problems
 }
 
 /// The proposal the raw fields describe, with its start read.
@@ -688,6 +765,8 @@ fn proposal_of(raw: RawProposal, start: Date) -> Proposal {
         emergency: raw.emergency,
         facts: raw.facts.0.iter().cloned().collect(),
         amounts: raw.amounts.0.iter().cloned().collect(),
+        serves: raw.serves.0.iter().cloned().collect(),
+        activity_funding: raw.activity_funding.0.iter().cloned().collect(),
     }
 }
 

@@ -21,7 +21,7 @@ pub use timeline::{Paperwork, Timeline, TimelineEntry};
 use crate::engine::assess::{Context, Obligation, Verdict};
 use crate::explain::Reason;
 use crate::input::proposal::Proposal;
-use crate::model::RuleBase;
+use crate::model::{Funding, RuleBase};
 use jiff::civil::Date;
 use serde::Serialize;
 
@@ -63,6 +63,10 @@ pub struct Plan {
     /// the next one).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub choice: Option<String>,
+    /// Without `serves`, when the best plan has several parts and the proposal several purposes:
+    /// which purpose each activity was assumed to serve, and the `serves` line that states it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assumed: Option<String>,
     /// When no plan exists: why, one line per reason.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub why_none: Vec<String>,
@@ -120,6 +124,9 @@ pub struct Part {
     /// `None` when the proposal does not divide its amount (the part is then judged at the whole
     /// amount, the most its share can be, and the plan asks for the share).
     pub amount_usd: Option<u64>,
+    /// Who pays for it: its activities' `activity_funding`, else the proposal's `funding`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub funding: Option<Funding>,
     /// The part as the engine judged it.
     pub proposal: Proposal,
     pub verdict: Verdict,

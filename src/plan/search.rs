@@ -10,10 +10,10 @@
 
 use super::timeline::{self, Paperwork};
 use super::{Crossing, Part, Plan, PlanError, PlanOption, SearchStats};
-use crate::engine::assess::{Context, Obligation, Outcome, Verdict};
+use crate::engine::assess::{Context, Obligation, Outcome, RuleRef, Verdict};
 use crate::engine::decision::Decision;
 use crate::input::proposal::Proposal;
-use crate::model::{RuleBase, Usd};
+use crate::model::{Funding, RuleBase, Usd};
 use jiff::civil::Date;
 use std::collections::HashMap;
 
@@ -45,6 +45,9 @@ struct Fit {
     verdict: Verdict,
     open: usize,
     obligations: Vec<Obligation>,
+    /// Its rules with a `when` guard that holds for the part: the special conditions the part's
+    /// activities, purposes or share engage (`Key::limits`).
+    limits: usize,
     /// Where the engine ranks it (1 = first) for these activities and all the proposal's purposes.
     rank: usize,
 }
@@ -67,6 +70,14 @@ struct Key {
     open: usize,
     paperwork: usize,
     start: Date,
+    /// Rules with a `when` guard that holds, across the parts: specific over general, an activity
+    /// goes where the law grants it without a special condition (§ 333 builds only small-scale
+    /// construction; § 2561 builds without that limit).
+    limits: usize,
+    /// Without `serves`: for each activity, the position (in `purposes`) of the first purpose its
+    /// part's authority serves, summed: the first-named purpose is the main one, and its authority
+    /// keeps every activity it can lawfully take. 0 when `serves` says which purpose each serves.
+    main: usize,
     /// The engine's ranks of the parts' authorities for their activities, summed.
     ranks: usize,
     order: Vec<usize>,
@@ -137,6 +148,7 @@ pub(super) fn plan(
         single_is_best: options.first().is_some_and(|o| {
             o.parts.len() == 1 && o.authorities.first().map(String::as_str) == whole.recommended()
         }),
+        assumed: options.first().and_then(|o| assumed(proposal, o)),
         options,
         choice,
         why_none,
@@ -228,6 +240,41 @@ fn full_mask(p: &Proposal) -> u32 {
     (1u32 << p.activities.len()) - 1
 }
 
+/// The purposes the activities of `mask` serve by `serves`, in the proposal's order.
+fn served_by(p: &Proposal, mask: u32) -> Vec<String> {
+    let acts = activities_of(p, mask);
+    p.purposes
+        .iter()
+        .filter(|q| {
+            acts.iter()
+                .any(|a| p.serves.get(a).is_some_and(|v| v.contains(q)))
+        })
+        .cloned()
+        .collect()
+}
+
+/// The purposes of the part of `mask` under candidate `c`: with `serves`, exactly those its
+/// activities serve (`None` if `c` does not serve them all); without, those of the proposal `c`
+/// serves.
+fn part_purposes(p: &Proposal, mask: u32, c: &Candidate) -> Option<Vec<String>> {
+    if p.serves.is_empty() {
+        return Some(c.purposes.clone());
+    }
+    let need = served_by(p, mask);
+    need.iter().all(|q| c.purposes.contains(q)).then_some(need)
+}
+
+/// Who pays for the part of `mask`: the one source of its activities (`activity_funding`, else
+/// the proposal's `funding`); `None` if they are paid from different sources, since one part is
+/// paid from one source and a plan never changes the money.
+pub(super) fn part_funding(p: &Proposal, mask: u32) -> Option<Option<Funding>> {
+    let mut sources = activities_of(p, mask)
+        .into_iter()
+        .map(|a| p.activity_funding.get(&a).copied().or(p.funding));
+    let first = sources.next()?;
+    sources.all(|f| f == first).then_some(first)
+}
+
 /// The share of `amount_usd` of the activities in `mask`: the sum of their `amounts`, the whole
 /// amount for all of them, else unknown.
 fn share(p: &Proposal, mask: u32) -> Result<Option<u64>, PlanError> {
@@ -270,6 +317,15 @@ fn part_proposal(
     if part.amounts.len() != activities.len() || sum != Some(amount) {
         part.amounts.clear();
     }
+    part.serves = activities
+        .iter()
+        .filter_map(|a| p.serves.get(a).map(|v| (a.clone(), v.clone())))
+        .collect();
+    part.activity_funding = activities
+        .iter()
+        .filter_map(|a| p.activity_funding.get(a).map(|f| (a.clone(), *f)))
+        .collect();
+    part.funding = part_funding(p, mask).unwrap_or(p.funding);
     part.activities = activities;
     part.purposes = purposes.to_vec();
     part.amount_usd = amount;
@@ -308,9 +364,19 @@ impl Search<'_> {
         let Some(c) = self.candidates.get(ci) else {
             return Ok(ineligible());
         };
-        let (id, purposes) = (c.id.clone(), c.purposes.clone());
+        let id = c.id.clone();
+        let Some(purposes) = part_purposes(self.proposal, mask, c) else {
+            return Ok(ineligible());
+        };
+        if part_funding(self.proposal, mask).is_none() {
+            return Ok(ineligible());
+        }
         let mut fit = fit_of(self.decision(mask, purposes)?, &id);
-        let all = self.proposal.purposes.clone();
+        let all = if self.proposal.serves.is_empty() {
+            self.proposal.purposes.clone()
+        } else {
+            served_by(self.proposal, mask)
+        };
         fit.rank = self
             .decision(mask, all)?
             .ranked()
@@ -426,11 +492,30 @@ impl Search<'_> {
                     obligations.iter().copied(),
                 )
                 .unwrap_or(self.proposal.start),
+                limits: fits.iter().map(|f| f.limits).sum(),
+                main: self.main(&parts),
                 ranks: fits.iter().map(|f| f.rank).sum(),
                 order,
             },
             parts,
         })
+    }
+
+    /// Without `serves`, the positions of the first purpose each activity's authority serves,
+    /// summed (`Key::main`); 0 with `serves`.
+    fn main(&self, parts: &[(u32, usize)]) -> usize {
+        let p = self.proposal;
+        if !p.serves.is_empty() {
+            return 0;
+        }
+        parts
+            .iter()
+            .filter_map(|(mask, ci)| {
+                let c = self.candidates.get(*ci)?;
+                let first = p.purposes.iter().position(|q| c.purposes.contains(q))?;
+                Some(first * mask.count_ones() as usize)
+            })
+            .sum()
     }
 
     /// The offered option of a draft: every part re-evaluated alone, in words, on one timeline;
@@ -490,11 +575,14 @@ impl Search<'_> {
             return Ok(None);
         };
         let amount = share(p, mask)?;
+        let Some(purposes) = part_purposes(p, mask, c) else {
+            return Ok(None);
+        };
         let proposal = part_proposal(
             p,
             format!("{}/{number}", p.id),
             mask,
-            &c.purposes,
+            &purposes,
             amount.unwrap_or(p.amount_usd),
         );
         let alone = self.rb.evaluate_with(&proposal, self.ctx);
@@ -544,6 +632,7 @@ impl Search<'_> {
             activities: proposal.activities.clone(),
             purposes: proposal.purposes.clone(),
             amount_usd: amount,
+            funding: proposal.funding,
             verdict: cand.verdict,
             reasons: cand.reasons.clone(),
             obligations: cand.obligations.clone(),
@@ -572,6 +661,37 @@ impl Search<'_> {
             })
             .cloned()
             .collect()
+    }
+
+    /// An activity that fits no authority with the money the proposal states: the authority it
+    /// would fit if paid from another source, as an open question. The plan never changes the
+    /// money itself; the planner states another source with `activity_funding`.
+    fn other_money(&self, bit: u32, act: &str) -> Option<String> {
+        let p = self.proposal;
+        let stated = p.activity_funding.get(act).copied().or(p.funding)?;
+        let purposes = if p.serves.is_empty() {
+            p.purposes.clone()
+        } else {
+            served_by(p, bit)
+        };
+        let amount = share(p, bit).ok().flatten().unwrap_or(p.amount_usd);
+        let mut part = part_proposal(p, search_id(p, bit), bit, &purposes, amount);
+        part.funding = None;
+        part.activity_funding.clear();
+        let d = self.rb.evaluate_with(&part, self.ctx);
+        let (a, _) = d.ranked().find(|(_, c)| c.verdict != Verdict::Ineligible)?;
+        let sources: Vec<String> = a
+            .funding
+            .as_ref()
+            .map(|f| f.items.iter().map(|x| format!("{x:?}")).collect())
+            .unwrap_or_default();
+        let first = sources.first().map_or("DoS", String::as_str);
+        Some(format!(
+            "open question: `{act}` would fit {} ({}) if paid from another source ({}) instead of {stated:?}; a plan never changes the money, so if `{act}` can be paid that way, state it (`activity_funding: {{\"{act}\": {first}}}`) and plan again",
+            a.id,
+            a.citation,
+            if sources.is_empty() { "any".to_string() } else { sources.join(" or ") },
+        ))
     }
 
     /// Why no plan exists, one line per reason.
@@ -608,6 +728,7 @@ impl Search<'_> {
                     Some(w) => format!("`{act}` fits no authority, alone or with the others: {w}"),
                     None => format!("`{act}` fits no authority, alone or with the others"),
                 });
+                out.extend(self.other_money(bit, act));
             }
         }
         for purpose in &p.purposes {
@@ -631,6 +752,7 @@ fn ineligible() -> Fit {
         verdict: Verdict::Ineligible,
         open: 0,
         obligations: Vec::new(),
+        limits: 0,
         rank: UNRANKED,
     }
 }
@@ -639,11 +761,21 @@ fn ineligible() -> Fit {
 fn fit_of(d: &Decision, authority: &str) -> Fit {
     d.ranked()
         .find(|(a, _)| a.id == authority)
-        .map_or_else(ineligible, |(_, c)| Fit {
+        .map_or_else(ineligible, |(a, c)| Fit {
             verdict: c.verdict,
             open: d.store().count(c.findings, Outcome::Fail)
                 + d.store().count(c.findings, Outcome::Unknown),
             obligations: c.obligations.clone(),
+            limits: d
+                .store()
+                .of(c.findings)
+                .iter()
+                .filter(|f| f.applies)
+                .filter(|f| match f.rule {
+                    RuleRef::Own(i) => a.rules.get(i).is_some_and(|r| r.guard.is_some()),
+                    _ => false,
+                })
+                .count(),
             rank: UNRANKED,
         })
 }
@@ -651,7 +783,7 @@ fn fit_of(d: &Decision, authority: &str) -> Fit {
 /// Whether two drafts give the same authorities as `best` the activities differently at the same
 /// cost (open findings, paperwork, start, engine ranks): a tie the ranking cannot break.
 fn tied_assignment(drafts: &[Draft], best: &Key) -> bool {
-    let cost = |k: &Key| (k.open, k.paperwork, k.start, k.ranks);
+    let cost = |k: &Key| (k.open, k.paperwork, k.start, k.limits, k.main, k.ranks);
     let mut same = drafts.iter().filter(|d| d.key.order == best.order);
     match (same.next(), same.next()) {
         (Some(a), Some(b)) => cost(&a.key) == cost(&b.key),
@@ -667,9 +799,45 @@ fn final_key(draft: &Key, o: &PlanOption, start: Date) -> Key {
         open: o.open_findings,
         paperwork: o.paperwork.total(),
         start: o.earliest_start.unwrap_or(start),
+        limits: draft.limits,
+        main: draft.main,
         ranks: draft.ranks,
         order: draft.order.clone(),
     }
+}
+
+/// Without `serves`, for a best plan of several parts and a proposal of several purposes: the
+/// assumed purpose of each activity (its part's), and the `serves` line that would state it.
+fn assumed(p: &Proposal, best: &PlanOption) -> Option<String> {
+    if !p.serves.is_empty() || p.purposes.len() < 2 || best.parts.len() < 2 {
+        return None;
+    }
+    let said: Vec<String> = best
+        .parts
+        .iter()
+        .map(|x| {
+            format!(
+                "{} for {} ({})",
+                x.activities.join(", "),
+                x.purposes.join(", "),
+                x.authority
+            )
+        })
+        .collect();
+    let line: Vec<String> = p
+        .activities
+        .iter()
+        .filter_map(|a| {
+            let x = best.parts.iter().find(|x| x.activities.contains(a))?;
+            let qs: Vec<String> = x.purposes.iter().map(|q| format!("\"{q}\"")).collect();
+            Some(format!("\"{a}\": [{}]", qs.join(", ")))
+        })
+        .collect();
+    Some(format!(
+        "the proposal does not say which purpose each activity serves, so the plan assumed it: {}; specific over general (an activity goes where the law grants it with the fewest special conditions), then the first-named purpose as the main one. If that is not the intent, state it in the proposal: serves: {{{}}}",
+        said.join("; "),
+        line.join(", ")
+    ))
 }
 
 /// The id of a part proposal during the search (the activities name it; the id decides nothing).
@@ -801,6 +969,15 @@ fn why_before(a: &Key, b: &Key) -> String {
             "an earlier feasible start ({} instead of {})",
             a.start, b.start
         );
+    }
+    if a.limits != b.limits {
+        return format!(
+            "its activities sit where the law grants them with fewer special conditions ({} instead of {} conditional rules engaged: specific over general)",
+            a.limits, b.limits
+        );
+    }
+    if a.main != b.main {
+        return "the authority of the first-named (main) purpose keeps more of the activities (assumed: the proposal does not say which purpose each activity serves)".to_string();
     }
     if a.ranks != b.ranks {
         return format!(

@@ -1088,6 +1088,9 @@ pub fn plan(p: &crate::plan::Plan, width: usize) -> String {
             wrap(&format!("{c}."), width, 15, 2)
         );
     }
+    if let Some(a) = &p.assumed {
+        let _ = writeln!(out, "Assumed: {}", wrap(&format!("{a}."), width, 9, 2));
+    }
     plan_option(&mut out, best, p.today, width);
     if p.options.len() > 1 {
         let _ = writeln!(out, "\nAlternatives:");
@@ -1135,9 +1138,10 @@ fn plan_option(
         );
         let _ = writeln!(
             out,
-            "     activities: {}; purposes: {}; amount: {share}",
+            "     activities: {}; purposes: {}; amount: {share}{}",
             x.activities.join(", "),
-            x.purposes.join(", ")
+            x.purposes.join(", "),
+            funding_note(o, x)
         );
     }
     let w = &o.paperwork;
@@ -1226,5 +1230,15 @@ mod tests {
             t,
             "+-----+----+\n| a   | bb |\n+-----+----+\n| ccc | d  |\n+-----+----+\n"
         );
+    }
+}
+
+/// "; funding: X" when the parts of a plan are paid from different sources (`activity_funding`).
+pub(crate) fn funding_note(o: &crate::plan::PlanOption, x: &crate::plan::Part) -> String {
+    let varies = o.parts.iter().any(|y| y.funding != x.funding);
+    match x.funding {
+        Some(f) if varies => format!("; funding: {f:?}"),
+        None if varies => "; funding: any".to_string(),
+        _ => String::new(),
     }
 }

@@ -347,6 +347,9 @@ pub fn plan(p: &crate::plan::Plan) -> String {
     if let Some(c) = &p.choice {
         let _ = writeln!(out, " ({}).\n", escape(c));
     }
+    if let Some(a) = &p.assumed {
+        let _ = writeln!(out, "**Assumed:** {}.\n", escape(a));
+    }
     plan_parts(&mut out, best);
     let w = &best.paperwork;
     let _ = writeln!(
@@ -394,7 +397,7 @@ fn plan_parts(out: &mut String, best: &crate::plan::PlanOption) {
     for x in &best.parts {
         let _ = writeln!(
             out,
-            "| {} | {} ({}) | {} | {} | {} | {} |",
+            "| {} | {} ({}) | {} | {} | {}{} | {} |",
             x.number,
             x.authority,
             escape(&x.citation),
@@ -402,6 +405,7 @@ fn plan_parts(out: &mut String, best: &crate::plan::PlanOption) {
             x.purposes.join(", "),
             x.amount_usd
                 .map_or_else(|| "not given".to_string(), |v| Usd(v).to_string()),
+            crate::render::human::funding_note(best, x),
             x.verdict.as_str()
         );
     }

@@ -38,6 +38,8 @@ pub struct Judged {
     written: Option<Written>,
     pub result: Result<Explanation, Vec<Diagnostic>>,
     pub today: Date,
+    /// With `judge_with(.., true)`: the object `eval --detail brief --format json` prints.
+    brief: Option<String>,
 }
 
 fn date_option(name: &str, value: Option<&str>) -> Result<Option<Date>, ApiError> {
@@ -54,6 +56,11 @@ pub fn parse<'a, T: Deserialize<'a>>(body: &'a [u8]) -> Result<T, ApiError> {
 
 /// Reads and judges a proposal as `eval` does.
 pub fn judge(wb: &Workbench, req: &EvalRequest) -> Result<Judged, ApiError> {
+    judge_with(wb, req, false)
+}
+
+/// [`judge`], and with `brief` the decision's brief object too (`eval --detail brief`).
+fn judge_with(wb: &Workbench, req: &EvalRequest, brief: bool) -> Result<Judged, ApiError> {
     let as_of = date_option("as_of", req.as_of.as_deref())?;
     let today =
         date_option("today", req.today.as_deref())?.unwrap_or_else(|| jiff::Zoned::now().date());
@@ -73,15 +80,20 @@ pub fn judge(wb: &Workbench, req: &EvalRequest) -> Result<Judged, ApiError> {
         as_of,
         ledger: wb.ledger.as_ref(),
     };
-    let result = wb
-        .rules
-        .read_proposal(FORM_FILE, &ron)
-        .map(|p| wb.rules.evaluate_with(&p, &ctx).into_explanation());
+    let mut lean = None;
+    let result = wb.rules.read_proposal(FORM_FILE, &ron).map(|p| {
+        let d = wb.rules.evaluate_with(&p, &ctx);
+        if brief {
+            lean = Some(json::brief(&d.brief(crate::explain::Detail::Brief)));
+        }
+        d.into_explanation()
+    });
     Ok(Judged {
         ron,
         written,
         result,
         today,
+        brief: lean,
     })
 }
 
@@ -148,6 +160,57 @@ pub fn eval(wb: &Workbench, body: &[u8]) -> Result<(u16, String), ApiError> {
         }
     };
     Ok((status, out))
+}
+
+/// `POST /api/eval?detail=brief`, what the page asks for as the form changes:
+/// `{"ok":true,"brief":{...},"ron":"...","panel":"<html>"}`. `brief` is the object
+/// `eval --detail brief --format json` prints; the panel is the full one less each candidate's
+/// findings and fix, which `/api/candidate` gives when the candidate is opened. Errors as `eval`.
+pub fn eval_brief(wb: &Workbench, body: &[u8]) -> Result<(u16, String), ApiError> {
+    let req: EvalRequest = parse(body)?;
+    let j = judge_with(wb, &req, true)?;
+    let Ok(e) = &j.result else {
+        return eval_errors(&j);
+    };
+    let panel = panel::render_lean(&wb.rules, e, j.today);
+    let brief = j.brief.as_deref().unwrap_or("null");
+    let mut out = String::with_capacity(brief.len() + panel.len() * 11 / 10 + j.ron.len() + 64);
+    out.push_str("{\"ok\":true,\"brief\":");
+    out.push_str(brief);
+    out.push_str(",\"ron\":");
+    push_js(&mut out, &j.ron);
+    out.push_str(",\"panel\":");
+    push_js(&mut out, &panel);
+    out.push('}');
+    Ok((200, out))
+}
+
+/// `POST /api/candidate?authority=ID` (the body as `/api/eval`'s): one candidate's findings
+/// and verified fix as HTML, `{"ok":true,"html":"..."}`, fetched when the planner opens it; 404
+/// when the authority is not a candidate of this proposal.
+pub fn candidate(wb: &Workbench, authority: &str, body: &[u8]) -> Result<(u16, String), ApiError> {
+    let req: EvalRequest = parse(body)?;
+    let j = judge(wb, &req)?;
+    let Ok(e) = &j.result else {
+        return eval_errors(&j);
+    };
+    let c = e.candidate(authority).ok_or(ApiError::NotFound)?;
+    let mut out = String::from("{\"ok\":true,\"html\":");
+    push_js(&mut out, &panel::candidate_body(c));
+    out.push('}');
+    Ok((200, out))
+}
+
+fn eval_errors(j: &Judged) -> Result<(u16, String), ApiError> {
+    let diags = j.result.as_ref().err().map_or(&[][..], Vec::as_slice);
+    Ok((
+        422,
+        format!(
+            "{{\"ok\":false,\"errors\":{},\"ron\":{}}}",
+            errors_json(diags, j.written.as_ref()),
+            js(&j.ron)
+        ),
+    ))
 }
 
 /// What `/api/export/{kind}` returns.

@@ -479,10 +479,11 @@ pub fn graph(rb: &RuleBase) -> String {
 
 /// `GET /batch`: choose files or a folder; the report is drawn below (`/api/batch`).
 pub fn batch() -> String {
-    let b = "<h1>Batch check</h1><p>Choose proposal files (<code>*.ron</code>) or a whole folder: each is read and evaluated as \
-        <code>authsel check</code> does, with the fiscal-year ceilings across the batch. At most 50 MiB in all.</p>\
+    let b = "<h1>Batch check</h1><p>Choose proposal files (<code>*.ron</code>), a whole folder or a zip archive of them: each is read and evaluated as \
+        <code>authsel check</code> does, with the fiscal-year ceilings across the batch. At most 50 MiB in all (a zip: 50 MiB expanded, 10,000 entries, 4 MiB each).</p>\
         <form id=\"batch-form\"><p><label for=\"batch-files\">Proposal files</label> <input type=\"file\" id=\"batch-files\" multiple accept=\".ron\"></p>\
         <p><label for=\"batch-folder\">Or a folder</label> <input type=\"file\" id=\"batch-folder\" webkitdirectory></p>\
+        <p><label for=\"batch-zip\">Or a zip archive</label> <input type=\"file\" id=\"batch-zip\" accept=\".zip,application/zip\"></p>\
         <p><button type=\"submit\" id=\"batch-run\">Check</button> <span id=\"batch-status\" role=\"status\"></span></p></form>\
         <section id=\"batch-report\" aria-live=\"polite\" aria-label=\"Report\"></section>";
     page("Batch check", "/batch", b)

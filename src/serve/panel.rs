@@ -13,7 +13,17 @@ use std::fmt::Write;
 
 /// The whole panel for one decision; `today` marks overdue duties.
 pub fn render(rb: &RuleBase, d: &Explanation, today: Date) -> String {
-    let mut out = String::with_capacity(128 * 1024);
+    panel(rb, d, today, false)
+}
+
+/// The panel the page updates live: every candidate's verdict, ranking and why-not lines, but
+/// its findings and fix only when it is opened (`/api/candidate`, `candidate_body`).
+pub fn render_lean(rb: &RuleBase, d: &Explanation, today: Date) -> String {
+    panel(rb, d, today, true)
+}
+
+fn panel(rb: &RuleBase, d: &Explanation, today: Date, lean: bool) -> String {
+    let mut out = String::with_capacity(if lean { 16 * 1024 } else { 128 * 1024 });
     recommendation(&mut out, d);
     if let Some(best) = d.candidates.iter().find(|c| c.rank == 1) {
         if d.recommended.is_some() {
@@ -21,7 +31,7 @@ pub fn render(rb: &RuleBase, d: &Explanation, today: Date) -> String {
         }
     }
     questions(&mut out, rb, &d.missing_facts);
-    others(&mut out, d);
+    others(&mut out, d, lean);
     out
 }
 
@@ -219,7 +229,7 @@ fn questions(out: &mut String, rb: &RuleBase, facts: &[MissingFact]) {
 }
 
 /// The candidates other than the recommended one, grouped by verdict, each a `<details>`.
-fn others(out: &mut String, d: &Explanation) {
+fn others(out: &mut String, d: &Explanation, lean: bool) {
     out.push_str(
         "<section id=\"candidates\" aria-labelledby=\"c-h\"><h2 id=\"c-h\">Other candidates</h2>",
     );
@@ -234,13 +244,13 @@ fn others(out: &mut String, d: &Explanation) {
         }
         let _ = write!(out, "<h3>{} ({})</h3>", v.as_str(), group.len());
         for c in group {
-            candidate(out, c);
+            candidate(out, c, lean);
         }
     }
     out.push_str("</section>");
 }
 
-fn candidate(out: &mut String, c: &Candidate) {
+fn candidate(out: &mut String, c: &Candidate, lean: bool) {
     let id = escape(&c.authority);
     let _ = write!(
         out,
@@ -258,6 +268,19 @@ fn candidate(out: &mut String, c: &Candidate) {
         }
         out.push_str("</ul>");
     }
+    if lean {
+        out.push_str("<div class=\"cand-body\" data-pending=\"1\"><p class=\"loading\">Loading the findings…</p></div></details>");
+        return;
+    }
+    out.push_str(&candidate_body(c));
+    out.push_str("</details>");
+}
+
+/// A candidate's verified fix and its findings table: the part of its entry the lean panel
+/// fetches when the candidate is opened.
+pub fn candidate_body(c: &Candidate) -> String {
+    let mut body = String::with_capacity(4096);
+    let out = &mut body;
     if let Some(f) = &c.fix {
         fix(out, c, f);
     }
@@ -283,7 +306,8 @@ fn candidate(out: &mut String, c: &Candidate) {
         }
         let _ = write!(out, "</td><td>{}</td></tr>", escape(&r.citation));
     }
-    out.push_str("</tbody></table></details>");
+    out.push_str("</tbody></table>");
+    body
 }
 
 /// A verified fix: its steps in words and one button that applies its changes to the form.

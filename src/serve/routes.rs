@@ -36,10 +36,12 @@ pub fn router(wb: Arc<Workbench>) -> Router {
         .route("/memo", post(memo))
         .route("/assets/{name}", get(asset))
         .route("/api/eval", post(eval))
+        .route("/api/candidate", post(candidate))
         .route("/api/export/{kind}", post(export))
         .route("/api/import", post(import))
         .route("/api/whatif", post(whatif))
         .route("/api/batch", post(batch))
+        .route("/api/batch/zip", post(batch_zip))
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(wb.clone(), frame))
         .with_state(wb)
@@ -131,9 +133,37 @@ async fn asset(Path(name): Path<String>) -> Response {
     }
 }
 
-async fn eval(State(wb): Wb, body: Body) -> Result<Response, ApiError> {
+/// `?detail=brief`: the lean answer the page asks for live; without it (or `detail=full`), the
+/// whole decision, equal to `eval --format json`.
+async fn eval(
+    State(wb): Wb,
+    Query(q): Query<HashMap<String, String>>,
+    body: Body,
+) -> Result<Response, ApiError> {
     let body = read_body(body, MAX_PROPOSAL_BODY, "1 MiB").await?;
-    let (status, out) = api::eval(&wb, &body)?;
+    let (status, out) = match q.get("detail").map(String::as_str) {
+        None | Some("full") => api::eval(&wb, &body)?,
+        Some("brief") => api::eval_brief(&wb, &body)?,
+        Some(other) => {
+            return Err(ApiError::bad(format!(
+                "unknown detail `{}`: `brief` or `full`",
+                crate::diagnostic::quote(other)
+            )))
+        }
+    };
+    Ok(json(status, out))
+}
+
+async fn candidate(
+    State(wb): Wb,
+    Query(q): Query<HashMap<String, String>>,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let body = read_body(body, MAX_PROPOSAL_BODY, "1 MiB").await?;
+    let authority = q
+        .get("authority")
+        .ok_or_else(|| ApiError::bad("no `authority` in the query"))?;
+    let (status, out) = api::candidate(&wb, authority, &body)?;
     Ok(json(status, out))
 }
 
@@ -203,17 +233,32 @@ async fn batch(State(wb): Wb, body: Body) -> Result<Response, ApiError> {
     let body = read_body(body, MAX_BATCH_BODY, "50 MiB").await?;
     let req: upload::BatchRequest = api::parse(&body)?;
     let work = tokio::task::spawn_blocking(move || {
-        upload::check(&wb.rules, wb.ledger.as_ref(), &req).map(|r| {
-            serde_json::json!({
-                "summary": r.summary,
-                "exit_code": r.exit_code(),
-                "html": upload::report_html(&r),
-            })
-            .to_string()
-        })
+        upload::check(&wb.rules, wb.ledger.as_ref(), &req).map(|r| batch_json(&r))
     });
     let out = work
         .await
         .map_err(|e| ApiError::Unavailable(format!("the batch stopped: {e}")))??;
     Ok(json(200, out))
+}
+
+/// `POST /api/batch/zip`: the body is a zip archive of proposal files (50 MiB, and 50 MiB
+/// expanded); the answer is `/api/batch`'s.
+async fn batch_zip(State(wb): Wb, body: Body) -> Result<Response, ApiError> {
+    let body = read_body(body, MAX_BATCH_BODY, "50 MiB").await?;
+    let work = tokio::task::spawn_blocking(move || {
+        upload::check_zip(&wb.rules, wb.ledger.as_ref(), &body).map(|r| batch_json(&r))
+    });
+    let out = work
+        .await
+        .map_err(|e| ApiError::Unavailable(format!("the batch stopped: {e}")))??;
+    Ok(json(200, out))
+}
+
+fn batch_json(r: &crate::batch::Report) -> String {
+    serde_json::json!({
+        "summary": r.summary,
+        "exit_code": r.exit_code(),
+        "html": upload::report_html(r),
+    })
+    .to_string()
 }

@@ -1,19 +1,21 @@
-//! A batch upload checked as `authsel check` checks a folder: the files are written under a fresh
-//! temporary directory, `batch::Batch` runs over it, the directory is removed, and the report is
-//! drawn as a page (counts, invalid files with positions, proposals, the fiscal-year ceilings as a
-//! chart). Invariant: an uploaded name never names a path on the server: each of its components
-//! is reduced to `[A-Za-z0-9._-]`, `.` and `..` are refused, and files are written only inside the
-//! directory made for this request, which is removed whatever happens.
+//! A batch upload checked as `authsel check` checks a folder: the files (sent as JSON, or as the
+//! `.ron` entries of a zip archive) are held in memory, `batch::Batch` runs over them
+//! (`Batch::memory`), and the report is drawn as a page (counts, invalid files with positions,
+//! proposals, the fiscal-year ceilings as a chart). Invariant: nothing is written to disk and an
+//! uploaded name is only a label: each of its components is reduced to `[A-Za-z0-9._-]`, `.` and
+//! `..` are refused; a zip is read under bounds (entries, size of each, size in all), and one
+//! entry that cannot be read is an invalid file of the report, never hiding the others.
 
 use super::html::escape;
-use super::limits::{ApiError, MAX_BATCH_FILES};
-use crate::batch::{Batch, Report};
+use super::limits::{ApiError, MAX_BATCH_BODY, MAX_BATCH_FILES};
+use crate::batch::{Batch, Memory, Report};
+use crate::diagnostic::Diagnostic;
+use crate::input::files::{read_stream, MAX_INPUT_BYTES};
 use crate::input::proposal::Ledger;
 use crate::model::RuleBase;
 use serde::Deserialize;
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 
 /// One uploaded file: its name as the browser gives it (`folder/a.ron`), and its text.
 #[derive(Debug, Deserialize)]
@@ -62,26 +64,30 @@ fn escape_controls(s: &str) -> String {
     crate::diagnostic::escape_controls(s).into_owned()
 }
 
-/// The temporary directory of one request, removed when dropped.
-struct Scratch(PathBuf);
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
+/// Puts a file under its label, made unique when two names reduce to the same one (`a~2.ron`).
+fn insert(memory: &mut Memory, mut label: PathBuf, read: Result<String, Diagnostic>) {
+    if label.extension().is_none_or(|e| e != "ron") {
+        label.set_extension("ron");
     }
+    let mut unique = label.clone();
+    let mut n = 1;
+    while memory.contains_key(&unique) {
+        n += 1;
+        let stem = label
+            .file_stem()
+            .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
+        unique = label.with_file_name(format!("{stem}~{n}.ron"));
+    }
+    // A diagnostic names the file by its label.
+    let read = read.map_err(|mut d| {
+        d.file = unique.display().to_string();
+        d
+    });
+    memory.insert(unique, read);
 }
 
-static NEXT: AtomicU64 = AtomicU64::new(0);
-
-fn scratch() -> Result<Scratch, ApiError> {
-    let n = NEXT.fetch_add(1, Ordering::Relaxed);
-    let dir = std::env::temp_dir().join(format!("authsel-serve-{}-{n}", std::process::id()));
-    std::fs::create_dir(&dir)
-        .map_err(|e| ApiError::Unavailable(format!("cannot make a working directory: {e}")))?;
-    Ok(Scratch(dir))
-}
-
-/// Checks the uploaded files; the report's file names are the uploaded ones (made safe).
+/// Checks the uploaded files, held in memory (nothing is written to disk); the report's file
+/// names are the uploaded ones (made safe).
 pub fn check(
     rules: &RuleBase,
     ledger: Option<&Ledger>,
@@ -96,53 +102,108 @@ pub fn check(
             req.files.len()
         )));
     }
-    let dir = scratch()?;
-    let write_err =
-        |e: std::io::Error| ApiError::Unavailable(format!("cannot write an uploaded file: {e}"));
+    let mut memory = Memory::new();
     for f in &req.files {
-        let mut rel = safe_name(&f.name)?;
-        if rel.extension().is_none_or(|e| e != "ron") {
-            rel.set_extension("ron");
-        }
-        let path = dir.0.join(&rel);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(write_err)?;
-        }
-        std::fs::write(&path, &f.text).map_err(write_err)?;
+        insert(&mut memory, safe_name(&f.name)?, Ok(f.text.clone()));
     }
+    run(rules, ledger, &memory)
+}
+
+/// Checks the `*.ron` entries of a zip archive, read in memory under the bounds of `limits`: at
+/// most `MAX_BATCH_FILES` entries, `MAX_INPUT_BYTES` each and `MAX_BATCH_BODY` in all once
+/// expanded. An entry that cannot be read (corrupt, encrypted, too large, not UTF-8, a name
+/// with `..`) is an invalid file of the report, and the others are checked; an archive that is
+/// not a zip is a 400, one that expands past the total a 413.
+pub fn check_zip(
+    rules: &RuleBase,
+    ledger: Option<&Ledger>,
+    bytes: &[u8],
+) -> Result<Report, ApiError> {
+    let memory = unzip(bytes)?;
+    if memory.is_empty() {
+        return Err(ApiError::bad(
+            "the zip archive holds no `.ron` proposal files",
+        ));
+    }
+    run(rules, ledger, &memory)
+}
+
+/// The `.ron` entries of a zip archive, each read or the reason it could not be.
+pub fn unzip(bytes: &[u8]) -> Result<Memory, ApiError> {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+        .map_err(|e| ApiError::bad(format!("not a readable zip archive: {e}")))?;
+    if archive.len() > MAX_BATCH_FILES {
+        return Err(ApiError::bad(format!(
+            "the zip archive has {} entries: at most {MAX_BATCH_FILES} in one upload",
+            archive.len()
+        )));
+    }
+    let mut memory = Memory::new();
+    let mut total: u64 = 0;
+    for i in 0..archive.len() {
+        let fallback = PathBuf::from(format!("entry-{}.ron", i + 1));
+        let mut entry = match archive.by_index(i) {
+            Ok(e) => e,
+            Err(e) => {
+                let d = whole(
+                    &fallback,
+                    "E0200",
+                    format!("cannot read this zip entry: {e}"),
+                );
+                insert(&mut memory, fallback, Err(d));
+                continue;
+            }
+        };
+        let name = String::from_utf8_lossy(entry.name_raw()).into_owned();
+        if entry.is_dir() || !name.ends_with(".ron") || name.contains("__MACOSX") {
+            continue;
+        }
+        let label = match safe_name(&name) {
+            Ok(l) => l,
+            Err(e) => {
+                insert(
+                    &mut memory,
+                    fallback,
+                    Err(whole(Path::new(&name), "E0200", e.to_string())),
+                );
+                continue;
+            }
+        };
+        let size = entry.size();
+        if size > MAX_INPUT_BYTES {
+            let d = whole(&label, "E0214", format!(
+                "cannot read: the zip entry expands to {size} bytes, more than the {MAX_INPUT_BYTES} bytes (4 MiB) an input may be"
+            ));
+            insert(&mut memory, label, Err(d));
+            continue;
+        }
+        total = total.saturating_add(size);
+        if total > MAX_BATCH_BODY as u64 {
+            return Err(ApiError::TooLarge("50 MiB (the zip's entries, expanded)"));
+        }
+        let read = read_stream(&label.display().to_string(), &mut entry);
+        insert(&mut memory, label, read);
+    }
+    Ok(memory)
+}
+
+fn whole(label: &Path, code: &'static str, message: String) -> Diagnostic {
+    Diagnostic::whole_file(&label.display().to_string(), code, message)
+}
+
+fn run(rules: &RuleBase, ledger: Option<&Ledger>, memory: &Memory) -> Result<Report, ApiError> {
     let batch = Batch {
         rules,
         ledger,
         jobs: Some(2),
         as_of: None,
         plan: false,
+        memory: Some(memory),
     };
-    let (mut report, _) = batch
-        .check(std::slice::from_ref(&dir.0))
+    let (report, _) = batch
+        .check(&[])
         .map_err(|e| ApiError::Unavailable(e.to_string()))?;
-    relabel(&mut report, &dir.0);
     Ok(report)
-}
-
-/// The report's file names without the temporary directory.
-fn relabel(r: &mut Report, dir: &Path) {
-    let prefix = format!("{}/", dir.display());
-    let strip = |s: &mut String| {
-        if let Some(rest) = s.strip_prefix(&prefix) {
-            *s = rest.to_string();
-        }
-    };
-    for d in &mut r.errors {
-        strip(&mut d.file);
-    }
-    for row in &mut r.rows {
-        strip(&mut row.file);
-    }
-    for c in &mut r.ceilings {
-        if let Some(x) = &mut c.crossed_by {
-            strip(&mut x.file);
-        }
-    }
 }
 
 /// The report as HTML: counts, input errors with their positions (as the CLI prints them),

@@ -19,6 +19,10 @@
 //! //! expect plan part fmcs: construction           (the activities of that authority's part)
 //! //! expect plan kept fms: congressional_notification (a duty kept because the parts together cross its threshold)
 //! //! expect plan why-none: provides `retransfer`   (words in the reasons there is no plan)
+//! //! expect plan purposes fmcs: humanitarian      (the purposes of that authority's part)
+//! //! expect plan funding fmcs: PartnerNational    (who pays for that part; `any` for none)
+//! //! expect plan assumed: serves: {"training"     (words in the assumption of which purpose
+//! //!                                                each activity serves; `none`: no assumption)
 //! ```
 
 use crate::engine::assess::{Context, Outcome, Verdict};
@@ -63,6 +67,16 @@ pub enum Expect {
         kind: String,
     },
     PlanWhyNone(String),
+    PlanPurposes {
+        authority: String,
+        purposes: Vec<String>,
+    },
+    PlanFunding {
+        authority: String,
+        funding: String,
+    },
+    /// Words in the plan's assumption of which purpose each activity serves; `None`: none made.
+    PlanAssumed(Option<String>),
 }
 
 impl Expect {
@@ -73,6 +87,9 @@ impl Expect {
                 | Expect::PlanPart { .. }
                 | Expect::PlanKept { .. }
                 | Expect::PlanWhyNone(_)
+                | Expect::PlanPurposes { .. }
+                | Expect::PlanFunding { .. }
+                | Expect::PlanAssumed(_)
         )
     }
 }
@@ -181,6 +198,15 @@ fn parse_expect(v: &str) -> Option<Expect> {
         k if k.starts_with("plan part ") => Expect::PlanPart {
             authority: k.strip_prefix("plan part ")?.trim().to_string(),
             activities: list(rest, ','),
+        },
+        "plan assumed" => Expect::PlanAssumed((rest != "none").then(|| rest.to_string())),
+        k if k.starts_with("plan purposes ") => Expect::PlanPurposes {
+            authority: k.strip_prefix("plan purposes ")?.trim().to_string(),
+            purposes: list(rest, ','),
+        },
+        k if k.starts_with("plan funding ") => Expect::PlanFunding {
+            authority: k.strip_prefix("plan funding ")?.trim().to_string(),
+            funding: rest.to_string(),
         },
         k if k.starts_with("plan kept ") => Expect::PlanKept {
             authority: k.strip_prefix("plan kept ")?.trim().to_string(),
@@ -378,6 +404,9 @@ fn check_plan(plan: &Plan, e: &Expect) -> Option<String> {
                 format!("plan kept {authority}: expected a kept {kind}, none (plan {got})")
             })
         }
+        Expect::PlanPurposes { .. } | Expect::PlanFunding { .. } | Expect::PlanAssumed(_) => {
+            check_plan_serves(plan, e, &got)
+        }
         Expect::PlanWhyNone(words) => (!plan.why_none.iter().any(|w| w.contains(words.as_str())))
             .then(|| {
                 format!(
@@ -385,6 +414,55 @@ fn check_plan(plan: &Plan, e: &Expect) -> Option<String> {
                     plan.why_none.join("; ")
                 )
             }),
+        _ => None,
+    }
+}
+
+/// The purposes and funding of a part, and the plan's assumption of which purpose each activity
+/// serves, against the expectation.
+fn check_plan_serves(plan: &Plan, e: &Expect, got: &str) -> Option<String> {
+    let part = |a: &str| {
+        plan.best()
+            .and_then(|o| o.parts.iter().find(|x| x.authority == a))
+    };
+    match e {
+        Expect::PlanPurposes {
+            authority,
+            purposes,
+        } => {
+            let have = part(authority).map(|x| list(&x.purposes.join(","), ','));
+            (have.as_ref() != Some(purposes)).then(|| {
+                format!(
+                    "plan purposes {authority}: expected {}, got {} (plan {got})",
+                    purposes.join(", "),
+                    have.map_or_else(|| "no such part".to_string(), |a| a.join(", "))
+                )
+            })
+        }
+        Expect::PlanFunding { authority, funding } => {
+            let have =
+                part(authority).map(|x| x.funding.map_or("any".to_string(), |f| format!("{f:?}")));
+            (have.as_deref() != Some(funding.as_str())).then(|| {
+                format!(
+                    "plan funding {authority}: expected {funding}, got {} (plan {got})",
+                    have.unwrap_or_else(|| "no such part".to_string())
+                )
+            })
+        }
+        Expect::PlanAssumed(want) => {
+            let ok = match (want, &plan.assumed) {
+                (None, None) => true,
+                (Some(w), Some(a)) => a.contains(w.as_str()),
+                _ => false,
+            };
+            (!ok).then(|| {
+                format!(
+                    "plan assumed: expected {}, got {} (plan {got})",
+                    want.as_deref().unwrap_or("none"),
+                    plan.assumed.as_deref().unwrap_or("none")
+                )
+            })
+        }
         _ => None,
     }
 }

@@ -401,11 +401,7 @@ pub fn generate(old_rb: &RuleBase, new_rb: &RuleBase, n: usize, seed: u64) -> Ve
             (Some(f), 1 | 2) => f.items.get(rng.index_mod(f.items.len())).copied(),
             _ => Funding::ALL.get(rng.index_mod(Funding::ALL.len())).copied(),
         };
-        let year = 2024 + i16::try_from(rng.index_mod(5)).unwrap_or(0);
-        let month = 1 + i8::try_from(rng.index_mod(12)).unwrap_or(0);
-        let day = 1 + i8::try_from(rng.index_mod(28)).unwrap_or(0);
-        let start = jiff::civil::Date::new(year, month, day)
-            .unwrap_or(jiff::civil::Date::constant(2027, 3, 1));
+        let start = random_start(&mut rng);
         let leahy = match rng.index_mod(4) {
             0 => None,
             1 => LeahyStatus::ALL
@@ -437,9 +433,19 @@ pub fn generate(old_rb: &RuleBase, new_rb: &RuleBase, n: usize, seed: u64) -> Ve
             },
             facts: BTreeMap::new(),
             amounts: BTreeMap::new(),
+            serves: Default::default(),
+            activity_funding: Default::default(),
         });
     }
     out
+}
+
+/// A start date in 2024-2028 (days 1 to 28 of a month).
+fn random_start(rng: &mut Rng) -> jiff::civil::Date {
+    let year = 2024 + i16::try_from(rng.index_mod(5)).unwrap_or(0);
+    let month = 1 + i8::try_from(rng.index_mod(12)).unwrap_or(0);
+    let day = 1 + i8::try_from(rng.index_mod(28)).unwrap_or(0);
+    jiff::civil::Date::new(year, month, day).unwrap_or(jiff::civil::Date::constant(2027, 3, 1))
 }
 
 /// Amounts on and around every ceiling of both bases (and a few round ones): where decisions flip.

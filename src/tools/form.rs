@@ -119,6 +119,18 @@ pub fn schema(rb: &RuleBase) -> Value {
                 "propertyNames": {"enum": rb.activities.keys().cloned().collect::<Vec<String>>()},
                 "additionalProperties": {"type": "integer", "minimum": 1, "maximum": MAX_USD},
             },
+            "serves": {
+                "type": "object",
+                "description": "which of the proposal's purposes each activity serves: every activity once, each purpose served by some activity (authsel plan)",
+                "propertyNames": {"enum": rb.activities.keys().cloned().collect::<Vec<String>>()},
+                "additionalProperties": {"type": "array", "minItems": 1, "uniqueItems": true, "items": {"enum": rb.purposes.keys().cloned().collect::<Vec<String>>()}},
+            },
+            "activity_funding": {
+                "type": "object",
+                "description": "who pays for an activity when it is not `funding` (authsel plan: one part, one source)",
+                "propertyNames": {"enum": rb.activities.keys().cloned().collect::<Vec<String>>()},
+                "additionalProperties": {"enum": names(Funding::ALL)},
+            },
         }
     })
 }

@@ -70,6 +70,7 @@ fn one_percent_malformed_reports_exactly_those_files_and_evaluates_the_rest() {
         jobs: Some(2),
         as_of: None,
         plan: false,
+        memory: None,
     };
     let mut sunk = 0;
     let report = batch

@@ -175,6 +175,8 @@ proptest! {
             emergency,
             facts: Default::default(),
             amounts: Default::default(),
+            serves: Default::default(),
+            activity_funding: Default::default(),
         };
         check_fixes(&rb, &p)?;
     }

@@ -218,6 +218,91 @@ fn hostile_amounts_are_located_errors_with_exit_2() {
 }
 
 #[test]
+fn hostile_serves_and_activity_funding_are_located_errors_with_did_you_mean() {
+    let dir = std::env::temp_dir().join(format!("authsel-plan-serves-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let base = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("rules/cases/plans/01-train-equip-small-construction.ron"),
+    )
+    .expect("case");
+    let good = r#""training": ["counterterrorism"], "equipment": ["counterterrorism"], "construction": ["humanitarian"]"#;
+    for (bad, code_want, needle, line_text) in [
+        (
+            good.replace(r#""training": ["#, r#""trainng": ["#),
+            "E0220",
+            "`serves` names `trainng`, which is not one of this proposal's activities",
+            "did you mean `training`?",
+        ),
+        (
+            good.replace(r#"["humanitarian"]"#, r#"["humanitarain"]"#),
+            "E0220",
+            "`serves` says `construction` serves `humanitarain`, which is not one of this proposal's purposes",
+            "did you mean `humanitarian`?",
+        ),
+        (
+            good.replace(r#""construction": ["humanitarian"]"#, r#""construction": ["counterterrorism"]"#),
+            "E0220",
+            "`serves` gives the purpose `humanitarian` no activity",
+            "",
+        ),
+        (
+            good.replace(r#", "construction": ["humanitarian"]"#, ""),
+            "E0220",
+            "`serves` does not say which purpose the activity `construction` serves",
+            "",
+        ),
+        (
+            good.replace(r#""construction": ["humanitarian"]"#, r#""construction": []"#),
+            "E0220",
+            "`serves` gives the activity `construction` no purpose",
+            "",
+        ),
+        (
+            good.replace(r#"["humanitarian"]"#, r#"["humanitarian", "humanitarian"]"#),
+            "E0210",
+            "purpose `humanitarian` is listed twice for `construction` in `serves`",
+            "",
+        ),
+        (
+            format!(r#"{good}}}, activity_funding: {{"constructon": DoS"#),
+            "E0221",
+            "`activity_funding` names `constructon`, which is not one of this proposal's activities",
+            "did you mean `construction`?",
+        ),
+    ] {
+        let text = base.replace(
+            "    amounts:",
+            &format!("    serves: {{{bad}}},\n    amounts:"),
+        );
+        assert_ne!(text, base);
+        let file = dir.join("bad.ron");
+        std::fs::write(&file, &text).expect("write");
+        let o = authsel(&["plan", file.to_str().expect("utf-8 path")]);
+        let err = stderr(&o);
+        assert_eq!(code(&o), 2, "{bad}: {err}");
+        assert!(err.contains(&format!("error[{code_want}]")), "{bad}: {err}");
+        assert!(err.contains(needle), "{bad}: {err}");
+        assert!(err.contains(line_text), "{bad}: {err}");
+        assert!(
+            err.contains("bad.ron:") && err.contains('^'),
+            "file:line:col and caret: {err}"
+        );
+    }
+    // Stated well, it is read and the plan follows it; `eval` is unchanged by it.
+    let text = base.replace(
+        "    amounts:",
+        &format!("    serves: {{{good}}},\n    amounts:"),
+    );
+    let file = dir.join("good.ron");
+    std::fs::write(&file, &text).expect("write");
+    let o = authsel(&["plan", file.to_str().expect("utf-8 path")]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(!stdout(&o).contains("Assumed:"), "{}", stdout(&o));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn too_many_activities_is_a_typed_error() {
     let p = Proposal {
         activities: [

@@ -463,3 +463,171 @@ fn a_batch_upload_is_checked_as_check_checks_a_folder() {
     assert!(html.contains("set/zz-corrupt.ron:3:"), "{html}");
     assert!(html.contains("01-ct-train-equip-333.ron"));
 }
+
+/// A zip archive of `(name, bytes)` entries, deflated.
+fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    use std::io::Write;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, bytes) in entries {
+        w.start_file(*name, opts).unwrap();
+        w.write_all(bytes).unwrap();
+    }
+    w.finish().unwrap().into_inner()
+}
+
+fn post_zip(addr: &str, bytes: &[u8]) -> http::Response {
+    request(
+        addr,
+        "POST",
+        "/api/batch/zip",
+        "application/zip",
+        Some(bytes),
+    )
+}
+
+#[test]
+fn a_zip_of_proposals_is_checked_and_a_bad_entry_hides_nothing() {
+    let s = Server::start(&[]);
+    let texts: Vec<(String, String)> = EXAMPLES
+        .iter()
+        .map(|p| {
+            (
+                format!("set/{}", p.trim_start_matches("examples/")),
+                read(p),
+            )
+        })
+        .collect();
+    let mut entries: Vec<(&str, &[u8])> = texts
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_bytes()))
+        .collect();
+    let corrupt = b"Proposal(\n    id: \"BAD\",\n    title: ,\n)\n";
+    entries.push(("set/zz-corrupt.ron", corrupt));
+    entries.push(("set/not-utf8.ron", b"\xff\xfe"));
+    entries.push(("../../etc/escape.ron", b"Proposal()"));
+    entries.push(("set/README.txt", b"not a proposal: skipped"));
+    let r = post_zip(&s.addr, &zip_of(&entries));
+    assert_eq!(r.status, 200, "{}", r.text());
+    let v = r.json();
+    assert_eq!(v["summary"]["proposals"], 4, "{v}");
+    assert_eq!(v["summary"]["invalid_files"], 3, "{v}");
+    let html = v["html"].as_str().unwrap();
+    assert!(html.contains("set/zz-corrupt.ron:3:"), "{html}");
+    assert!(html.contains("E0205"), "{html}");
+    assert!(html.contains("`.` and `..` are not allowed"), "{html}");
+    assert!(!html.contains("README"), "{html}");
+    // The same files as JSON give the same report.
+    let files: Vec<Value> = texts
+        .iter()
+        .map(|(n, t)| json!({ "name": n, "text": t }))
+        .collect();
+    let j = post_json(
+        &s.addr,
+        "/api/batch",
+        &json!({ "files": files }).to_string(),
+    )
+    .json();
+    assert_eq!(j["summary"]["proposals"], 4);
+}
+
+#[test]
+fn a_corrupt_zip_or_a_zip_bomb_is_refused_and_the_server_goes_on() {
+    let s = Server::start(&[]);
+    // Not a zip at all, and a zip cut in half: 400 with a message.
+    for bytes in [
+        b"PK\x03\x04 this is not a zip".to_vec(),
+        zip_of(&[("a.ron", read(EXAMPLES[0]).as_bytes())])[..40].to_vec(),
+    ] {
+        let r = post_zip(&s.addr, &bytes);
+        assert_eq!(r.status, 400, "{}", r.text());
+        assert!(r.json()["error"].as_str().unwrap().contains("zip"));
+    }
+    // A damaged entry (its bytes changed after it was written) is an invalid file; the
+    // others are checked.
+    let good = read(EXAMPLES[1]);
+    let mut damaged = zip_of(&[
+        ("a.ron", read(EXAMPLES[0]).as_bytes()),
+        ("b.ron", good.as_bytes()),
+    ]);
+    let at = damaged.windows(2).position(|w| w == b"PK").unwrap() + 60;
+    damaged[at] ^= 0xff;
+    let r = post_zip(&s.addr, &damaged);
+    assert_eq!(r.status, 200, "{}", r.text());
+    let v = r.json();
+    assert_eq!(v["summary"]["proposals"], 1, "{v}");
+    assert_eq!(v["summary"]["invalid_files"], 1, "{v}");
+    // One entry that expands past 4 MiB (64 MiB of spaces, about 64 KB deflated): that entry is
+    // refused by its size, unread, and the rest are checked.
+    let bomb = vec![b' '; 64 << 20];
+    let r = post_zip(
+        &s.addr,
+        &zip_of(&[("bomb.ron", &bomb), ("b.ron", good.as_bytes())]),
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    let v = r.json();
+    assert_eq!(v["summary"]["proposals"], 1, "{v}");
+    assert!(v["html"].as_str().unwrap().contains("E0214"), "{v}");
+    // Many entries of 4 MiB each: past 50 MiB expanded, the whole upload is a 413.
+    let four = vec![b' '; 4 << 20];
+    let names: Vec<String> = (0..14).map(|i| format!("f{i}.ron")).collect();
+    let many: Vec<(&str, &[u8])> = names.iter().map(|n| (n.as_str(), &four[..])).collect();
+    let r = post_zip(&s.addr, &zip_of(&many));
+    assert_eq!(r.status, 413, "{}", r.text());
+    assert!(r.json()["error"].as_str().unwrap().contains("50 MiB"));
+    // The server goes on.
+    let r = post_json(
+        &s.addr,
+        "/api/eval?detail=brief",
+        &json!({ "ron": good }).to_string(),
+    );
+    assert_eq!(r.status, 200);
+}
+
+#[test]
+fn the_lean_answer_is_the_clis_brief_and_a_candidate_is_fetched_when_opened() {
+    let s = Server::start(&[]);
+    for path in EXAMPLES {
+        let body = json!({ "ron": read(path) }).to_string();
+        let full = post_json(&s.addr, "/api/eval", &body);
+        let lean = post_json(&s.addr, "/api/eval?detail=brief", &body);
+        assert_eq!(lean.status, 200, "{path}: {}", lean.text());
+        let v = lean.json();
+        let o = authsel(&["eval", "--format", "json", "--detail", "brief", path]);
+        let mut cli: Value = serde_json::from_slice(&o.stdout).unwrap();
+        // The CLI names the file it read; the form has none.
+        cli.as_object_mut().unwrap().remove("file");
+        assert_eq!(v["brief"], cli, "{path}");
+        assert!(v.get("decision").is_none());
+        let panel = v["panel"].as_str().unwrap();
+        assert!(panel.contains("id=\"recommendation\"") && panel.contains("data-pending"));
+        assert!(
+            lean.body.len() * 3 < full.body.len(),
+            "{path}: lean {} bytes, full {}",
+            lean.body.len(),
+            full.body.len()
+        );
+        // Each candidate's findings, as the full panel shows them.
+        let decision = cli_json(path);
+        for c in decision["candidates"].as_array().unwrap().iter().skip(1).take(3) {
+            let id = c["authority"].as_str().unwrap();
+            let r = post_json(&s.addr, &format!("/api/candidate?authority={id}"), &body);
+            assert_eq!(r.status, 200, "{path} {id}: {}", r.text());
+            let html = r.json()["html"].as_str().unwrap().to_string();
+            assert!(html.contains("<table class=\"findings\">"), "{html}");
+            let full_panel = full.json()["panel"].as_str().unwrap().to_string();
+            assert!(full_panel.contains(&html), "{path} {id}");
+        }
+    }
+    let body = json!({ "ron": read(EXAMPLES[0]) }).to_string();
+    let r = post_json(&s.addr, "/api/candidate?authority=nope", &body);
+    assert_eq!(r.status, 404);
+    let r = post_json(&s.addr, "/api/candidate", &body);
+    assert_eq!(r.status, 400);
+    let r = post_json(&s.addr, "/api/eval?detail=everything", &body);
+    assert_eq!(r.status, 400);
+    let r = post_json(&s.addr, "/api/eval?detail=brief", "{\"ron\":\"Proposal(\"}");
+    assert_eq!(r.status, 422);
+    assert_eq!(r.json()["ok"], false);
+}

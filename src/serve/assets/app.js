@@ -17,6 +17,8 @@ let undoStack = [];
 let versionA = null;
 let timer = null;
 let seq = 0;
+// The request the panel on screen answers: a candidate opened later is asked about the same one.
+let shown = null;
 
 function readForm() {
   const f = {};
@@ -122,7 +124,7 @@ async function evaluate() {
   const mine = ++seq;
   let res;
   try {
-    res = await post("/api/eval", { form: readForm(), today: today() });
+    res = await post("/api/eval?detail=brief", { form: readForm(), today: today() });
   } catch (e) {
     status(`The server did not answer: ${e}`);
     return;
@@ -131,14 +133,31 @@ async function evaluate() {
   if (mine !== seq) return;
   if (res.status === 200 && data.ok) {
     clearErrors();
+    shown = { form: readForm(), today: today() };
     $("#result").innerHTML = data.panel;
-    $("#result").dataset.recommended = data.decision.recommended || "";
-    status(`Evaluated: ${data.decision.recommended || "no authority fits"}`);
+    $("#result").dataset.recommended = data.brief.recommended || "";
+    status(`Evaluated: ${data.brief.recommended || "no authority fits"}`);
   } else if (res.status === 422) {
     showErrors(data.errors);
     status("The proposal has problems: see the marked fields.");
   } else {
     status(data.error || `The server refused the request (${res.status}).`);
+  }
+}
+
+// A candidate's findings and fix, fetched the first time it is opened.
+async function loadCandidate(details) {
+  const body = $(".cand-body[data-pending]", details);
+  if (!body || !shown) return;
+  body.removeAttribute("data-pending");
+  const id = details.dataset.authority;
+  const res = await post(`/api/candidate?authority=${encodeURIComponent(id)}`, shown);
+  const data = await res.json();
+  if (res.status === 200 && data.ok) {
+    body.innerHTML = data.html;
+    body.dataset.loaded = "1";
+  } else {
+    body.textContent = data.error || `The server refused the request (${res.status}).`;
   }
 }
 
@@ -244,6 +263,10 @@ function wireForm() {
     drawFacts();
     evaluate();
   });
+  // `toggle` does not bubble: listen in the capture phase.
+  $("#result").addEventListener("toggle", (e) => {
+    if (e.target.matches("details.candidate") && e.target.open) loadCandidate(e.target);
+  }, true);
   $("#result").addEventListener("click", (e) => {
     const answer = e.target.closest("button.answer");
     if (answer) {
@@ -289,10 +312,18 @@ function wireBatch() {
   $("#batch-form").addEventListener("submit", async (e) => {
     e.preventDefault();
     const chosen = [...$("#batch-files").files, ...$("#batch-folder").files];
-    if (chosen.length === 0) { $("#batch-status").textContent = "Choose files or a folder first."; return; }
-    $("#batch-status").textContent = `Checking ${chosen.length} file(s)…`;
-    const files = await Promise.all(chosen.map(async (f) => ({ name: f.webkitRelativePath || f.name, text: await f.text() })));
-    const res = await post("/api/batch", { files });
+    const zip = $("#batch-zip").files[0];
+    if (chosen.length === 0 && !zip) { $("#batch-status").textContent = "Choose files, a folder or a zip archive first."; return; }
+    let res;
+    if (zip) {
+      // The archive as it is: the server reads its entries in memory.
+      $("#batch-status").textContent = `Checking ${zip.name}…`;
+      res = await fetch("/api/batch/zip", { method: "POST", headers: { "Content-Type": "application/zip" }, body: zip });
+    } else {
+      $("#batch-status").textContent = `Checking ${chosen.length} file(s)…`;
+      const files = await Promise.all(chosen.map(async (f) => ({ name: f.webkitRelativePath || f.name, text: await f.text() })));
+      res = await post("/api/batch", { files });
+    }
     const data = await res.json();
     if (res.status === 200) {
       $("#batch-report").innerHTML = data.html;
