@@ -24,6 +24,7 @@ pub struct Form {
     pub activities: Vec<String>,
     pub amount_usd: String,
     pub start: String,
+    pub offer_date: String,
     pub duration_months: String,
     pub funding: String,
     pub leahy: String,
@@ -64,7 +65,7 @@ impl Written {
 }
 
 /// The proposal's fields in the order they are written.
-pub const FIELDS: [&str; 15] = [
+pub const FIELDS: [&str; 16] = [
     "id",
     "title",
     "partner",
@@ -74,6 +75,7 @@ pub const FIELDS: [&str; 15] = [
     "activities",
     "amount_usd",
     "start",
+    "offer_date",
     "duration_months",
     "funding",
     "leahy",
@@ -176,6 +178,7 @@ impl Form {
         let optional = [
             ("amount_usd", &self.amount_usd, number as fn(&str) -> String),
             ("start", &self.start, |s: &str| quoted(s.trim())),
+            ("offer_date", &self.offer_date, |s: &str| quoted(s.trim())),
             ("duration_months", &self.duration_months, number),
             ("funding", &self.funding, name),
             ("leahy", &self.leahy, name),
@@ -218,6 +221,7 @@ impl Form {
             activities: p.activities.clone(),
             amount_usd: p.amount_usd.to_string(),
             start: p.start.to_string(),
+            offer_date: p.offer_date.map(|d| d.to_string()).unwrap_or_default(),
             duration_months: p.duration_months.map(|m| m.to_string()).unwrap_or_default(),
             funding: p.funding.as_ref().map(ron_name).unwrap_or_default(),
             leahy: p.leahy.as_ref().map(ron_name).unwrap_or_default(),
@@ -310,6 +314,7 @@ mod tests {
             activities: vec!["training".into(), "equipment".into()],
             amount_usd: "30,000,000".into(),
             start: "2027-03-01".into(),
+            offer_date: "2027-01-15".into(),
             duration_months: "24".into(),
             funding: "DoD".into(),
             leahy: "Passed".into(),

@@ -173,6 +173,13 @@ fn optional(b: &mut String, rb: &RuleBase) {
     b.push_str("<fieldset><legend>Optional</legend>");
     field(
         b,
+        "offer_date",
+        "Offer date",
+        "A sale, lease or transfer: the day the letter of offer (licence, lease, consent) is issued; the congressional reviews count back from it, else from the start.",
+        &text_input("offer_date", " type=\"date\""),
+    );
+    field(
+        b,
         "duration_months",
         "Duration (months)",
         "How long it runs; absent means not stated.",

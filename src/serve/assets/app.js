@@ -4,7 +4,7 @@
 
 const $ = (sel, root = document) => root.querySelector(sel);
 const $$ = (sel, root = document) => Array.from(root.querySelectorAll(sel));
-const TEXT_FIELDS = ["id", "title", "partner", "recipient", "amount_usd", "start", "duration_months",
+const TEXT_FIELDS = ["id", "title", "partner", "recipient", "amount_usd", "start", "offer_date", "duration_months",
   "funding", "leahy", "major_defense_equipment_usd", "emergency"];
 const today = () => {
   const d = new Date();
