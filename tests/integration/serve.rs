@@ -610,7 +610,13 @@ fn the_lean_answer_is_the_clis_brief_and_a_candidate_is_fetched_when_opened() {
         );
         // Each candidate's findings, as the full panel shows them.
         let decision = cli_json(path);
-        for c in decision["candidates"].as_array().unwrap().iter().skip(1).take(3) {
+        for c in decision["candidates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .skip(1)
+            .take(3)
+        {
             let id = c["authority"].as_str().unwrap();
             let r = post_json(&s.addr, &format!("/api/candidate?authority={id}"), &body);
             assert_eq!(r.status, 200, "{path} {id}: {}", r.text());
