@@ -1,12 +1,17 @@
 //! A load generator for `authsel serve` (docs/performance.md): C clients, each on one kept-alive
-//! HTTP/1.1 connection, POST the example proposals to `/api/eval` round-robin until N requests
-//! are done; prints p50, p99 and max latency, requests per second, and (with `--pid`) the
-//! server's resident memory after every tenth of the run, to show it stays flat.
+//! HTTP/1.1 connection, POST the example proposals to `/api/eval` (or `--path`, such as
+//! `/api/eval?detail=brief`, the page's lean answer) round-robin until N requests are done;
+//! prints p50, p99 and max latency, requests per second, and (with `--pid`) the server's resident
+//! memory after every tenth of the run, to show it stays flat. `--think MS`: each client waits
+//! about that long after each answer before its next request (a planner's pace: 50 % to 150 % of
+//! it, the clients starting at staggered offsets, so they do not fire in step), instead of
+//! sending at once (closed loop, the worst case).
 //!
 //! ```console
 //! cargo build --release --example load
 //! target/release/authsel serve --addr 127.0.0.1:8080 &
 //! target/release/examples/load --addr 127.0.0.1:8080 --clients 64 --requests 100000 --pid $! examples/*.ron
+//! target/release/examples/load --path '/api/eval?detail=brief' --think 250 --requests 20000 examples/*.ron
 //! ```
 
 use std::io::{Read, Write};
@@ -20,6 +25,8 @@ struct Args {
     clients: usize,
     requests: usize,
     pid: Option<u32>,
+    path: String,
+    think: Duration,
     files: Vec<String>,
 }
 
@@ -29,6 +36,8 @@ fn args() -> Args {
         clients: 64,
         requests: 100_000,
         pid: None,
+        path: "/api/eval".into(),
+        think: Duration::ZERO,
         files: Vec::new(),
     };
     let mut it = std::env::args().skip(1);
@@ -38,21 +47,31 @@ fn args() -> Args {
             "--clients" => a.clients = it.next().and_then(|n| n.parse().ok()).unwrap_or(64),
             "--requests" => a.requests = it.next().and_then(|n| n.parse().ok()).unwrap_or(100_000),
             "--pid" => a.pid = it.next().and_then(|n| n.parse().ok()),
+            "--path" => a.path = it.next().unwrap_or_default(),
+            "--think" => {
+                a.think = Duration::from_millis(it.next().and_then(|n| n.parse().ok()).unwrap_or(0))
+            }
             _ => a.files.push(x),
         }
     }
     if a.files.is_empty() {
-        eprintln!("usage: load [--addr A] [--clients C] [--requests N] [--pid PID] FILE.ron...");
+        eprintln!("usage: load [--addr A] [--clients C] [--requests N] [--pid PID] [--path P] [--think MS] FILE.ron...");
         std::process::exit(2);
     }
     a
 }
 
 /// One request on a kept-alive connection; returns the status.
-fn post(conn: &mut TcpStream, addr: &str, body: &str, buf: &mut Vec<u8>) -> std::io::Result<u16> {
+fn post(
+    conn: &mut TcpStream,
+    addr: &str,
+    path: &str,
+    body: &str,
+    buf: &mut Vec<u8>,
+) -> std::io::Result<u16> {
     write!(
         conn,
-        "POST /api/eval HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
         body.len()
     )?;
     buf.clear();
@@ -105,8 +124,22 @@ fn main() {
     let rss = Mutex::new(Vec::new());
     let started = Instant::now();
     std::thread::scope(|s| {
-        for _ in 0..a.clients {
-            s.spawn(|| {
+        for client in 0..a.clients {
+            let (a, next, failures, latencies, rss) = (&a, &next, &failures, &latencies, &rss);
+            let bodies = &bodies;
+            s.spawn(move || {
+                // Planners are not in step: with `--think`, each client starts at its own offset
+                // within one think time and waits 50 % to 150 % of it after each answer.
+                let mut seed = 0x9e37_79b9_7f4a_7c15_u64 ^ (client as u64 + 1);
+                let mut jitter = move || {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 7;
+                    seed ^= seed << 17;
+                    0.5 + (seed % 1000) as f64 / 1000.0
+                };
+                if !a.think.is_zero() {
+                    std::thread::sleep(a.think.mul_f64(client as f64 / a.clients as f64));
+                }
                 let mut conn = TcpStream::connect(&a.addr).expect("connect");
                 conn.set_nodelay(true).ok();
                 let mut mine = Vec::new();
@@ -121,12 +154,15 @@ fn main() {
                     }
                     let body = &bodies[i % bodies.len()];
                     let t = Instant::now();
-                    match post(&mut conn, &a.addr, body, &mut buf) {
+                    match post(&mut conn, &a.addr, &a.path, body, &mut buf) {
                         Ok(200) => mine.push(t.elapsed()),
                         _ => {
                             failures.fetch_add(1, Ordering::Relaxed);
                             conn = TcpStream::connect(&a.addr).expect("reconnect");
                         }
+                    }
+                    if !a.think.is_zero() {
+                        std::thread::sleep(a.think.mul_f64(jitter()));
                     }
                 }
                 latencies.lock().unwrap().extend(mine);
@@ -143,9 +179,11 @@ fn main() {
     };
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     println!(
-        "{} requests, {} clients, {} files: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms, {:.0} req/s, {} failed",
+        "{} {} requests, {} clients (think {} ms), {} files: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms, {:.0} req/s, {} failed",
+        a.path,
         l.len(),
         a.clients,
+        a.think.as_millis(),
         bodies.len(),
         ms(at(0.50)),
         ms(at(0.99)),

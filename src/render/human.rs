@@ -1219,6 +1219,16 @@ fn plan_timeline(
     }
 }
 
+/// "; funding: X" when the parts of a plan are paid from different sources (`activity_funding`).
+pub(crate) fn funding_note(o: &crate::plan::PlanOption, x: &crate::plan::Part) -> String {
+    let varies = o.parts.iter().any(|y| y.funding != x.funding);
+    match x.funding {
+        Some(f) if varies => format!("; funding: {f:?}"),
+        None if varies => "; funding: any".to_string(),
+        _ => String::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1230,15 +1240,5 @@ mod tests {
             t,
             "+-----+----+\n| a   | bb |\n+-----+----+\n| ccc | d  |\n+-----+----+\n"
         );
-    }
-}
-
-/// "; funding: X" when the parts of a plan are paid from different sources (`activity_funding`).
-pub(crate) fn funding_note(o: &crate::plan::PlanOption, x: &crate::plan::Part) -> String {
-    let varies = o.parts.iter().any(|y| y.funding != x.funding);
-    match x.funding {
-        Some(f) if varies => format!("; funding: {f:?}"),
-        None if varies => "; funding: any".to_string(),
-        _ => String::new(),
     }
 }

@@ -255,19 +255,11 @@ fn candidate(out: &mut String, c: &Candidate, lean: bool) {
     let _ = write!(
         out,
         "<details class=\"candidate\" data-authority=\"{id}\"><summary><span class=\"verdict v-{v}\">{v}</span> \
-         {} <span class=\"cite\">{} · {id}</span></summary><p>{}</p>",
+         {} <span class=\"cite\">{} · {id}</span></summary>",
         escape(&c.name),
         escape(&c.citation),
-        escape(&c.ranking.to_string()),
         v = c.verdict.as_str(),
     );
-    if !c.why_not.is_empty() {
-        out.push_str("<ul class=\"why-not\">");
-        for w in &c.why_not {
-            let _ = write!(out, "<li>{}</li>", escape(&w.to_string()));
-        }
-        out.push_str("</ul>");
-    }
     if lean {
         out.push_str("<div class=\"cand-body\" data-pending=\"1\"><p class=\"loading\">Loading the findings…</p></div></details>");
         return;
@@ -276,11 +268,19 @@ fn candidate(out: &mut String, c: &Candidate, lean: bool) {
     out.push_str("</details>");
 }
 
-/// A candidate's verified fix and its findings table: the part of its entry the lean panel
-/// fetches when the candidate is opened.
+/// A candidate's ranking sentence, why-not lines, verified fix and findings table: what the
+/// lean panel fetches when the candidate is opened.
 pub fn candidate_body(c: &Candidate) -> String {
     let mut body = String::with_capacity(4096);
     let out = &mut body;
+    let _ = write!(out, "<p>{}</p>", escape(&c.ranking.to_string()));
+    if !c.why_not.is_empty() {
+        out.push_str("<ul class=\"why-not\">");
+        for w in &c.why_not {
+            let _ = write!(out, "<li>{}</li>", escape(&w.to_string()));
+        }
+        out.push_str("</ul>");
+    }
     if let Some(f) = &c.fix {
         fix(out, c, f);
     }
