@@ -14,22 +14,49 @@ use std::sync::Arc;
 #[derive(Clone)]
 pub struct Text(Repr);
 
+/// The text, and whether it can be written inside a JSON string as it is (no `"`, `\\` or
+/// control character: nothing to escape), found once when the text is made.
 #[derive(Clone)]
 enum Repr {
-    Static(&'static str),
-    Shared(Arc<str>),
+    Static(&'static str, bool),
+    Shared(Arc<str>, bool),
+}
+
+/// Whether `s` needs no escaping inside a JSON string.
+const fn json_plain(s: &str) -> bool {
+    let mut rest = s.as_bytes();
+    while let Some((&b, tail)) = rest.split_first() {
+        if b < 0x20 || b == b'"' || b == b'\\' {
+            return false;
+        }
+        rest = tail;
+    }
+    true
 }
 
 impl Text {
     /// A text known at compile time: no allocation at all.
     pub const fn from_static(s: &'static str) -> Text {
-        Text(Repr::Static(s))
+        Text(Repr::Static(s, json_plain(s)))
+    }
+
+    fn shared(s: Arc<str>) -> Text {
+        let plain = json_plain(&s);
+        Text(Repr::Shared(s, plain))
     }
 
     pub fn as_str(&self) -> &str {
         match &self.0 {
-            Repr::Static(s) => s,
-            Repr::Shared(s) => s,
+            Repr::Static(s, _) => s,
+            Repr::Shared(s, _) => s,
+        }
+    }
+
+    /// Whether the text can be written inside a JSON string as it is: nothing in it needs
+    /// escaping (known since the text was made, e.g. when the rule base was loaded).
+    pub fn json_plain(&self) -> bool {
+        match &self.0 {
+            Repr::Static(_, plain) | Repr::Shared(_, plain) => *plain,
         }
     }
 }
@@ -99,19 +126,19 @@ impl fmt::Debug for Text {
 
 impl From<String> for Text {
     fn from(s: String) -> Text {
-        Text(Repr::Shared(Arc::from(s)))
+        Text::shared(Arc::from(s))
     }
 }
 
 impl From<&String> for Text {
     fn from(s: &String) -> Text {
-        Text(Repr::Shared(Arc::from(s.as_str())))
+        Text::shared(Arc::from(s.as_str()))
     }
 }
 
 impl From<&str> for Text {
     fn from(s: &str) -> Text {
-        Text(Repr::Shared(Arc::from(s)))
+        Text::shared(Arc::from(s))
     }
 }
 
