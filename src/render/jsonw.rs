@@ -43,22 +43,25 @@ pub(crate) fn escaped_contents(out: &mut String, s: &str) {
     let bytes = s.as_bytes();
     let (mut run, mut i) = (0, 0);
     while i < bytes.len() {
-        if let Some(chunk) = bytes
-            .get(i..i + 8)
-            .and_then(|c| <[u8; 8]>::try_from(c).ok())
-        {
-            if plain8(u64::from_le_bytes(chunk)) {
-                i += 8;
-                continue;
+        // Whole blocks of eight plain bytes are skipped at once ...
+        let plain = bytes
+            .get(i..)
+            .unwrap_or_default()
+            .chunks_exact(8)
+            .take_while(|c| <[u8; 8]>::try_from(*c).is_ok_and(|c| plain8(u64::from_le_bytes(c))))
+            .count();
+        i += 8 * plain;
+        // ... then the next block (or the tail) byte by byte.
+        let end = bytes.len().min(i + 8);
+        for (j, b) in bytes.iter().enumerate().take(end).skip(i) {
+            if let Some(e) = escape(*b) {
+                // An escaped byte is ASCII: both ends of the plain run are character boundaries.
+                out.push_str(s.get(run..j).unwrap_or_default());
+                out.push_str(e);
+                run = j + 1;
             }
         }
-        if let Some(e) = bytes.get(i).copied().and_then(escape) {
-            // An escaped byte is ASCII: both ends of the plain run are character boundaries.
-            out.push_str(s.get(run..i).unwrap_or_default());
-            out.push_str(e);
-            run = i + 1;
-        }
-        i += 1;
+        i = end;
     }
     out.push_str(s.get(run..).unwrap_or_default());
 }
@@ -161,16 +164,45 @@ fn message_contents(out: &mut String, m: &Message) {
             out.push_str(": ");
             message_contents(out, why);
         }
+        Message::InForce(d) => {
+            out.push_str("in force on ");
+            date_contents(out, *d);
+        }
         other => {
             let _ = write!(Escaping(out), "{other}");
         }
     }
 }
 
-fn display(out: &mut String, x: impl std::fmt::Display) {
+/// A date as JSON: `"YYYY-MM-DD"`.
+fn date(out: &mut String, d: jiff::civil::Date) {
     out.push('"');
-    let _ = write!(Escaping(out), "{x}");
+    date_contents(out, d);
     out.push('"');
+}
+
+/// A date as its `Display` writes it (ISO 8601), digit by digit for years 0 to 9999.
+fn date_contents(out: &mut String, d: jiff::civil::Date) {
+    let two = |out: &mut String, n: i8| {
+        let n = n.unsigned_abs();
+        out.push(char::from(b'0' + n / 10 % 10));
+        out.push(char::from(b'0' + n % 10));
+    };
+    match u16::try_from(d.year()) {
+        Ok(y) if y <= 9999 => {
+            for div in [1000, 100, 10, 1] {
+                // `y / div % 10` is a digit: it fits in a byte.
+                out.push(char::from(b'0' + (y / div % 10) as u8));
+            }
+            out.push('-');
+            two(out, d.month());
+            out.push('-');
+            two(out, d.day());
+        }
+        _ => {
+            let _ = write!(out, "{d}");
+        }
+    }
 }
 
 fn number(out: &mut String, n: impl std::fmt::Display) {
@@ -237,7 +269,7 @@ pub(crate) fn explanation(out: &mut String, e: &Explanation) {
     key(out, "fiscal_year", false);
     number(out, e.fiscal_year.year());
     key(out, "as_of", false);
-    display(out, e.as_of);
+    date(out, e.as_of);
     key(out, "recommended", false);
     opt_string(out, e.recommended.as_deref());
     key(out, "verdict", false);
@@ -324,7 +356,7 @@ fn obligation(out: &mut String, o: &Obligation) {
     text(out, &o.kind);
     key(out, "deadline", false);
     match o.deadline {
-        Some(d) => display(out, d),
+        Some(d) => date(out, d),
         None => out.push_str("null"),
     }
     key(out, "citation", false);
@@ -405,7 +437,7 @@ fn record(out: &mut String, r: &Record) {
     key(out, "input_digest", false);
     string(out, &r.input_digest);
     key(out, "as_of", false);
-    display(out, r.as_of);
+    date(out, r.as_of);
     key(out, "ledger_entries", false);
     number(out, r.ledger_entries);
     key(out, "ledger_digest", false);
@@ -440,6 +472,23 @@ mod tests {
             let mut out = String::new();
             string(&mut out, &s);
             assert_eq!(out, serde_json::to_string(&s).expect("json"), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn dates_are_written_as_display_writes_them() {
+        for (y, m, d) in [
+            (0, 1, 1),
+            (9, 12, 31),
+            (2027, 3, 1),
+            (9999, 12, 31),
+            (-1, 1, 1),
+            (-9999, 2, 28),
+        ] {
+            let date = jiff::civil::date(y, m, d);
+            let mut out = String::new();
+            date_contents(&mut out, date);
+            assert_eq!(out, date.to_string());
         }
     }
 
