@@ -14,11 +14,12 @@ use std::sync::Arc;
 #[derive(Clone)]
 pub struct Text(Repr);
 
-/// The text, and whether it can be written inside a JSON string as it is (no `"`, `\\` or
-/// control character: nothing to escape), found once when the text is made.
+/// The text; a shared one with whether it can be written inside a JSON string as it is (no `"`,
+/// `\\` or control character: nothing to escape), found once when it is made (a static text is
+/// short and looked at when written: making one costs nothing).
 #[derive(Clone)]
 enum Repr {
-    Static(&'static str, bool),
+    Static(&'static str),
     Shared(Arc<str>, bool),
 }
 
@@ -37,7 +38,7 @@ const fn json_plain(s: &str) -> bool {
 impl Text {
     /// A text known at compile time: no allocation at all.
     pub const fn from_static(s: &'static str) -> Text {
-        Text(Repr::Static(s, json_plain(s)))
+        Text(Repr::Static(s))
     }
 
     fn shared(s: Arc<str>) -> Text {
@@ -47,7 +48,7 @@ impl Text {
 
     pub fn as_str(&self) -> &str {
         match &self.0 {
-            Repr::Static(s, _) => s,
+            Repr::Static(s) => s,
             Repr::Shared(s, _) => s,
         }
     }
@@ -56,7 +57,8 @@ impl Text {
     /// escaping (known since the text was made, e.g. when the rule base was loaded).
     pub fn json_plain(&self) -> bool {
         match &self.0 {
-            Repr::Static(_, plain) | Repr::Shared(_, plain) => *plain,
+            Repr::Static(s) => json_plain(s),
+            Repr::Shared(_, plain) => *plain,
         }
     }
 }
