@@ -76,6 +76,14 @@ fn evaluate(c: &mut Criterion) {
         g.bench_function(*name, |b| {
             b.iter(|| black_box(rules.evaluate(black_box(&p)).into_explanation()))
         });
+        // Issue 16's figure: the decision, its explanation and the JSON line (`eval --format
+        // json`, `check --format json`).
+        g.bench_function(format!("{name}-json"), |b| {
+            b.iter(|| {
+                let e = rules.evaluate(black_box(&p)).into_explanation();
+                black_box(authsel::render::json::decision(&e))
+            })
+        });
     }
     g.finish();
 }

@@ -2,6 +2,8 @@
 //! command line and evaluates each of them N times (`count N FILE...`). Run it under
 //! `valgrind --tool=callgrind` with two values of N; the difference, divided by the extra
 //! evaluations, is the cost of one decision without loading (`scripts/count-instructions`).
+//! `count --words N FILE...` also puts each decision in words and serializes it to its JSON line
+//! (what `eval --format json` and `check --format json` pay per proposal).
 
 use std::hint::black_box;
 
@@ -10,9 +12,13 @@ use std::hint::black_box;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let words = args.first().is_some_and(|a| a == "--words");
+    if words {
+        args.remove(0);
+    }
     let Some(n) = args.first().and_then(|n| n.parse::<usize>().ok()) else {
-        eprintln!("usage: count N FILE...");
+        eprintln!("usage: count [--words] N FILE...");
         std::process::exit(2);
     };
     let rules = authsel::RuleBase::builtin();
@@ -25,7 +31,11 @@ fn main() {
     }
     for _ in 0..n {
         for p in &proposals {
-            black_box(rules.evaluate(black_box(p)));
+            let d = rules.evaluate(black_box(p));
+            if words {
+                black_box(authsel::render::json::decision(&d.explain()));
+            }
+            black_box(d);
         }
     }
     println!("{} proposals x {n}", proposals.len());

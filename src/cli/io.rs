@@ -240,6 +240,17 @@ impl<W: Write> Escaped<W> {
     }
 }
 
+/// Whether none of eight bytes can start a control character: none below 0x20 (not even a
+/// newline or tab: those take the byte-by-byte path), no DEL, no 0xC2 (the lead byte of C1).
+/// Exact, no false negatives: a borrow in the subtraction starts only at a byte that matches.
+fn quiet8(v: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS != 0;
+    let below_space = v.wrapping_sub(ONES * 0x20) & !v & HIGHS != 0;
+    !below_space && !zero(v ^ (ONES * 0x7F)) && !zero(v ^ (ONES * 0xC2))
+}
+
 impl<W: Write> Write for Escaped<W> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         let mut i = 0;
@@ -259,6 +270,13 @@ impl<W: Write> Write for Escaped<W> {
         }
         let mut clean = i;
         while let Some(&b) = buf.get(i) {
+            // Eight bytes at a time while none can start a control character.
+            if let Some(block) = buf.get(i..i + 8).and_then(|c| <[u8; 8]>::try_from(c).ok()) {
+                if quiet8(u64::from_le_bytes(block)) {
+                    i += 8;
+                    continue;
+                }
+            }
             let c0 = (b < 0x20 && b != b'\n' && b != b'\t') || b == 0x7F;
             let c1 = b == 0xC2 && matches!(buf.get(i + 1), Some(0x80..=0x9F));
             let ends_on_c2 = b == 0xC2 && i + 1 == buf.len();
@@ -412,6 +430,31 @@ mod tests {
         }
         let bytes = w.into_inner().expect("flush to a vector");
         String::from_utf8(bytes).expect("UTF-8 in, UTF-8 out")
+    }
+
+    #[test]
+    fn long_plain_runs_are_skipped_and_every_control_still_escaped() {
+        let base = "plain text § ü, then more plain words to fill blocks ".repeat(3);
+        for c in [
+            "\u{1b}", "\u{7f}", "\u{85}", "\u{9f}", "\u{a0}", "\r", "\0", "\n",
+        ] {
+            for at in 0..40 {
+                let mut text = base.clone();
+                let pos = (0..=at)
+                    .rev()
+                    .find(|p| text.is_char_boundary(*p))
+                    .unwrap_or(0);
+                text.insert_str(pos, c);
+                for step in [1, 7, 8, 9, 64, text.len()] {
+                    let got = escaped_in_pieces(&text, step, Style::Text);
+                    assert_eq!(
+                        got,
+                        escape_controls(&text, Style::Text),
+                        "{c:?} {at} {step}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

@@ -290,21 +290,30 @@ fn purpose_reason(env: &Env, a: &Authority, link: &Link) -> Reason {
             "purpose",
             true,
             &a.serves.citation,
-            format!("serves {}", parts.join(", ")).into(),
+            words(&["serves ", &parts.join(", ")]),
         )
     } else {
         builtin(
             "purpose",
             false,
             &a.serves.citation,
-            format!(
-                "serves none of the proposal's purposes ({}); it serves {}",
-                p.purposes.join(", "),
-                a.serves.items.join(", ")
-            )
-            .into(),
+            words(&[
+                "serves none of the proposal's purposes (",
+                &p.purposes.join(", "),
+                "); it serves ",
+                &a.serves.items.join(", "),
+            ]),
         )
     }
+}
+
+/// A sentence from its pieces, in one allocation (no `format!`).
+fn words(pieces: &[&str]) -> Message {
+    let mut out = String::with_capacity(pieces.iter().map(|p| p.len()).sum());
+    for p in pieces {
+        out.push_str(p);
+    }
+    Message::Owned(out)
 }
 
 fn activities_reason(p: &Proposal, a: &Authority) -> Reason {
@@ -319,19 +328,19 @@ fn activities_reason(p: &Proposal, a: &Authority) -> Reason {
             "activities",
             true,
             &a.provides.citation,
-            format!("provides {}", p.activities.join(", ")).into(),
+            words(&["provides ", &p.activities.join(", ")]),
         )
     } else {
         builtin(
             "activities",
             false,
             &a.provides.citation,
-            format!(
-                "does not provide {}; it provides {}",
-                lacking.join(", "),
-                a.provides.items.join(", ")
-            )
-            .into(),
+            words(&[
+                "does not provide ",
+                &lacking.join(", "),
+                "; it provides ",
+                &a.provides.items.join(", "),
+            ]),
         )
     }
 }
@@ -435,7 +444,7 @@ fn with_values(env: &Env, rule: &Rule, f: &Finding, missing: &[Text], message: M
         outcome: f.outcome,
         citation: rule.citation.clone(),
         message,
-        missing: missing.iter().map(ToString::to_string).collect(),
+        missing: missing.iter().map(|m| m.as_str().to_owned()).collect(),
         applies: f.applies,
         unconfirmed,
     }

@@ -307,15 +307,21 @@ impl AuthorityGraph {
                     if depth == 0 {
                         if !link.direct.contains(p) {
                             link.direct.push(p.clone());
-                            link.paths.push(format!("{a} -serves-> {p}"));
+                            link.paths
+                                .push(path(&[a.as_str(), " -serves-> ", p.as_str()]));
                         }
                     } else if !link.direct.contains(p)
                         && !link.inherited.iter().any(|(q, _)| q == p)
                     {
                         link.inherited.push((p.clone(), ancestor.clone()));
                         link.steps += depth;
-                        link.paths
-                            .push(format!("{a} -serves-> {ancestor} <-is_a- {p}"));
+                        link.paths.push(path(&[
+                            a.as_str(),
+                            " -serves-> ",
+                            ancestor.as_str(),
+                            " <-is_a- ",
+                            p.as_str(),
+                        ]));
                     }
                 }
             }
@@ -328,7 +334,8 @@ impl AuthorityGraph {
                 let Some(link) = out.get_mut(a) else { continue };
                 if !link.activities.contains(act) {
                     link.activities.push(act.clone());
-                    link.paths.push(format!("{a} -provides-> {act}"));
+                    link.paths
+                        .push(path(&[a.as_str(), " -provides-> ", act.as_str()]));
                 }
             }
         }
@@ -387,6 +394,15 @@ fn kind_rank(n: &Node) -> u8 {
         Node::Purpose(_) => 1,
         Node::Activity(_) => 2,
     }
+}
+
+/// A path's words, its pieces joined in one allocation (no `format!` per edge).
+fn path(pieces: &[&str]) -> String {
+    let mut out = String::with_capacity(pieces.iter().map(|p| p.len()).sum());
+    for p in pieces {
+        out.push_str(p);
+    }
+    out
 }
 
 #[cfg(test)]

@@ -14,10 +14,25 @@ use std::sync::Arc;
 #[derive(Clone)]
 pub struct Text(Repr);
 
+/// The text; a shared one with whether it can be written inside a JSON string as it is (no `"`,
+/// `\\` or control character: nothing to escape), found once when it is made (a static text is
+/// short and looked at when written: making one costs nothing).
 #[derive(Clone)]
 enum Repr {
     Static(&'static str),
-    Shared(Arc<str>),
+    Shared(Arc<str>, bool),
+}
+
+/// Whether `s` needs no escaping inside a JSON string.
+const fn json_plain(s: &str) -> bool {
+    let mut rest = s.as_bytes();
+    while let Some((&b, tail)) = rest.split_first() {
+        if b < 0x20 || b == b'"' || b == b'\\' {
+            return false;
+        }
+        rest = tail;
+    }
+    true
 }
 
 impl Text {
@@ -26,10 +41,24 @@ impl Text {
         Text(Repr::Static(s))
     }
 
+    fn shared(s: Arc<str>) -> Text {
+        let plain = json_plain(&s);
+        Text(Repr::Shared(s, plain))
+    }
+
     pub fn as_str(&self) -> &str {
         match &self.0 {
             Repr::Static(s) => s,
-            Repr::Shared(s) => s,
+            Repr::Shared(s, _) => s,
+        }
+    }
+
+    /// Whether the text can be written inside a JSON string as it is: nothing in it needs
+    /// escaping (known since the text was made, e.g. when the rule base was loaded).
+    pub fn json_plain(&self) -> bool {
+        match &self.0 {
+            Repr::Static(s) => json_plain(s),
+            Repr::Shared(_, plain) => *plain,
         }
     }
 }
@@ -99,19 +128,19 @@ impl fmt::Debug for Text {
 
 impl From<String> for Text {
     fn from(s: String) -> Text {
-        Text(Repr::Shared(Arc::from(s)))
+        Text::shared(Arc::from(s))
     }
 }
 
 impl From<&String> for Text {
     fn from(s: &String) -> Text {
-        Text(Repr::Shared(Arc::from(s.as_str())))
+        Text::shared(Arc::from(s.as_str()))
     }
 }
 
 impl From<&str> for Text {
     fn from(s: &str) -> Text {
-        Text(Repr::Shared(Arc::from(s)))
+        Text::shared(Arc::from(s))
     }
 }
 

@@ -9,6 +9,7 @@ pub mod html;
 pub mod human;
 pub mod ics;
 pub mod json;
+pub(crate) mod jsonw;
 pub mod junit;
 pub mod markdown;
 
