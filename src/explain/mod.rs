@@ -196,6 +196,7 @@ fn explain(d: &Decision) -> Explanation {
         .map(|(a, _)| a.id.as_str())
         .collect();
     let mut missing_facts = missing_facts(rules, p, &candidates, &contenders);
+    missing_facts.extend(duty_questions(d, &missing_facts));
     missing_facts.extend(offer_question(&candidates, recommended.as_deref()));
     let law_date = d.law_date();
     let purpose_fits = if recommended.is_none() {
@@ -230,6 +231,35 @@ fn explain(d: &Decision) -> Explanation {
             d.ledger_digest(),
         ),
     }
+}
+
+/// The facts a duty of the recommended authority waits on (a notice "if it applies"): answering
+/// them settles its duties, so they are still needed even when its verdict is not in doubt.
+fn duty_questions(d: &Decision, asked: &[MissingFact]) -> Vec<MissingFact> {
+    let Some((a, c)) = d
+        .ranked()
+        .next()
+        .filter(|(_, c)| c.verdict != Verdict::Ineligible)
+    else {
+        return Vec::new();
+    };
+    let mut facts: Vec<&str> = c
+        .obligations
+        .iter()
+        .flat_map(|o| o.depends_on.iter().map(Text::as_str))
+        .filter(|f| !asked.iter().any(|m| m.fact == *f))
+        .collect();
+    facts.sort_unstable();
+    facts.dedup();
+    facts
+        .into_iter()
+        .map(|fact| MissingFact {
+            question: questions::question(d.rules(), d.proposal(), fact),
+            settles: 0,
+            candidates: vec![a.id.to_string()],
+            fact: fact.to_string(),
+        })
+        .collect()
 }
 
 /// When the recommended authority's reviews are dated from an assumed offer date (none given):

@@ -49,7 +49,7 @@ pub(crate) fn missing_facts(
 }
 
 /// The planner-facing question for a missing fact.
-pub(super) fn question(rules: &RuleBase, p: &Proposal, fact: &str) -> String {
+pub(crate) fn question(rules: &RuleBase, p: &Proposal, fact: &str) -> String {
     match fact {
         "leahy" => match p.leahy {
             Some(s) => format!("Leahy vetting of the recipient units is {s}: has it passed?"),
@@ -81,7 +81,7 @@ pub(super) fn question(rules: &RuleBase, p: &Proposal, fact: &str) -> String {
                     .get(g)
                     .map_or(String::new(), |d| format!(" ({})", d.meaning));
                 format!(
-                    "Is {} in `{g}`{meaning}? The registry does not know it (add `\"{g}\"` to `facts`)",
+                    "Is {} in `{g}`{meaning}? Not in the registry: add `\"{g}\"` to `facts`",
                     p.partner
                 )
             } else {

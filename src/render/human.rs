@@ -798,14 +798,16 @@ pub fn brief(d: &Explanation, width: usize) -> String {
     }
     if !d.missing_facts.is_empty() {
         let _ = writeln!(out, "\nStill needed:");
-        for m in d.missing_facts.iter().take(5) {
+        // Four, so the brief stays one screen when the registry lacks the partner (every group it
+        // could be in is a question); the rest are counted, and `--detail reasons` lists them.
+        for m in d.missing_facts.iter().take(4) {
             line(&mut out, 2, &format!("- {}", m.question));
         }
-        if d.missing_facts.len() > 5 {
+        if d.missing_facts.len() > 4 {
             line(
                 &mut out,
                 2,
-                &format!("- and {} more", d.missing_facts.len() - 5),
+                &format!("- and {} more", d.missing_facts.len() - 4),
             );
         }
     }

@@ -14,6 +14,7 @@
 //! //! expect duty dcs: congressional_notification 2027-04-01 to "HFAC"  (the addressees include HFAC)
 //! //! expect no-duty fms: congressional_notification  (the candidate has no duty of that kind)
 //! //! expect missing: leahy
+//! //! expect not-missing: fact.excess_articles     (not asked: it cannot change the answer)
 //! //! expect not-candidate: fms
 //! //! expect plan: usc10-333 + fmcs                  (the best plan's authorities, or `none`)
 //! //! expect plan part fmcs: construction           (the activities of that authority's part)
@@ -55,6 +56,8 @@ pub enum Expect {
         kind: String,
     },
     Missing(String),
+    /// The fact is not asked: answering it could not change the recommendation.
+    NotMissing(String),
     NotCandidate(String),
     /// The best plan's authorities (as a set), or `None` for no plan.
     Plan(Option<Vec<String>>),
@@ -192,6 +195,7 @@ fn parse_expect(v: &str) -> Option<Expect> {
         "recommended" => Expect::Recommended((rest != "none").then(|| rest.to_string())),
         "verdict" => Expect::Verdict(rest.to_string()),
         "missing" => Expect::Missing(rest.to_string()),
+        "not-missing" => Expect::NotMissing(rest.to_string()),
         "not-candidate" => Expect::NotCandidate(rest.to_string()),
         "plan" => Expect::Plan((rest != "none").then(|| list(rest, '+'))),
         "plan why-none" => Expect::PlanWhyNone(rest.to_string()),
@@ -335,6 +339,11 @@ fn check_expect(d: &Explanation, e: &Expect) -> Option<String> {
         Expect::Verdict(want) => {
             (d.verdict != *want).then(|| format!("verdict: expected {want}, got {}", d.verdict))
         }
+        Expect::NotMissing(f) => d
+            .missing_facts
+            .iter()
+            .any(|m| m.fact == *f)
+            .then(|| format!("not-missing: `{f}` is asked, and was expected not to be")),
         Expect::Missing(f) => (!d.missing_facts.iter().any(|m| m.fact == *f)).then(|| {
             let got: Vec<&str> = d.missing_facts.iter().map(|m| m.fact.as_str()).collect();
             format!(
