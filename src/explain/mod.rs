@@ -197,7 +197,7 @@ fn explain(d: &Decision) -> Explanation {
         .collect();
     let mut missing_facts = missing_facts(rules, p, &candidates, &contenders);
     missing_facts.extend(duty_questions(d, &missing_facts));
-    missing_facts.extend(offer_question(&candidates, recommended.as_deref()));
+    missing_facts.extend(offer_question(d));
     let law_date = d.law_date();
     let purpose_fits = if recommended.is_none() {
         purpose_fits(rules, &candidates)
@@ -236,11 +236,7 @@ fn explain(d: &Decision) -> Explanation {
 /// The facts a duty of the recommended authority waits on (a notice "if it applies"): answering
 /// them settles its duties, so they are still needed even when its verdict is not in doubt.
 fn duty_questions(d: &Decision, asked: &[MissingFact]) -> Vec<MissingFact> {
-    let Some((a, c)) = d
-        .ranked()
-        .next()
-        .filter(|(_, c)| c.verdict != Verdict::Ineligible)
-    else {
+    let Some((a, c)) = recommended_considered(d) else {
         return Vec::new();
     };
     let mut facts: Vec<&str> = c
@@ -264,23 +260,31 @@ fn duty_questions(d: &Decision, asked: &[MissingFact]) -> Vec<MissingFact> {
 
 /// When the recommended authority's reviews are dated from an assumed offer date (none given):
 /// the question that dates them, since the answer moves its duties.
-fn offer_question(candidates: &[Candidate], recommended: Option<&str>) -> Option<MissingFact> {
-    let c = candidates
-        .iter()
-        .find(|c| Some(c.authority.as_str()) == recommended)?;
-    let assumed = c.obligations.iter().any(|o| {
-        o.note
-            .as_deref()
-            .is_some_and(|n| n.contains(reasons::OFFER_ASSUMED))
-    });
+fn offer_question(d: &Decision) -> Option<MissingFact> {
+    let (a, c) = recommended_considered(d)?;
+    let from_offer = |o: &Obligation| a.duties.get(o.duty).is_some_and(|x| x.counts_from_offer());
+    let assumed = d.proposal().offer_date.is_none() && c.obligations.iter().any(from_offer);
     assumed.then(|| MissingFact {
         fact: "offer_date".to_string(),
         question:
             "When is the letter of offer (or licence, lease, consent) issued? (set `offer_date`)"
                 .to_string(),
         settles: 0,
-        candidates: vec![c.authority.to_string()],
+        candidates: vec![a.id.to_string()],
     })
+}
+
+/// The recommended authority as the decision holds it (duties with their rule references), if
+/// any candidate is not ineligible.
+fn recommended_considered(
+    d: &Decision,
+) -> Option<(
+    &crate::model::Authority,
+    &crate::engine::decision::Considered,
+)> {
+    d.ranked()
+        .next()
+        .filter(|(_, c)| c.verdict != Verdict::Ineligible)
 }
 
 /// The candidates (at most three, best first) whose one failed rule is the purpose.

@@ -147,7 +147,7 @@ fn with_note(a: &Authority, offer_given: bool, mut o: Obligation) -> Obligation 
             later.citation
         ));
     }
-    if !offer_given && duty.and_then(|d| d.timing.anchor()) == Some(Anchor::Offer) {
+    if !offer_given && duty.is_some_and(|d| d.counts_from_offer()) {
         parts.push(OFFER_ASSUMED.to_string());
     }
     o.note = (!parts.is_empty()).then(|| parts.join("; "));

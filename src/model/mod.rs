@@ -681,6 +681,12 @@ pub struct Authority {
 }
 
 impl Duty {
+    /// Whether its deadline counts back from the offer (`before offer`), so it rests on an
+    /// assumed date when the proposal gives no `offer_date`.
+    pub fn counts_from_offer(&self) -> bool {
+        self.timing.anchor() == Some(Anchor::Offer)
+    }
+
     /// The timing in words, with the later duty it comes before (`precedes`), if any: `duties`
     /// are those of the same authority or restriction.
     pub fn timing_text(&self, duties: &[Duty]) -> String {
