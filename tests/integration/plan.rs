@@ -202,17 +202,7 @@ fn hostile_amounts_are_located_errors_with_exit_2() {
             bad,
         );
         assert_ne!(text, base);
-        let file = dir.join("bad.ron");
-        std::fs::write(&file, &text).expect("write");
-        let o = authsel(&["plan", file.to_str().expect("utf-8 path")]);
-        let err = stderr(&o);
-        assert_eq!(code(&o), 2, "{bad}: {err}");
-        assert!(err.contains(&format!("error[{code_want}]")), "{bad}: {err}");
-        assert!(err.contains(needle), "{bad}: {err}");
-        assert!(
-            err.contains("bad.ron:") && err.contains('^'),
-            "file:line:col and caret: {err}"
-        );
+        refused(&dir, &text, bad, code_want, needle);
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -276,18 +266,8 @@ fn hostile_serves_and_activity_funding_are_located_errors_with_did_you_mean() {
             &format!("    serves: {{{bad}}},\n    amounts:"),
         );
         assert_ne!(text, base);
-        let file = dir.join("bad.ron");
-        std::fs::write(&file, &text).expect("write");
-        let o = authsel(&["plan", file.to_str().expect("utf-8 path")]);
-        let err = stderr(&o);
-        assert_eq!(code(&o), 2, "{bad}: {err}");
-        assert!(err.contains(&format!("error[{code_want}]")), "{bad}: {err}");
-        assert!(err.contains(needle), "{bad}: {err}");
+        let err = refused(&dir, &text, &bad, code_want, needle);
         assert!(err.contains(line_text), "{bad}: {err}");
-        assert!(
-            err.contains("bad.ron:") && err.contains('^'),
-            "file:line:col and caret: {err}"
-        );
     }
     // Stated well, it is read and the plan follows it; `eval` is unchanged by it.
     let text = base.replace(
@@ -524,4 +504,21 @@ proptest! {
             }
         }
     }
+}
+
+/// `plan` refuses `text` (written to `dir/bad.ron`) with exit 2, the error code, the words, and the
+/// file:line:col with a caret; its stderr.
+fn refused(dir: &std::path::Path, text: &str, bad: &str, code_want: &str, needle: &str) -> String {
+    let file = dir.join("bad.ron");
+    std::fs::write(&file, text).expect("write");
+    let o = authsel(&["plan", file.to_str().expect("utf-8 path")]);
+    let err = stderr(&o);
+    assert_eq!(code(&o), 2, "{bad}: {err}");
+    assert!(err.contains(&format!("error[{code_want}]")), "{bad}: {err}");
+    assert!(err.contains(needle), "{bad}: {err}");
+    assert!(
+        err.contains("bad.ron:") && err.contains('^'),
+        "file:line:col and caret: {err}"
+    );
+    err
 }
