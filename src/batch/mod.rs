@@ -223,8 +223,6 @@ enum FileResult<'r, T> {
     Invalid(Vec<Diagnostic>),
     Evaluated {
         row: Row,
-        /// Where `id:` is written: (line, column, source line), for a duplicate-id error.
-        id_at: (usize, usize, String),
         hits: Vec<Hit<'r>>,
         out: T,
     },
@@ -328,12 +326,8 @@ impl<'a> Batch<'a> {
                         report.summary.invalid_files += 1;
                         report.errors.extend(diags);
                     }
-                    FileResult::Evaluated {
-                        row,
-                        id_at,
-                        hits,
-                        out,
-                    } => {
+                    FileResult::Evaluated { row, hits, out } => {
+                        let id_at = |id: &str| self.id_location(path, id);
                         let file = (path.as_path(), row, id_at);
                         if add_row(&mut report, &mut by_id, &mut charges, file, hits) {
                             sink(Event::Decision(out));
@@ -386,10 +380,6 @@ impl<'a> Batch<'a> {
             Ok(p) => p,
             Err(diags) => return FileResult::Invalid(diags),
         };
-        let id_at = {
-            let at = locate(&text, "id", Some(&p.id));
-            (at.line, at.column, source_line(&text, at.line))
-        };
         drop(text);
         let d = self.rules.evaluate_with(&p, ctx);
         let mut hits = Vec::new();
@@ -425,11 +415,24 @@ impl<'a> Batch<'a> {
         };
         let out = render(&row, d);
         row.elapsed = started.elapsed();
-        FileResult::Evaluated {
-            row,
-            id_at,
-            hits,
-            out,
+        FileResult::Evaluated { row, hits, out }
+    }
+
+    /// Where `id:` is written in the file at `path` (line, column, source line), for a duplicate-id
+    /// error. The file is read again: duplicates are rare, and locating every file's id as it is
+    /// evaluated cost a second parse of each (a quarter of a batch's reading). A file that can no
+    /// longer be read is pointed at as a whole.
+    fn id_location(&self, path: &Path, id: &str) -> (usize, usize, String) {
+        let read = match self.memory.and_then(|m| m.get(path)) {
+            Some(held) => held.clone(),
+            None => crate::input::files::read_text(path),
+        };
+        match read {
+            Ok(text) => {
+                let at = locate(&text, "id", Some(id));
+                (at.line, at.column, source_line(&text, at.line))
+            }
+            Err(_) => (1, 1, String::new()),
         }
     }
 
@@ -552,14 +555,13 @@ fn add_row<'r>(
     report: &mut Report,
     by_id: &mut HashMap<String, usize>,
     charges: &mut Vec<Charge<'r>>,
-    (path, row, id_at): (&Path, Row, (usize, usize, String)),
+    (path, row, id_at): (&Path, Row, impl FnOnce(&str) -> (usize, usize, String)),
     hits: Vec<Hit<'r>>,
 ) -> bool {
     if let Some(first) = by_id.get(&row.proposal).and_then(|i| report.rows.get(*i)) {
         report.summary.invalid_files += 1;
-        report
-            .errors
-            .push(duplicate(path, &row.proposal, &first.file, id_at));
+        let d = duplicate(path, &row.proposal, &first.file, id_at(&row.proposal));
+        report.errors.push(d);
         return false;
     }
     let index = report.rows.len();

@@ -105,7 +105,8 @@ pub fn normalize(text: &str) -> Cow<'_, str> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let bytes = text.as_bytes();
     let lone_cr = |i: usize| bytes.get(i) == Some(&b'\r') && bytes.get(i + 1) != Some(&b'\n');
-    if !(0..bytes.len()).any(lone_cr) {
+    // `contains` finds a byte with memchr: most texts have no `\r` at all.
+    if !text.contains('\r') || !(0..bytes.len()).any(lone_cr) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len());

@@ -60,6 +60,10 @@ pub(crate) fn diagnostics(
     text: &str,
     mut problems: Vec<Problem<'_>>,
 ) -> Vec<Diagnostic> {
+    if problems.is_empty() {
+        // Most files: no line index to build.
+        return Vec::new();
+    }
     problems.sort_by_key(|p| (p.span.start, p.code));
     let mut locator = Locator::new(text);
     let mut out = Vec::with_capacity(problems.len().min(MAX_PER_FILE + 1));

@@ -592,11 +592,11 @@ fn unsafe_char(s: &str) -> Option<char> {
     })
 }
 
-fn unsafe_text<'a>(span: Span, what: &str, s: &str) -> Option<Problem<'a>> {
+fn unsafe_text<'a>(span: impl FnOnce() -> Span, what: &str, s: &str) -> Option<Problem<'a>> {
     let c = unsafe_char(s)?;
     Some(
         Problem::new(
-            span,
+            span(),
             "E0217",
             format!(
                 "{what} contains the control character U+{:04X}",
@@ -633,10 +633,10 @@ fn repeated<'a>(
 }
 
 /// Problems with a dollar amount: above `MAX_USD`.
-fn too_many_dollars<'a>(span: Span, what: &str, v: u64) -> Option<Problem<'a>> {
+fn too_many_dollars<'a>(span: impl FnOnce() -> Span, what: &str, v: u64) -> Option<Problem<'a>> {
     (v > MAX_USD).then(|| {
         Problem::new(
-            span,
+            span(),
             "E0211",
             format!("{what} {} is more than {}", Usd(v), max_usd_words()),
         )
@@ -668,7 +668,7 @@ pub fn read_proposal(text: &str) -> Result<ReadProposal, InputError> {
         ("title", &raw.title),
         ("partner", &raw.partner),
     ] {
-        problems.extend(unsafe_text(field(name), &format!("`{name}`"), value));
+        problems.extend(unsafe_text(|| field(name), &format!("`{name}`"), value));
     }
     if raw.purposes.is_empty() {
         problems.push(Problem::new(
@@ -795,13 +795,13 @@ fn amount_entry_problems<'r>(
     let mut first: HashMap<&str, usize> = HashMap::with_capacity(n);
     let mut sum: Option<u64> = Some(0);
     for (i, (name, usd)) in entries.iter().enumerate() {
-        let key = at.entry(text, "amounts", i, n, true);
-        let value = at.entry(text, "amounts", i, n, false);
+        let key = || at.entry(text, "amounts", i, n, true);
+        let value = || at.entry(text, "amounts", i, n, false);
         sum = sum.and_then(|s| s.checked_add(*usd));
         if first.insert(name.as_str(), i).is_some() {
             problems.push(
                 Problem::new(
-                    key,
+                    key(),
                     "E0210",
                     format!("activity `{}` is given twice in `amounts`", quote(name)),
                 )
@@ -810,7 +810,7 @@ fn amount_entry_problems<'r>(
         } else if !raw.activities.contains(name) {
             problems.push(
                 Problem::new(
-                    key,
+                    key(),
                     "E0219",
                     format!(
                         "`amounts` names `{}`, which is not one of this proposal's activities",
@@ -825,7 +825,7 @@ fn amount_entry_problems<'r>(
         }
         if *usd == 0 {
             problems.push(Problem::new(
-                value,
+                value(),
                 "E0212",
                 format!("the amount of `{}` is 0: give its estimated dollar value, or drop the activity", quote(name)),
             ));
@@ -900,17 +900,17 @@ fn value_problems<'a>(raw: &RawProposal, field: &impl Fn(&str) -> Span) -> Vec<P
         );
     }
     problems.extend(too_many_dollars(
-        field("amount_usd"),
+        || field("amount_usd"),
         "`amount_usd`",
         raw.amount_usd,
     ));
     if let Some(mde) = raw.major_defense_equipment_usd {
-        let span = field("major_defense_equipment_usd");
+        let span = || field("major_defense_equipment_usd");
         problems.extend(too_many_dollars(span, "`major_defense_equipment_usd`", mde));
         if mde > raw.amount_usd && mde <= MAX_USD {
             problems.push(
                 Problem::new(
-                    span,
+                    span(),
                     "E0218",
                     format!(
                         "`major_defense_equipment_usd` {} is more than `amount_usd` {}",
@@ -923,11 +923,11 @@ fn value_problems<'a>(raw: &RawProposal, field: &impl Fn(&str) -> Span) -> Vec<P
         }
     }
     if let Some(months) = raw.duration_months {
-        let span = field("duration_months");
+        let span = || field("duration_months");
         if months == 0 {
             problems.push(
                 Problem::new(
-                    span,
+                    span(),
                     "E0212",
                     "`duration_months` is 0: an activity lasts at least one month",
                 )
@@ -936,7 +936,7 @@ fn value_problems<'a>(raw: &RawProposal, field: &impl Fn(&str) -> Span) -> Vec<P
         } else if months > MAX_MONTHS {
             problems.push(
                 Problem::new(
-                    span,
+                    span(),
                     "E0211",
                     format!(
                         "`duration_months` {months} is more than {MAX_MONTHS} months (100 years)"
@@ -966,13 +966,13 @@ fn fact_problems<'a>(raw: &RawProposal, at: &Spans, text: &str) -> Vec<Problem<'
             );
         }
         problems.extend(unsafe_text(
-            at.entry(text, "facts", i, n, true),
+            || at.entry(text, "facts", i, n, true),
             &format!("the name of fact `{}`", quote(name)),
             name,
         ));
         if let FactValue::Str(s) = value {
             problems.extend(unsafe_text(
-                at.entry(text, "facts", i, n, false),
+                || at.entry(text, "facts", i, n, false),
                 &format!("fact `{}`", quote(name)),
                 s,
             ));
@@ -1268,7 +1268,7 @@ pub fn read_ledger(text: &str) -> Result<ReadLedger, InputError> {
             );
         }
         problems.extend(too_many_dollars(
-            span("amount_usd"),
+            || span("amount_usd"),
             "`amount_usd`",
             e.amount_usd,
         ));
