@@ -104,7 +104,11 @@ pub fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
             },
         }
     }
-    files.sort();
+    // A directory walk is already in order (by name, directory by directory): checking costs one
+    // comparison a file where sorting 100,000 paths again cost seventeen.
+    if !files.is_sorted() {
+        files.sort();
+    }
     files.dedup();
     (files, diags)
 }

@@ -5,6 +5,7 @@ pub mod digest;
 pub mod files;
 pub mod limits;
 pub(crate) mod outline;
+mod plain;
 pub(crate) mod problem;
 pub mod proposal;
 pub(crate) mod serves;

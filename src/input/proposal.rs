@@ -374,43 +374,44 @@ const PROPOSAL_FIELDS: [&str; 19] = [
 ];
 
 /// What RON reads: the proposal's fields before their values are checked.
-#[derive(Deserialize)]
+#[derive(Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, rename = "Proposal")]
-struct RawProposal {
-    id: String,
-    title: String,
-    partner: String,
-    recipient: RecipientKind,
-    purposes: Vec<String>,
-    activities: Vec<String>,
-    amount_usd: u64,
-    start: String,
+pub(super) struct RawProposal {
+    pub(super) id: String,
+    pub(super) title: String,
+    pub(super) partner: String,
+    pub(super) recipient: RecipientKind,
+    pub(super) purposes: Vec<String>,
+    pub(super) activities: Vec<String>,
+    pub(super) amount_usd: u64,
+    pub(super) start: String,
     #[serde(default)]
-    offer_date: Option<String>,
+    pub(super) offer_date: Option<String>,
     #[serde(default)]
-    duration_months: Option<u64>,
+    pub(super) duration_months: Option<u64>,
     #[serde(default)]
-    funding: Option<Funding>,
+    pub(super) funding: Option<Funding>,
     #[serde(default)]
-    leahy: Option<LeahyStatus>,
+    pub(super) leahy: Option<LeahyStatus>,
     #[serde(default)]
-    major_defense_equipment_usd: Option<u64>,
+    pub(super) major_defense_equipment_usd: Option<u64>,
     #[serde(default)]
-    emergency: Option<bool>,
+    pub(super) emergency: Option<bool>,
     #[serde(default)]
-    partner_outside_registry: Option<bool>,
+    pub(super) partner_outside_registry: Option<bool>,
     #[serde(default)]
-    facts: Facts,
+    pub(super) facts: Facts,
     #[serde(default)]
-    amounts: Amounts,
+    pub(super) amounts: Amounts,
     #[serde(default)]
-    serves: Entries<Vec<String>>,
+    pub(super) serves: Entries<Vec<String>>,
     #[serde(default)]
-    activity_funding: Entries<Funding>,
+    pub(super) activity_funding: Entries<Funding>,
 }
 
 /// A map keyed by activity as written: every entry in file order, a repeated one too.
-struct Entries<V>(Vec<(String, V)>);
+#[derive(Debug, PartialEq)]
+pub(super) struct Entries<V>(pub(super) Vec<(String, V)>);
 
 impl<V> Default for Entries<V> {
     fn default() -> Self {
@@ -439,8 +440,8 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for Entries<V> {
 }
 
 /// `amounts: {..}` as written: every entry in file order, a repeated one too.
-#[derive(Default)]
-struct Amounts(Vec<(String, u64)>);
+#[derive(Debug, Default, PartialEq)]
+pub(super) struct Amounts(pub(super) Vec<(String, u64)>);
 
 impl<'de> Deserialize<'de> for Amounts {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -463,8 +464,8 @@ impl<'de> Deserialize<'de> for Amounts {
 }
 
 /// `facts: {..}` as written: every entry in file order, a repeated one too.
-#[derive(Default)]
-struct Facts(Vec<(String, FactValue)>);
+#[derive(Debug, Default, PartialEq)]
+pub(super) struct Facts(pub(super) Vec<(String, FactValue)>);
 
 impl<'de> Deserialize<'de> for Facts {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -644,12 +645,20 @@ fn too_many_dollars<'a>(span: impl FnOnce() -> Span, what: &str, v: u64) -> Opti
     })
 }
 
+/// What RON reads of a proposal's text.
+pub(super) fn ron_raw(text: &str) -> Result<RawProposal, InputError> {
+    ron_options()
+        .from_str(text)
+        .map_err(|e| ron_error(e, &PROPOSAL_FIELDS, text))
+}
+
 /// Reads a proposal from normalized text (`limits::normalize`): the RON error if it does not
 /// parse, else the proposal with every problem of its values.
 pub fn read_proposal(text: &str) -> Result<ReadProposal, InputError> {
-    let raw: RawProposal = ron_options()
-        .from_str(text)
-        .map_err(|e| ron_error(e, &PROPOSAL_FIELDS, text))?;
+    let raw: RawProposal = match crate::input::plain::read(text) {
+        Some(raw) => raw,
+        None => ron_raw(text)?,
+    };
     let at = Spans::new();
     let mut problems = Vec::new();
     let field = |name: &str| at.field(text, name);
