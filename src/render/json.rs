@@ -131,12 +131,15 @@ pub fn tagged(kind: Option<&str>, file: Option<&str>, object: &str) -> String {
 }
 
 fn push_str_json(out: &mut String, s: &str) {
-    out.push_str(&serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_string()));
+    super::jsonw::string(out, s);
 }
 
 /// A decision at `--detail brief` or `reasons`: one JSON object.
+/// Written straight into one buffer (`jsonw`), byte for byte serde_json's object.
 pub fn brief(b: &crate::explain::Brief) -> String {
-    serde_json::to_string(b).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+    let mut out = String::with_capacity(1024);
+    super::jsonw::brief(&mut out, b);
+    out
 }
 
 /// What the first line of a `check --format jsonl` report says: what made it.

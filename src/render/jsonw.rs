@@ -8,6 +8,9 @@ use crate::explain::{Candidate, Explanation, Fix, MissingFact, PurposeFit, Reaso
 use crate::model::text::{Message, Text};
 use std::fmt::Write as _;
 
+mod brief;
+pub(crate) use brief::brief;
+
 const ONES: u64 = 0x0101_0101_0101_0101;
 const HIGHS: u64 = 0x8080_8080_8080_8080;
 
