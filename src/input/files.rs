@@ -149,7 +149,10 @@ pub fn read_capped(path: &Path, max: u64) -> Result<String, Diagnostic> {
     if let Some(what) = file.metadata().ok().as_ref().and_then(not_regular) {
         return Err(not_regular_diag(&name, what));
     }
-    let mut bytes = Vec::new();
+    // Room for the whole file and the byte that would show it grew: one read takes it all,
+    // where an empty buffer grows from 32 bytes, a read each time (six for a 450-byte proposal).
+    let room = usize::try_from(meta.len().min(max).saturating_add(1)).unwrap_or(0);
+    let mut bytes = Vec::with_capacity(room);
     file.take(max.saturating_add(1))
         .read_to_end(&mut bytes)
         .map_err(cannot)?;
