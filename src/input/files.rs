@@ -47,6 +47,19 @@ fn not_regular_diag(name: &str, what: &str) -> Diagnostic {
     )
 }
 
+/// A key whose byte order is `Path`'s order (component by component) for the paths of one walk:
+/// the components joined by a zero byte, which sorts below every byte a name can hold.
+fn path_order(p: &Path) -> Vec<u8> {
+    let mut key = Vec::with_capacity(p.as_os_str().len());
+    for (i, c) in p.components().enumerate() {
+        if i > 0 {
+            key.push(0);
+        }
+        key.extend_from_slice(c.as_os_str().as_encoded_bytes());
+    }
+    key
+}
+
 /// Expands files and directories into a sorted, de-duplicated list of `*.ron` files.
 pub fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
     let mut files = Vec::new();
@@ -61,16 +74,15 @@ pub fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
             )),
             Ok(m) if m.is_dir() => {
                 let before = files.len();
-                for entry in walkdir::WalkDir::new(p)
-                    .follow_links(true)
-                    .sort_by_file_name()
-                {
+                let mut walked = Vec::new();
+                let mut problems = Vec::new();
+                for entry in walkdir::WalkDir::new(p).follow_links(true) {
                     match entry {
                         Ok(e)
                             if e.file_type().is_file()
                                 && e.path().extension().is_some_and(|x| x == "ron") =>
                         {
-                            files.push(e.into_path())
+                            walked.push(e.into_path())
                         }
                         Ok(_) => {}
                         Err(e) => {
@@ -81,7 +93,7 @@ pub fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
                                 e.io_error()
                                     .map_or_else(|| e.to_string(), ToString::to_string)
                             };
-                            diags.push(Diagnostic::whole_file(
+                            problems.push(Diagnostic::whole_file(
                                 &at,
                                 "E0200",
                                 format!("cannot read: {why}"),
@@ -89,6 +101,13 @@ pub fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
                         }
                     }
                 }
+                // In path order whatever order the directories list their entries in. Sorted
+                // here, on keys made once, rather than by the walk: it compared names through
+                // `Path::file_name`, parsed again at every comparison (5 % of a batch's work).
+                walked.sort_by_cached_key(|f| path_order(f));
+                problems.sort_by_cached_key(|d| path_order(Path::new(&d.file)));
+                files.extend(walked);
+                diags.extend(problems);
                 if files.len() == before {
                     diags.push(Diagnostic::whole_file(
                         &name,
@@ -232,6 +251,53 @@ mod tests {
         let _ = std::fs::remove_dir_all(&d);
         std::fs::create_dir_all(&d).expect("dir");
         d
+    }
+
+    #[test]
+    fn path_order_is_paths_own_order() {
+        let names = [
+            "d/a/b.ron",
+            "d/a.b.ron",
+            "d/a-b.ron",
+            "d/a/b/c.ron",
+            "d/ab.ron",
+            "d/a b.ron",
+            "d/a.ron",
+            "d/a/a.ron",
+            "d/é.ron",
+            "d/Z.ron",
+            "d/a0/x.ron",
+            "d/a/0.ron",
+        ];
+        let mut by_path: Vec<PathBuf> = names.iter().map(PathBuf::from).collect();
+        let mut by_key = by_path.clone();
+        by_path.sort();
+        by_key.sort_by_cached_key(|p| path_order(p));
+        assert_eq!(by_key, by_path);
+    }
+
+    #[test]
+    fn a_directory_is_listed_in_path_order() {
+        let d = tmp("order");
+        for f in [
+            "b.ron",
+            "a/z.ron",
+            "a.b.ron",
+            "a/b/c.ron",
+            "a-b.ron",
+            "c.txt",
+        ] {
+            let path = d.join(f);
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("dir");
+            std::fs::write(&path, "x").expect("write");
+        }
+        let (files, diags) = collect(std::slice::from_ref(&d));
+        assert!(diags.is_empty(), "{diags:?}");
+        let mut sorted = files.clone();
+        sorted.sort();
+        assert_eq!(files, sorted);
+        assert_eq!(files.len(), 5);
+        let _ = std::fs::remove_dir_all(&d);
     }
 
     #[test]
