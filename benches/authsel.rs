@@ -210,6 +210,7 @@ fn parent(p: &str) -> Option<&'static str> {
         "coalition_operations" | "peacekeeping" | "interoperability" => "multinational_operations",
         "professionalization" | "institution_building" | "military_contacts" => "defense_relations",
         "disaster_relief" | "humanitarian" | "demining" => "humanitarian_response",
+        "armaments_cooperation" => "interoperability",
         _ => return None,
     })
 }
@@ -278,11 +279,6 @@ fn security_force(p: &Proposal) -> bool {
     )
 }
 
-fn not_sst(p: &Proposal) -> T3 {
-    let government = security_force(p) || p.recipient == RecipientKind::CivilianGovernment;
-    implies(b(government), b(!state_sponsor(p)))
-}
-
 fn has_purpose(p: &Proposal, x: &str) -> bool {
     p.purposes.iter().any(|q| {
         let mut cur = Some(q.as_str());
@@ -347,11 +343,12 @@ fn native_333(p: &Proposal) -> Verdict {
         national_level,
         construction,
         leahy,
-        not_sst(p),
+        // 10 U.S.C. § 361 and AECA § 40: keyed on the country, whoever the recipient.
+        b(!state_sponsor(p)),
     ])
 }
 
-/// Foreign Military Sales with `terrorism-state` and `human-rights-502b`.
+/// Foreign Military Sales with `terrorism-aeca` and `human-rights-502b`.
 fn native_fms(p: &Proposal) -> Verdict {
     verdict(&[
         T3::T,
@@ -371,12 +368,13 @@ fn native_fms(p: &Proposal) -> Verdict {
         )),
         b(p.recipient != RecipientKind::NonGovernmental),
         b(p.funding.is_none_or(|f| f == Funding::PartnerNational)),
-        not_sst(p),
+        // 10 U.S.C. § 361 and AECA § 40: keyed on the country, whoever the recipient.
+        b(!state_sponsor(p)),
         b(!fact_bool(p, "gross_violations_pattern").unwrap_or(false)),
     ])
 }
 
-/// FAA § 506(a)(1) with its $100M ceiling (no ledger) and the four State restrictions.
+/// FAA § 506(a)(1) with its $100M ceiling (no ledger) and the eight restrictions it applies.
 fn native_506a1(p: &Proposal) -> Verdict {
     verdict(&[
         T3::T,
@@ -398,10 +396,30 @@ fn native_506a1(p: &Proposal) -> Verdict {
         p.emergency.map_or(T3::U, b),
         b(p.amount_usd <= 100_000_000),
         implies(b(security_force(p)), leahy_passed(p)),
-        not_sst(p),
-        b(!fact_bool(p, "in_arrears").unwrap_or(false)),
+        // FAA § 620A and AECA § 40: keyed on the country, whoever the recipient.
+        b(!state_sponsor(p)),
+        b(!state_sponsor(p)),
+        implies(
+            b(government(p)),
+            b(!fact_bool(p, "in_arrears").unwrap_or(false)),
+        ),
         b(!fact_bool(p, "gross_violations_pattern").unwrap_or(false)),
+        implies(b(government(p)), b(p.partner != "Cuba")),
+        b(!communist(p)),
+        b(!fact_bool(p, "diplomatic_relations_severed").unwrap_or(false)),
     ])
+}
+
+fn government(p: &Proposal) -> bool {
+    security_force(p) || p.recipient == RecipientKind::CivilianGovernment
+}
+
+/// FAA § 620(f)'s named countries as the registry has them (the fact overrides it).
+fn communist(p: &Proposal) -> bool {
+    fact_bool(p, "communist_country").unwrap_or_else(|| {
+        matches!(p.partner.as_str(), "Cuba" | "North Korea" | "China")
+            && p.start >= jiff::civil::date(2022, 12, 23)
+    })
 }
 
 const THREE: [&str; 3] = ["usc10-333", "fms", "faa-506a1"];
