@@ -175,8 +175,8 @@ fn header(batch: &Batch, paths: &[PathBuf], shape: Shape) -> json::JsonlHeader {
         authsel_version: env!("CARGO_PKG_VERSION"),
         rules_digest: batch.rules.digest.clone(),
         as_of: batch.as_of,
-        ledger_digest: batch.ledger.map(authsel::input::digest::sha256_json),
-        ledger_entries: batch.ledger.map_or(0, |l| l.entries.len()),
+        ledger_digest: batch.ledger.map(|l| l.digest().to_string()),
+        ledger_entries: batch.ledger.map_or(0, |l| l.entries().len()),
         detail: shape.detail.as_str(),
         paths: paths.iter().map(|p| p.display().to_string()).collect(),
     }

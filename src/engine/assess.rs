@@ -1074,15 +1074,13 @@ authority a {
     #[test]
     fn ceilings_add_the_ledger_for_the_same_fiscal_year_only() {
         let rb = rb();
-        let ledger = Ledger {
-            entries: vec![crate::input::proposal::LedgerEntry {
-                authority: "a".into(),
-                fiscal_year: FiscalYear::new(2027),
-                amount_usd: 20_000_000,
-                reference: "x".into(),
-                ceiling: None,
-            }],
-        };
+        let ledger = Ledger::new(vec![crate::input::proposal::LedgerEntry {
+            authority: "a".into(),
+            fiscal_year: FiscalYear::new(2027),
+            amount_usd: 20_000_000,
+            reference: "x".into(),
+            ceiling: None,
+        }]);
         let ctx = Context {
             as_of: None,
             ledger: Some(&ledger),

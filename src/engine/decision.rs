@@ -5,7 +5,6 @@ use crate::engine::assess::{
     assess_all, Assessment, Context, Env, Finding, Findings, Obligation, Span, Verdict,
 };
 use crate::engine::cure::{self, Cure};
-use crate::input::digest::sha256_json;
 use crate::input::proposal::Proposal;
 use crate::model::graph::Reach;
 use crate::model::text::Text;
@@ -320,8 +319,8 @@ pub(crate) fn decide(rules: &RuleBase, p: &Proposal, ctx: &Context) -> Decision 
         rules: rules.clone(),
         proposal: p.clone(),
         as_of: ctx.as_of,
-        ledger_entries: ctx.ledger.map_or(0, |l| l.entries.len()),
-        ledger_digest: ctx.ledger.map(sha256_json),
+        ledger_entries: ctx.ledger.map_or(0, |l| l.entries().len()),
+        ledger_digest: ctx.ledger.map(|l| l.digest().to_string()),
         ranked,
         findings,
     }

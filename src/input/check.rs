@@ -217,8 +217,8 @@ pub(crate) fn ledger(rules: &RuleBase, file: &str, text: &str) -> Result<Ledger,
     let mut l = read.ledger;
     let at = read.at;
     let mut problems: Vec<Problem<'_>> = read.problems;
-    let n = l.entries.len();
-    for (i, e) in l.entries.iter_mut().enumerate() {
+    let n = l.entries().len();
+    for (i, e) in l.entries_mut().iter_mut().enumerate() {
         // A planner's name for the authority ("PDA", "Section 1206", a program under one
         // authority) is read as that authority's id, so ceilings match by id.
         let Some(a) = rules.authority_named(&e.authority) else {
@@ -497,7 +497,7 @@ mod tests {
             ("denton", "usc10-402"),
         ] {
             let l = rb.read_ledger("l.ron", &one(name)).expect(name);
-            assert_eq!(l.entries[0].authority, id);
+            assert_eq!(l.entries()[0].authority, id);
         }
         let d = rb
             .read_ledger("l.ron", &one("PDA"))

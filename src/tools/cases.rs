@@ -158,7 +158,7 @@ pub fn parse_directives(name: &str, text: &str) -> Result<Case, (usize, String)>
             let [authority, fy, amount, rest @ ..] = parts.as_slice() else {
                 return Err(err("ledger: AUTHORITY FY AMOUNT [SUBCAP]"));
             };
-            case.ledger.entries.push(LedgerEntry {
+            case.ledger.entries_mut().push(LedgerEntry {
                 authority: (*authority).to_string(),
                 fiscal_year: FiscalYear::new(fy.parse().map_err(|_| err("bad fiscal year"))?),
                 amount_usd: amount

@@ -94,8 +94,8 @@ proptest! {
             reference: String::new(),
             ceiling: None,
         };
-        let two = Ledger { entries: vec![entry(x), entry(y)] };
-        let one = Ledger { entries: vec![entry(x + y)] };
+        let two = Ledger::new(vec![entry(x), entry(y)]);
+        let one = Ledger::new(vec![entry(x + y)]);
         let ctx = |l| Context { as_of: None, ledger: Some(l) };
         prop_assert_eq!(
             verdicts(&rules().evaluate_with(&p, &ctx(&two))),
@@ -112,13 +112,13 @@ proptest! {
         let base = include_str!("../../rules/cases/domain/08-drawdown-506a1-150m.ron");
         let mut p = Proposal::from_ron(base).expect("case");
         p.amount_usd = amount;
-        let ledger = Ledger { entries: vec![LedgerEntry {
+        let ledger = Ledger::new(vec![LedgerEntry {
             authority: "faa-506a1".into(),
             fiscal_year: authsel::model::FiscalYear::new(2026),
             amount_usd: committed,
             reference: "FY2026".into(),
             ceiling: None,
-        }] };
+        }]);
         let ctx = Context { as_of: None, ledger: Some(&ledger) };
         let outcome = |p: &Proposal| {
             rules().evaluate_with(p, &ctx).into_explanation().candidate("faa-506a1")
