@@ -1202,7 +1202,14 @@ pub struct Ledger {
     /// Cleared by `entries_mut`.
     #[serde(skip)]
     digest: std::sync::OnceLock<String>,
+    /// Entry positions by authority and fiscal year, made on first need: each ceiling of each
+    /// candidate of each proposal asks, and a scan of every entry made a 2,000-entry ledger cost
+    /// a decision four times its own work. Cleared by `entries_mut`.
+    #[serde(skip)]
+    index: std::sync::OnceLock<LedgerIndex>,
 }
+
+type LedgerIndex = HashMap<String, HashMap<FiscalYear, Vec<usize>>>;
 
 impl PartialEq for Ledger {
     fn eq(&self, other: &Ledger) -> bool {
@@ -1314,6 +1321,7 @@ impl Ledger {
         Ledger {
             entries,
             digest: std::sync::OnceLock::new(),
+            index: std::sync::OnceLock::new(),
         }
     }
 
@@ -1324,6 +1332,7 @@ impl Ledger {
     /// The entries to change; the digest is worked out again when next asked for.
     pub fn entries_mut(&mut self) -> &mut Vec<LedgerEntry> {
         self.digest = std::sync::OnceLock::new();
+        self.index = std::sync::OnceLock::new();
         &mut self.entries
     }
 
@@ -1353,12 +1362,22 @@ impl Ledger {
         fy: FiscalYear,
         ceiling: &str,
     ) -> Option<Usd> {
+        let index = self.index.get_or_init(|| {
+            let mut index = LedgerIndex::new();
+            for (i, e) in self.entries.iter().enumerate() {
+                let years = index.entry(e.authority.clone()).or_default();
+                years.entry(e.fiscal_year).or_default().push(i);
+            }
+            index
+        });
+        let at = index.get(a.id.as_str()).and_then(|years| years.get(&fy));
         let mut total = 0u64;
-        for e in &self.entries {
-            if e.authority == a.id
-                && e.fiscal_year == fy
-                && a.ceiling_counts(ceiling, e.ceiling.as_deref())
-            {
+        for e in at
+            .into_iter()
+            .flatten()
+            .filter_map(|i| self.entries.get(*i))
+        {
+            if a.ceiling_counts(ceiling, e.ceiling.as_deref()) {
                 total = total.checked_add(e.amount_usd)?;
             }
         }
