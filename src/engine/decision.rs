@@ -5,6 +5,7 @@ use crate::engine::assess::{
     assess_all, Assessment, Context, Env, Finding, Findings, Obligation, Span, Verdict,
 };
 use crate::engine::cure::{self, Cure};
+use crate::input::proposal::Ledger;
 use crate::input::proposal::Proposal;
 use crate::model::graph::Reach;
 use crate::model::text::Text;
@@ -12,6 +13,7 @@ use crate::model::RuleBase;
 use jiff::civil::Date;
 use std::cmp::Reverse;
 use std::fmt;
+use std::sync::OnceLock;
 
 /// The decision for one proposal: every candidate authority ranked, best first, with the findings
 /// behind its verdict, the duties that follow and, for an ineligible one, the verified change that
@@ -22,10 +24,19 @@ pub struct Decision {
     rules: RuleBase,
     proposal: Proposal,
     as_of: Option<Date>,
-    ledger_entries: usize,
-    /// SHA-256 of the ledger, for the record.
-    ledger_digest: Option<String>,
-    ranked: Vec<Considered>,
+    /// The ledger the decision saw (shared, not copied): its digest for the record, and its
+    /// committed amounts for cures planned later.
+    ledger: Option<Ledger>,
+    /// The eligible and conditional candidates, ranked. Invariant: every one of them ranks above
+    /// every ineligible candidate (the verdict leads the ranking key), so they are ranked without
+    /// the cures.
+    fitting: Vec<Considered>,
+    /// The ineligible candidates, ranked once their cures are planned and verified: at once when
+    /// nothing fits (the closest one and its fix are the answer), else when first asked for (the
+    /// full explanation asks; the recommendation, its duties and questions never do).
+    ineligible: OnceLock<Vec<Considered>>,
+    /// The ineligible candidates before their cures, with their ranking keys short of the cure.
+    pending: Vec<(Considered, RankKey)>,
     /// Every candidate's findings, in one store (`Considered::findings` says where).
     findings: Findings,
 }
@@ -50,21 +61,22 @@ impl fmt::Debug for Decision {
         f.debug_struct("Decision")
             .field("proposal", &self.proposal.id)
             .field("recommended", &self.recommended())
-            .field("ranked", &self.ranked)
+            .field("fitting", &self.fitting)
+            .field("ineligible", &self.ineligible.get())
             .finish_non_exhaustive()
     }
 }
 
 impl PartialEq for Decision {
-    /// Two decisions are equal when they say the same: same rule base, proposal, law date and
-    /// ranked candidates.
+    /// Two decisions are equal when they say the same: same rule base, proposal, law date, ledger
+    /// and ranked candidates (the ineligible ones ranked, if they were not yet).
     fn eq(&self, other: &Decision) -> bool {
         self.rules.digest == other.rules.digest
             && self.proposal == other.proposal
             && self.as_of == other.as_of
-            && self.ledger_entries == other.ledger_entries
-            && self.ledger_digest == other.ledger_digest
-            && self.ranked == other.ranked
+            && self.ledger == other.ledger
+            && self.fitting == other.fitting
+            && self.rest() == other.rest()
             && self.findings == other.findings
     }
 }
@@ -87,9 +99,11 @@ impl Decision {
             .find(|(_, c)| c.verdict != Verdict::Ineligible)
     }
 
-    /// The candidates, best first, with their authorities.
+    /// The candidates, best first, with their authorities. The ineligible ones are ranked (their
+    /// cures planned) only if the iteration reaches them.
     pub fn ranked(&self) -> impl Iterator<Item = (&crate::model::Authority, &Considered)> {
-        self.ranked.iter().filter_map(|c| {
+        let rest = std::iter::once_with(move || self.rest().iter()).flatten();
+        self.fitting.iter().chain(rest).filter_map(|c| {
             self.rules
                 .authorities
                 .get(c.reach.authority)
@@ -128,12 +142,29 @@ impl Decision {
 
     /// SHA-256 of the ledger the decision saw, if any.
     pub fn ledger_digest(&self) -> Option<&str> {
-        self.ledger_digest.as_deref()
+        self.ledger.as_ref().map(Ledger::digest)
     }
 
     /// How many ledger entries the decision saw.
     pub fn ledger_entries(&self) -> usize {
-        self.ledger_entries
+        self.ledger.as_ref().map_or(0, |l| l.entries().len())
+    }
+
+    /// The ineligible candidates, ranked: their cures planned and verified on first need.
+    fn rest(&self) -> &[Considered] {
+        self.ineligible.get_or_init(|| {
+            let ctx = Context {
+                as_of: self.as_of,
+                ledger: self.ledger.as_ref(),
+            };
+            let env = Env::new(&self.rules, &self.proposal, &ctx);
+            let mut rest = rank_ineligible(&env, &ctx, &self.findings, &self.pending);
+            // Nothing fits: the closest one leads, and its open questions are asked.
+            if let (true, Some(first)) = (self.fitting.is_empty(), rest.first_mut()) {
+                first.contends = true;
+            }
+            rest
+        })
     }
 
     /// The findings store (every candidate's findings).
@@ -260,41 +291,52 @@ fn rank_key(a: &Assessment, p: &Proposal, cure: Option<&Cure>) -> RankKey {
 /// them. No explanation text is built here.
 pub(crate) fn decide(rules: &RuleBase, p: &Proposal, ctx: &Context) -> Decision {
     let env = Env::new(rules, p, ctx);
-    let mut scratch = None;
     let (assessed, findings) = assess_all(&env, ctx);
-    // Keys and candidates side by side, in catalogue order: the keys are sorted, each candidate
-    // is moved once, into its place.
+    // Fitting candidates ranked now; ineligible ones wait for their cures. Keys and candidates
+    // side by side, in catalogue order: the keys are sorted, each candidate moved once.
     let mut keys: Vec<RankKey> = Vec::with_capacity(assessed.len());
     let mut slots: Vec<Option<Considered>> = Vec::with_capacity(assessed.len());
+    let mut pending = Vec::new();
     for a in assessed {
-        // Verified cures first: among ineligible candidates, one that a change to the proposal
-        // would make fit is closer than one that nothing cures, so the cure takes part in the
-        // ranking. No edit makes an authority serve a purpose it does not serve: nothing to plan.
-        let cure = if a.verdict == Verdict::Ineligible && a.reach.serves_any() {
-            cure::cure(
-                &env,
-                ctx,
-                a.authority,
-                findings.of(a.findings),
-                &mut scratch,
-            )
-        } else {
-            None
-        };
         // The position in catalogue order stands in for the catalogue order: within one decision
         // they order the same, and the position says which candidate a sorted key is.
-        let (v, u, c, f, d, s, st, q, fp, fa, _) = rank_key(&a, p, cure.as_ref());
-        keys.push((v, u, c, f, d, s, st, q, fp, fa, slots.len()));
-        slots.push(Some(Considered {
+        let (v, u, co, f, d, sv, st, q, fp, fa, _) = rank_key(&a, p, None);
+        let c = Considered {
             reach: a.reach,
             verdict: a.verdict,
             findings: a.findings,
             obligations: a.obligations,
-            cure,
+            cure: None,
             contends: false,
-        }));
+        };
+        if a.verdict == Verdict::Ineligible {
+            pending.push((c, (v, u, co, f, d, sv, st, q, fp, fa, 0)));
+        } else {
+            keys.push((v, u, co, f, d, sv, st, q, fp, fa, slots.len()));
+            slots.push(Some(c));
+        }
     }
     mark_contenders(&keys, &mut slots);
+    let fitting = in_key_order(&mut keys, &mut slots);
+    let d = Decision {
+        rules: rules.clone(),
+        proposal: p.clone(),
+        as_of: ctx.as_of,
+        ledger: ctx.ledger.cloned(),
+        fitting,
+        ineligible: OnceLock::new(),
+        pending,
+        findings,
+    };
+    if d.fitting.is_empty() {
+        // Nothing fits: the ranked ineligible candidates are the answer.
+        d.rest();
+    }
+    d
+}
+
+/// The candidates in the order of their keys (each key's last element is its slot).
+fn in_key_order(keys: &mut [RankKey], slots: &mut [Option<Considered>]) -> Vec<Considered> {
     // Packed into one integer when every count fits in 16 bits (always, for any real rule base):
     // the position in the low bits makes each key unique and says which candidate it is. The
     // tuples otherwise.
@@ -306,30 +348,80 @@ pub(crate) fn decide(rules: &RuleBase, p: &Proposal, ctx: &Context) -> Decision 
         }
         None => {
             keys.sort_unstable();
-            keys.into_iter().map(|k| k.10).collect()
+            keys.iter().map(|k| k.10).collect()
         }
     };
-    let mut ranked: Vec<Considered> = Vec::with_capacity(order.len());
-    ranked.extend(
-        order
-            .iter()
-            .filter_map(|i| slots.get_mut(*i).and_then(Option::take)),
-    );
-    Decision {
-        rules: rules.clone(),
-        proposal: p.clone(),
-        as_of: ctx.as_of,
-        ledger_entries: ctx.ledger.map_or(0, |l| l.entries().len()),
-        ledger_digest: ctx.ledger.map(|l| l.digest().to_string()),
-        ranked,
-        findings,
+    order
+        .iter()
+        .filter_map(|i| slots.get_mut(*i).and_then(Option::take))
+        .collect()
+}
+
+/// Plans and verifies a cure for each ineligible candidate, and ranks them: among them, one that
+/// a change would make fit comes before one nothing cures, and the cheaper change first. No edit
+/// makes an authority serve a purpose it does not serve: nothing to plan for those.
+fn rank_ineligible(
+    env: &Env,
+    ctx: &Context,
+    findings: &Findings,
+    pending: &[(Considered, RankKey)],
+) -> Vec<Considered> {
+    let mut scratch = None;
+    let mut keys: Vec<RankKey> = Vec::with_capacity(pending.len());
+    let mut slots: Vec<Option<Considered>> = Vec::with_capacity(pending.len());
+    for (c, key) in pending {
+        let authority = env.rules.authorities.get(c.reach.authority);
+        let cure = authority
+            .filter(|_| c.reach.serves_any())
+            .and_then(|a| cure::cure(env, ctx, a, findings.of(c.findings), &mut scratch));
+        let (v, _, _, f, d, sv, st, q, fp, fa, _) = *key;
+        let (uncured, cost) = (cure.is_none(), cure.as_ref().map_or(0, Cure::cost));
+        keys.push((v, uncured, cost, f, d, sv, st, q, fp, fa, slots.len()));
+        slots.push(Some(Considered { cure, ..c.clone() }));
     }
+    in_key_order(&mut keys, &mut slots)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// The recommendation, its duties and questions never plan a cure; the ranked list plans them
+    /// all, once; when nothing fits, they are planned at once (the closest one is the answer).
+    #[test]
+    fn cures_are_planned_only_when_the_ineligible_candidates_are_asked_for() {
+        let rules = RuleBase::builtin();
+        let read = |text: &str| rules.read_proposal("p.ron", text).expect("proposal");
+        let fits = read(include_str!("../../examples/01-ct-train-equip-333.ron"));
+        let d = rules.evaluate(&fits);
+        assert_eq!(d.recommended(), Some("usc10-333"));
+        assert_eq!(d.verdict(), "eligible");
+        let _ = d.brief(crate::explain::Detail::Brief);
+        assert!(d.ineligible.get().is_none(), "planned for the brief view");
+        let all: Vec<&Considered> = d.ranked().map(|(_, c)| c).collect();
+        let planned = d.ineligible.get().expect("planned once the list is read");
+        assert_eq!(all.len(), d.fitting.len() + planned.len());
+        assert!(planned.iter().any(|c| c.cure.is_some()), "some are curable");
+        assert!(planned
+            .iter()
+            .all(|c| c.verdict == Verdict::Ineligible && !c.contends));
+        // Curable ones first, the cheaper change first.
+        let keys: Vec<(bool, usize)> = planned
+            .iter()
+            .map(|c| (c.cure.is_none(), c.cure.as_ref().map_or(0, Cure::cost)))
+            .collect();
+        assert!(keys.windows(2).all(|w| w[0] <= w[1]), "{keys:?}");
+
+        let none = read(include_str!("../../rules/cases/domain/16-spp-12m.ron"));
+        let d = rules.evaluate(&none);
+        assert_eq!(d.recommended(), None);
+        let planned = d
+            .ineligible
+            .get()
+            .expect("planned at once when nothing fits");
+        assert!(planned.first().is_some_and(|c| c.contends));
+    }
 
     fn key() -> impl Strategy<Value = RankKey> {
         let verdict = prop_oneof![

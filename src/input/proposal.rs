@@ -1192,20 +1192,20 @@ fn find_key(text: &str, field: &str) -> Option<usize> {
     None
 }
 
-/// Amounts already committed against per-fiscal-year ceilings (`--ledger FILE`).
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, rename = "Ledger")]
-pub struct Ledger {
+/// Amounts already committed against per-fiscal-year ceilings (`--ledger FILE`). Shared: a copy
+/// costs a reference count, so a `Decision` keeps the ledger it saw (to plan cures when asked).
+#[derive(Debug, Clone, Default)]
+pub struct Ledger(std::sync::Arc<LedgerData>);
+
+#[derive(Debug, Clone, Default)]
+struct LedgerData {
     entries: Vec<LedgerEntry>,
     /// SHA-256 of the ledger's JSON, worked out once: every decision's record names it, and
     /// hashing a 2,000-entry ledger per decision made a batch with it eight times slower.
-    /// Cleared by `entries_mut`.
-    #[serde(skip)]
     digest: std::sync::OnceLock<String>,
     /// Entry positions by authority and fiscal year, made on first need: each ceiling of each
     /// candidate of each proposal asks, and a scan of every entry made a 2,000-entry ledger cost
-    /// a decision four times its own work. Cleared by `entries_mut`.
-    #[serde(skip)]
+    /// a decision four times its own work.
     index: std::sync::OnceLock<LedgerIndex>,
 }
 
@@ -1213,11 +1213,21 @@ type LedgerIndex = HashMap<String, HashMap<FiscalYear, Vec<usize>>>;
 
 impl PartialEq for Ledger {
     fn eq(&self, other: &Ledger) -> bool {
-        self.entries == other.entries
+        self.0.entries == other.0.entries
     }
 }
 
 impl Eq for Ledger {}
+
+/// `{"entries": [...]}`: what the digest is of.
+impl Serialize for Ledger {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Ledger", 1)?;
+        st.serialize_field("entries", &self.0.entries)?;
+        st.end()
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1318,27 +1328,29 @@ pub fn read_ledger(text: &str) -> Result<ReadLedger, InputError> {
 
 impl Ledger {
     pub fn new(entries: Vec<LedgerEntry>) -> Ledger {
-        Ledger {
+        Ledger(std::sync::Arc::new(LedgerData {
             entries,
-            digest: std::sync::OnceLock::new(),
-            index: std::sync::OnceLock::new(),
-        }
+            ..LedgerData::default()
+        }))
     }
 
     pub fn entries(&self) -> &[LedgerEntry] {
-        &self.entries
+        &self.0.entries
     }
 
-    /// The entries to change; the digest is worked out again when next asked for.
+    /// The entries to change (copied first if the ledger is shared); the digest and the index
+    /// are worked out again when next asked for.
     pub fn entries_mut(&mut self) -> &mut Vec<LedgerEntry> {
-        self.digest = std::sync::OnceLock::new();
-        self.index = std::sync::OnceLock::new();
-        &mut self.entries
+        let data = std::sync::Arc::make_mut(&mut self.0);
+        data.digest = std::sync::OnceLock::new();
+        data.index = std::sync::OnceLock::new();
+        &mut data.entries
     }
 
     /// SHA-256 of the ledger's JSON, in hex (`input::digest::sha256_json`), computed once.
     pub fn digest(&self) -> &str {
-        self.digest
+        self.0
+            .digest
             .get_or_init(|| crate::input::digest::sha256_json(self))
     }
 
@@ -1362,9 +1374,10 @@ impl Ledger {
         fy: FiscalYear,
         ceiling: &str,
     ) -> Option<Usd> {
-        let index = self.index.get_or_init(|| {
+        let data = &self.0;
+        let index = data.index.get_or_init(|| {
             let mut index = LedgerIndex::new();
-            for (i, e) in self.entries.iter().enumerate() {
+            for (i, e) in data.entries.iter().enumerate() {
                 let years = index.entry(e.authority.clone()).or_default();
                 years.entry(e.fiscal_year).or_default().push(i);
             }
@@ -1375,7 +1388,7 @@ impl Ledger {
         for e in at
             .into_iter()
             .flatten()
-            .filter_map(|i| self.entries.get(*i))
+            .filter_map(|i| data.entries.get(*i))
         {
             if a.ceiling_counts(ceiling, e.ceiling.as_deref()) {
                 total = total.checked_add(e.amount_usd)?;
