@@ -170,24 +170,9 @@ impl<'t> Cursor<'t> {
     }
 
     /// `[a, b, ...]` with a trailing comma allowed.
-    fn list<T>(&mut self, mut item: impl FnMut(&mut Self) -> Option<T>) -> Option<Vec<T>> {
+    fn list<T>(&mut self, item: impl FnMut(&mut Self) -> Option<T>) -> Option<Vec<T>> {
         self.byte(b'[')?;
-        let mut out = Vec::new();
-        loop {
-            self.ws()?;
-            if self.byte(b']').is_some() {
-                break;
-            }
-            out.push(item(self)?);
-            self.ws()?;
-            if self.byte(b',').is_none() {
-                self.ws()?;
-                self.byte(b']')?;
-                break;
-            }
-        }
-        self.ends_token()?;
-        Some(out)
+        self.separated(b']', item)
     }
 
     /// `{"key": value, ...}` in file order, a repeated key too, with a trailing comma allowed.
@@ -196,21 +181,32 @@ impl<'t> Cursor<'t> {
         mut value: impl FnMut(&mut Self) -> Option<T>,
     ) -> Option<Vec<(String, T)>> {
         self.byte(b'{')?;
+        self.separated(b'}', |c| {
+            let key = c.string()?;
+            c.ws()?;
+            c.byte(b':')?;
+            c.ws()?;
+            Some((key, value(c)?))
+        })
+    }
+
+    /// Items up to `close`, separated by commas, a trailing comma allowed.
+    fn separated<T>(
+        &mut self,
+        close: u8,
+        mut item: impl FnMut(&mut Self) -> Option<T>,
+    ) -> Option<Vec<T>> {
         let mut out = Vec::new();
         loop {
             self.ws()?;
-            if self.byte(b'}').is_some() {
+            if self.byte(close).is_some() {
                 break;
             }
-            let key = self.string()?;
-            self.ws()?;
-            self.byte(b':')?;
-            self.ws()?;
-            out.push((key, value(self)?));
+            out.push(item(self)?);
             self.ws()?;
             if self.byte(b',').is_none() {
                 self.ws()?;
-                self.byte(b'}')?;
+                self.byte(close)?;
                 break;
             }
         }
