@@ -857,12 +857,12 @@ fn amount_total_problems(
     sum: Option<u64>,
     problems: &mut Vec<Problem<'_>>,
 ) {
-    let field = at.field(text, "amounts");
+    let field = || at.field(text, "amounts");
     for act in &raw.activities {
         if !first.contains_key(act.as_str()) {
             problems.push(
                 Problem::new(
-                    field,
+                    field(),
                     "E0219",
                     format!(
                         "`amounts` gives no amount for the activity `{}`",
@@ -880,7 +880,7 @@ fn amount_total_problems(
         );
         problems.push(
             Problem::new(
-                field,
+                field(),
                 "E0219",
                 format!(
                     "`amounts` sums to {total}, but `amount_usd` is {}",

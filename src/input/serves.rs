@@ -40,11 +40,11 @@ pub(crate) fn serves_problems(
         }
         let mut seen = HashSet::with_capacity(list.len());
         for (j, q) in list.iter().enumerate() {
-            let span = at.entry_element(text, "serves", i, n, j);
+            let span = || at.entry_element(text, "serves", i, n, j);
             if !seen.insert(q.as_str()) {
                 problems.push(
                     Problem::new(
-                        span,
+                        span(),
                         "E0210",
                         format!(
                             "purpose `{}` is listed twice for `{}` in `serves`",
@@ -57,7 +57,7 @@ pub(crate) fn serves_problems(
             } else if !purposes.contains(q) {
                 problems.push(
                     Problem::new(
-                        span,
+                        span(),
                         "E0220",
                         format!(
                             "`serves` says `{}` serves `{}`, which is not one of this proposal's purposes",
@@ -84,13 +84,13 @@ fn coverage(
     at: &Spans,
     text: &str,
 ) -> Vec<Problem<'static>> {
-    let field = at.field(text, "serves");
+    let field = || at.field(text, "serves");
     let mut out = Vec::new();
     for act in activities {
         if !entries.iter().any(|(a, _)| a == act) {
             out.push(
                 Problem::new(
-                    field,
+                    field(),
                     "E0220",
                     format!(
                         "`serves` does not say which purpose the activity `{}` serves",
@@ -105,7 +105,7 @@ fn coverage(
         if !entries.iter().any(|(_, list)| list.contains(q)) {
             out.push(
                 Problem::new(
-                    field,
+                    field(),
                     "E0220",
                     format!("`serves` gives the purpose `{}` no activity", quote(q)),
                 )
@@ -139,11 +139,11 @@ fn keys<V>(
     let mut seen = HashSet::with_capacity(n);
     let mut out = Vec::new();
     for (i, (act, _)) in entries.iter().enumerate() {
-        let span = at.entry(text, field, i, n, true);
+        let span = || at.entry(text, field, i, n, true);
         if !seen.insert(act.as_str()) {
             out.push(
                 Problem::new(
-                    span,
+                    span(),
                     "E0210",
                     format!("activity `{}` is given twice in `{field}`", quote(act)),
                 )
@@ -152,7 +152,7 @@ fn keys<V>(
         } else if !activities.contains(act) {
             out.push(
                 Problem::new(
-                    span,
+                    span(),
                     code,
                     format!(
                         "`{field}` names `{}`, which is not one of this proposal's activities",
