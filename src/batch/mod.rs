@@ -368,11 +368,7 @@ impl<'a> Batch<'a> {
     ) -> FileResult<'a, T> {
         let started = Instant::now();
         let name = path.display().to_string();
-        let read = match self.memory.and_then(|m| m.get(path)) {
-            Some(held) => held.clone(),
-            None => crate::input::files::read_text(path),
-        };
-        let text = match read {
+        let text = match self.read(path) {
             Ok(t) => t,
             Err(d) => return FileResult::Invalid(vec![d]),
         };
@@ -418,16 +414,20 @@ impl<'a> Batch<'a> {
         FileResult::Evaluated { row, hits, out }
     }
 
+    /// The text of the file at `path`: held in memory (an uploaded archive) or read from disk.
+    fn read(&self, path: &Path) -> Result<String, Diagnostic> {
+        match self.memory.and_then(|m| m.get(path)) {
+            Some(held) => held.clone(),
+            None => crate::input::files::read_text(path),
+        }
+    }
+
     /// Where `id:` is written in the file at `path` (line, column, source line), for a duplicate-id
     /// error. The file is read again: duplicates are rare, and locating every file's id as it is
     /// evaluated cost a second parse of each (a quarter of a batch's reading). A file that can no
     /// longer be read is pointed at as a whole.
     fn id_location(&self, path: &Path, id: &str) -> (usize, usize, String) {
-        let read = match self.memory.and_then(|m| m.get(path)) {
-            Some(held) => held.clone(),
-            None => crate::input::files::read_text(path),
-        };
-        match read {
+        match self.read(path) {
             Ok(text) => {
                 let at = locate(&text, "id", Some(id));
                 (at.line, at.column, source_line(&text, at.line))
