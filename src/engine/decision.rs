@@ -2,7 +2,8 @@
 //! cure. No words: `explain` puts a decision in words.
 
 use crate::engine::assess::{
-    assess_all, Assessment, Context, Env, Finding, Findings, Obligation, Span, Verdict,
+    assess_each, assess_fitting, Assessment, Context, Env, Finding, Findings, Obligation, Span,
+    Verdict,
 };
 use crate::engine::cure::{self, Cure};
 use crate::input::proposal::Ledger;
@@ -31,13 +32,23 @@ pub struct Decision {
     /// every ineligible candidate (the verdict leads the ranking key), so they are ranked without
     /// the cures.
     fitting: Vec<Considered>,
-    /// The ineligible candidates, ranked once their cures are planned and verified: at once when
-    /// nothing fits (the closest one and its fix are the answer), else when first asked for (the
-    /// full explanation asks; the recommendation, its duties and questions never do).
-    ineligible: OnceLock<Vec<Considered>>,
-    /// The ineligible candidates before their cures, with their ranking keys short of the cure.
-    pending: Vec<(Considered, RankKey)>,
-    /// Every candidate's findings, in one store (`Considered::findings` says where).
+    /// The fitting candidates' findings, in one store (`Considered::findings` says where).
+    findings: Findings,
+    /// The ineligible candidates, assessed in full and ranked once their cures are planned and
+    /// verified: at once when nothing fits (the closest one and its fix are the answer), else
+    /// when first asked for (the full explanation asks; the recommendation, its duties and
+    /// questions never do).
+    ineligible: OnceLock<Ineligible>,
+    /// The ineligible candidates as the graph reached them, in catalogue order: each was dropped
+    /// at its first failed finding.
+    pending: Vec<Reach>,
+}
+
+/// The ineligible candidates of a decision, ranked, and their findings. Invariant: a candidate's
+/// findings are in this store when its verdict is `Ineligible`, else in `Decision::findings`.
+#[derive(Clone, PartialEq, Eq)]
+struct Ineligible {
+    ranked: Vec<Considered>,
     findings: Findings,
 }
 
@@ -62,7 +73,7 @@ impl fmt::Debug for Decision {
             .field("proposal", &self.proposal.id)
             .field("recommended", &self.recommended())
             .field("fitting", &self.fitting)
-            .field("ineligible", &self.ineligible.get())
+            .field("ineligible", &self.ineligible.get().map(|i| &i.ranked))
             .finish_non_exhaustive()
     }
 }
@@ -76,8 +87,8 @@ impl PartialEq for Decision {
             && self.as_of == other.as_of
             && self.ledger == other.ledger
             && self.fitting == other.fitting
-            && self.rest() == other.rest()
             && self.findings == other.findings
+            && self.rest() == other.rest()
     }
 }
 
@@ -102,7 +113,7 @@ impl Decision {
     /// The candidates, best first, with their authorities. The ineligible ones are ranked (their
     /// cures planned) only if the iteration reaches them.
     pub fn ranked(&self) -> impl Iterator<Item = (&crate::model::Authority, &Considered)> {
-        let rest = std::iter::once_with(move || self.rest().iter()).flatten();
+        let rest = std::iter::once_with(move || self.rest().ranked.iter()).flatten();
         self.fitting.iter().chain(rest).filter_map(|c| {
             self.rules
                 .authorities
@@ -117,12 +128,12 @@ impl Decision {
 
     /// A candidate's findings: every rule's outcome, the built-in checks first.
     pub fn findings(&self, c: &Considered) -> &[Finding] {
-        self.findings.of(c.findings)
+        self.store(c).of(c.findings)
     }
 
-    /// The facts whose absence left a finding unknown, sorted.
-    pub fn missing(&self, f: &Finding) -> &[Text] {
-        self.findings.missing(f)
+    /// The facts whose absence left one of `c`'s findings unknown, sorted.
+    pub fn missing(&self, c: &Considered, f: &Finding) -> &[Text] {
+        self.store(c).missing(f)
     }
 
     /// The date whose law was applied (`--as-of`, else the proposal's start).
@@ -150,26 +161,32 @@ impl Decision {
         self.ledger.as_ref().map_or(0, |l| l.entries().len())
     }
 
-    /// The ineligible candidates, ranked: their cures planned and verified on first need.
-    fn rest(&self) -> &[Considered] {
+    /// The ineligible candidates, ranked: assessed in full, their cures planned and verified, on
+    /// first need.
+    fn rest(&self) -> &Ineligible {
         self.ineligible.get_or_init(|| {
             let ctx = Context {
                 as_of: self.as_of,
                 ledger: self.ledger.as_ref(),
             };
             let env = Env::new(&self.rules, &self.proposal, &ctx);
-            let mut rest = rank_ineligible(&env, &ctx, &self.findings, &self.pending);
+            let (assessed, findings) = assess_each(&env, &ctx, &self.pending);
+            let mut ranked = rank_ineligible(&env, &ctx, &findings, assessed);
             // Nothing fits: the closest one leads, and its open questions are asked.
-            if let (true, Some(first)) = (self.fitting.is_empty(), rest.first_mut()) {
+            if let (true, Some(first)) = (self.fitting.is_empty(), ranked.first_mut()) {
                 first.contends = true;
             }
-            rest
+            Ineligible { ranked, findings }
         })
     }
 
-    /// The findings store (every candidate's findings).
-    pub fn store(&self) -> &Findings {
-        &self.findings
+    /// The store that holds a candidate's findings (`Considered::findings` says where in it).
+    pub fn store(&self, c: &Considered) -> &Findings {
+        if c.verdict == Verdict::Ineligible {
+            &self.rest().findings
+        } else {
+            &self.findings
+        }
     }
 }
 
@@ -270,7 +287,7 @@ fn mark_contenders(keys: &[RankKey], slots: &mut [Option<Considered>]) {
     }
 }
 
-fn rank_key(a: &Assessment, p: &Proposal, cure: Option<&Cure>) -> RankKey {
+fn rank_key(a: &Assessment, p: &Proposal, cure: Option<&Cure>, slot: usize) -> RankKey {
     let (purposes, activities) = focus(a, p);
     (
         a.verdict,
@@ -283,7 +300,7 @@ fn rank_key(a: &Assessment, p: &Proposal, cure: Option<&Cure>) -> RankKey {
         a.unknowns,
         Reverse(purposes),
         Reverse(activities),
-        a.authority.order,
+        slot,
     )
 }
 
@@ -291,30 +308,15 @@ fn rank_key(a: &Assessment, p: &Proposal, cure: Option<&Cure>) -> RankKey {
 /// them. No explanation text is built here.
 pub(crate) fn decide(rules: &RuleBase, p: &Proposal, ctx: &Context) -> Decision {
     let env = Env::new(rules, p, ctx);
-    let (assessed, findings) = assess_all(&env, ctx);
-    // Fitting candidates ranked now; ineligible ones wait for their cures. Keys and candidates
-    // side by side, in catalogue order: the keys are sorted, each candidate moved once.
+    let (assessed, findings, pending) = assess_fitting(&env, ctx);
+    // Keys and candidates side by side, in catalogue order: the keys are sorted, each candidate
+    // moved once. The position in catalogue order stands in for the catalogue order: within one
+    // decision they order the same, and the position says which candidate a sorted key is.
     let mut keys: Vec<RankKey> = Vec::with_capacity(assessed.len());
     let mut slots: Vec<Option<Considered>> = Vec::with_capacity(assessed.len());
-    let mut pending = Vec::new();
     for a in assessed {
-        // The position in catalogue order stands in for the catalogue order: within one decision
-        // they order the same, and the position says which candidate a sorted key is.
-        let (v, u, co, f, d, sv, st, q, fp, fa, _) = rank_key(&a, p, None);
-        let c = Considered {
-            reach: a.reach,
-            verdict: a.verdict,
-            findings: a.findings,
-            obligations: a.obligations,
-            cure: None,
-            contends: false,
-        };
-        if a.verdict == Verdict::Ineligible {
-            pending.push((c, (v, u, co, f, d, sv, st, q, fp, fa, 0)));
-        } else {
-            keys.push((v, u, co, f, d, sv, st, q, fp, fa, slots.len()));
-            slots.push(Some(c));
-        }
+        keys.push(rank_key(&a, p, None, slots.len()));
+        slots.push(Some(considered(a, None)));
     }
     mark_contenders(&keys, &mut slots);
     let fitting = in_key_order(&mut keys, &mut slots);
@@ -324,15 +326,26 @@ pub(crate) fn decide(rules: &RuleBase, p: &Proposal, ctx: &Context) -> Decision 
         as_of: ctx.as_of,
         ledger: ctx.ledger.cloned(),
         fitting,
+        findings,
         ineligible: OnceLock::new(),
         pending,
-        findings,
     };
     if d.fitting.is_empty() {
         // Nothing fits: the ranked ineligible candidates are the answer.
         d.rest();
     }
     d
+}
+
+fn considered(a: Assessment, cure: Option<Cure>) -> Considered {
+    Considered {
+        reach: a.reach,
+        verdict: a.verdict,
+        findings: a.findings,
+        obligations: a.obligations,
+        cure,
+        contends: false,
+    }
 }
 
 /// The candidates in the order of their keys (each key's last element is its slot).
@@ -364,20 +377,17 @@ fn rank_ineligible(
     env: &Env,
     ctx: &Context,
     findings: &Findings,
-    pending: &[(Considered, RankKey)],
+    assessed: Vec<Assessment>,
 ) -> Vec<Considered> {
     let mut scratch = None;
-    let mut keys: Vec<RankKey> = Vec::with_capacity(pending.len());
-    let mut slots: Vec<Option<Considered>> = Vec::with_capacity(pending.len());
-    for (c, key) in pending {
-        let authority = env.rules.authorities.get(c.reach.authority);
-        let cure = authority
-            .filter(|_| c.reach.serves_any())
-            .and_then(|a| cure::cure(env, ctx, a, findings.of(c.findings), &mut scratch));
-        let (v, _, _, f, d, sv, st, q, fp, fa, _) = *key;
-        let (uncured, cost) = (cure.is_none(), cure.as_ref().map_or(0, Cure::cost));
-        keys.push((v, uncured, cost, f, d, sv, st, q, fp, fa, slots.len()));
-        slots.push(Some(Considered { cure, ..c.clone() }));
+    let mut keys: Vec<RankKey> = Vec::with_capacity(assessed.len());
+    let mut slots: Vec<Option<Considered>> = Vec::with_capacity(assessed.len());
+    for a in assessed {
+        let cure = Some(a.authority)
+            .filter(|_| a.reach.serves_any())
+            .and_then(|au| cure::cure(env, ctx, au, findings.of(a.findings), &mut scratch));
+        keys.push(rank_key(&a, env.proposal, cure.as_ref(), slots.len()));
+        slots.push(Some(considered(a, cure)));
     }
     in_key_order(&mut keys, &mut slots)
 }
@@ -400,7 +410,11 @@ mod tests {
         let _ = d.brief(crate::explain::Detail::Brief);
         assert!(d.ineligible.get().is_none(), "planned for the brief view");
         let all: Vec<&Considered> = d.ranked().map(|(_, c)| c).collect();
-        let planned = d.ineligible.get().expect("planned once the list is read");
+        let planned = &d
+            .ineligible
+            .get()
+            .expect("planned once the list is read")
+            .ranked;
         assert_eq!(all.len(), d.fitting.len() + planned.len());
         assert!(planned.iter().any(|c| c.cure.is_some()), "some are curable");
         assert!(planned
@@ -416,10 +430,11 @@ mod tests {
         let none = read(include_str!("../../rules/cases/domain/16-spp-12m.ron"));
         let d = rules.evaluate(&none);
         assert_eq!(d.recommended(), None);
-        let planned = d
+        let planned = &d
             .ineligible
             .get()
-            .expect("planned at once when nothing fits");
+            .expect("planned at once when nothing fits")
+            .ranked;
         assert!(planned.first().is_some_and(|c| c.contends));
     }
 

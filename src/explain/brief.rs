@@ -135,7 +135,7 @@ impl Decision {
             .findings(c)
             .iter()
             .filter(|f| f.outcome == Outcome::Unknown)
-            .flat_map(|f| self.missing(f))
+            .flat_map(|f| self.missing(c, f))
             .collect();
         facts.sort();
         facts.dedup();
@@ -156,7 +156,7 @@ impl Decision {
         let failure = findings
             .iter()
             .find(|f| f.outcome == Outcome::Fail)
-            .map(|f| reason(env, a, &Link::default(), f, self.missing(f)))
+            .map(|f| reason(env, a, &Link::default(), f, self.missing(c, f)))
             .map(|r| Box::new((r.message, r.citation)));
         let fix = fix::fix(env, self.as_of(), a, findings, c.cure.as_ref());
         Some(Closest {
@@ -186,7 +186,7 @@ impl Decision {
         self.findings(c)
             .iter()
             .filter(|f| f.outcome != Outcome::Pass)
-            .map(|f| reason(env, a, &Link::default(), f, self.missing(f)))
+            .map(|f| reason(env, a, &Link::default(), f, self.missing(c, f)))
             .collect()
     }
 }

@@ -157,7 +157,7 @@ impl Decision {
             .findings(c)
             .iter()
             .find(|f| f.outcome == Outcome::Fail)
-            .map(|f| reason(&env, a, &Link::default(), f, self.missing(f)));
+            .map(|f| reason(&env, a, &Link::default(), f, self.missing(c, f)));
         let group = match &failure {
             Some(r) => format!("{} {}", a.id, r.rule),
             None => a.id.to_string(),
@@ -328,12 +328,12 @@ fn judge_ranked(d: &Decision) -> (Vec<Judgement<'_>>, Vec<Option<Fix>>) {
                 reach: c.reach,
                 verdict: c.verdict,
                 findings: c.findings,
-                fails: d.store().count(c.findings, Outcome::Fail),
-                unknowns: d.store().count(c.findings, Outcome::Unknown),
+                fails: d.store(c).count(c.findings, Outcome::Fail),
+                unknowns: d.store(c).count(c.findings, Outcome::Unknown),
                 obligations: c.obligations.clone(),
             };
             let link = links.remove(a.id.as_str()).unwrap_or_default();
-            (render(&env, d.store(), assessed, link), fix)
+            (render(&env, d.store(c), assessed, link), fix)
         })
         .unzip()
 }

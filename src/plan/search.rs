@@ -763,11 +763,11 @@ fn fit_of(d: &Decision, authority: &str) -> Fit {
         .find(|(a, _)| a.id == authority)
         .map_or_else(ineligible, |(a, c)| Fit {
             verdict: c.verdict,
-            open: d.store().count(c.findings, Outcome::Fail)
-                + d.store().count(c.findings, Outcome::Unknown),
+            open: d.store(c).count(c.findings, Outcome::Fail)
+                + d.store(c).count(c.findings, Outcome::Unknown),
             obligations: c.obligations.clone(),
             limits: d
-                .store()
+                .store(c)
                 .of(c.findings)
                 .iter()
                 .filter(|f| f.applies)
