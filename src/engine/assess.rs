@@ -690,28 +690,44 @@ fn find_all(
     stop: bool,
 ) -> bool {
     let p = env.proposal;
+    // The built-in checks, cheapest first when a failure ends the assessment: most candidates the
+    // graph reaches serve none of the purposes (reached through an activity alone).
+    let builtin_ok = |rule: RuleRef| match rule {
+        RuleRef::InForce => a.in_force(env.law_date),
+        RuleRef::Purpose => reach.serves_any(),
+        RuleRef::Activities => provides_all(p, a),
+        RuleRef::Recipient => recipient_ok(p, a),
+        RuleRef::Funding => funding_ok(p, a),
+        RuleRef::Own(_) => true,
+    };
+    let builtins = [
+        Some(RuleRef::InForce),
+        Some(RuleRef::Purpose),
+        Some(RuleRef::Activities),
+        a.recipients.is_some().then_some(RuleRef::Recipient),
+        a.funding.is_some().then_some(RuleRef::Funding),
+    ];
+    let cheapest_first = [1, 4, 3, 0, 2];
+    if stop
+        && !cheapest_first
+            .iter()
+            .filter_map(|i| builtins.get(*i).copied().flatten())
+            .all(builtin_ok)
+    {
+        return false;
+    }
     let mut passed = true;
+    for rule in builtins.into_iter().flatten() {
+        // With `stop`, every one is known to pass.
+        let ok = stop || builtin_ok(rule);
+        passed &= ok;
+        store.list.push(Finding::new(rule, ok));
+    }
     let mut push = |store: &mut Findings, f: Finding| {
         passed &= f.outcome != Outcome::Fail;
         store.list.push(f);
         passed || !stop
     };
-    let builtin = [
-        Some((RuleRef::InForce, a.in_force(env.law_date))),
-        Some((RuleRef::Purpose, reach.serves_any())),
-        Some((RuleRef::Activities, provides_all(p, a))),
-        a.recipients
-            .is_some()
-            .then(|| (RuleRef::Recipient, recipient_ok(p, a))),
-        a.funding
-            .is_some()
-            .then(|| (RuleRef::Funding, funding_ok(p, a))),
-    ];
-    for (rule, ok) in builtin.into_iter().flatten() {
-        if !push(store, Finding::new(rule, ok)) {
-            return false;
-        }
-    }
     for (i, rule) in a.rules.iter().enumerate() {
         let f = match rule.shared.and_then(|slot| memo.get(slot)) {
             // The same store: the names it points at are this proposal's too.

@@ -106,8 +106,7 @@ impl Decision {
     }
 
     fn best(&self) -> Option<(&crate::model::Authority, &Considered)> {
-        self.ranked()
-            .find(|(_, c)| c.verdict != Verdict::Ineligible)
+        self.fitting().next()
     }
 
     /// The candidates, best first, with their authorities. The ineligible ones are ranked (their
@@ -115,6 +114,17 @@ impl Decision {
     pub fn ranked(&self) -> impl Iterator<Item = (&crate::model::Authority, &Considered)> {
         let rest = std::iter::once_with(move || self.rest().ranked.iter()).flatten();
         self.fitting.iter().chain(rest).filter_map(|c| {
+            self.rules
+                .authorities
+                .get(c.reach.authority)
+                .map(|a| (a, c))
+        })
+    }
+
+    /// The eligible and conditional candidates, best first, with their authorities: the head of
+    /// `ranked`, without assessing the ineligible ones or planning their cures.
+    pub fn fitting(&self) -> impl Iterator<Item = (&crate::model::Authority, &Considered)> {
+        self.fitting.iter().filter_map(|c| {
             self.rules
                 .authorities
                 .get(c.reach.authority)
@@ -409,7 +419,20 @@ mod tests {
         assert_eq!(d.verdict(), "eligible");
         let _ = d.brief(crate::explain::Detail::Brief);
         assert!(d.ineligible.get().is_none(), "planned for the brief view");
+        let fitting: Vec<&Considered> = d.fitting().map(|(_, c)| c).collect();
+        assert!(
+            d.ineligible.get().is_none(),
+            "planned for the fitting candidates"
+        );
         let all: Vec<&Considered> = d.ranked().map(|(_, c)| c).collect();
+        assert_eq!(
+            all.get(..fitting.len()),
+            Some(&fitting[..]),
+            "the head of the ranking"
+        );
+        assert!(all[fitting.len()..]
+            .iter()
+            .all(|c| c.verdict == Verdict::Ineligible));
         let planned = &d
             .ineligible
             .get()

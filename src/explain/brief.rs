@@ -109,9 +109,7 @@ impl Decision {
             ledger: None,
         };
         let env = Env::new(self.rules(), p, &ctx);
-        let best = self
-            .ranked()
-            .find(|(_, c)| c.verdict != Verdict::Ineligible);
+        let best = self.fitting().next();
         Brief {
             proposal: p.id.clone(),
             fiscal_year: p.fiscal_year(),

@@ -282,9 +282,7 @@ fn recommended_considered(
     &crate::model::Authority,
     &crate::engine::decision::Considered,
 )> {
-    d.ranked()
-        .next()
-        .filter(|(_, c)| c.verdict != Verdict::Ineligible)
+    d.fitting().next()
 }
 
 /// The candidates (at most three, best first) whose one failed rule is the purpose.

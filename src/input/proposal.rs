@@ -1209,7 +1209,7 @@ struct LedgerData {
     index: std::sync::OnceLock<LedgerIndex>,
 }
 
-type LedgerIndex = HashMap<String, HashMap<FiscalYear, Vec<usize>>>;
+type LedgerIndex = foldhash::HashMap<String, foldhash::HashMap<FiscalYear, Vec<usize>>>;
 
 impl PartialEq for Ledger {
     fn eq(&self, other: &Ledger) -> bool {
@@ -1376,7 +1376,7 @@ impl Ledger {
     ) -> Option<Usd> {
         let data = &self.0;
         let index = data.index.get_or_init(|| {
-            let mut index = LedgerIndex::new();
+            let mut index = LedgerIndex::default();
             for (i, e) in data.entries.iter().enumerate() {
                 let years = index.entry(e.authority.clone()).or_default();
                 years.entry(e.fiscal_year).or_default().push(i);

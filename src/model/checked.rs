@@ -5,7 +5,8 @@
 use crate::model::graph::AuthorityGraph;
 use crate::model::names::{Named, Names, Program};
 use crate::model::*;
-use std::collections::{BTreeMap, HashMap};
+use foldhash::HashMap;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// A checked rule base. Cheap to clone: the rules are shared (`Arc`), so a `Decision` can keep the

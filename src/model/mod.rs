@@ -844,13 +844,22 @@ pub struct Registry {
     /// Lower-cased name or alias to index into `partners` (hashed: every evaluation looks its
     /// partner up, and a tree of some hundred names costs more string comparisons).
     #[serde(skip)]
-    pub by_name: std::collections::HashMap<String, usize>,
+    pub by_name: foldhash::HashMap<String, usize>,
 }
 
 impl Registry {
     pub fn partner(&self, name: &str) -> Option<&Partner> {
-        let key = name.trim().to_lowercase();
-        self.by_name.get(&key).and_then(|i| self.partners.get(*i))
+        let name = name.trim();
+        // Names are keyed lower-cased; most are written so already (no copy then).
+        let i = if name
+            .bytes()
+            .any(|b| b.is_ascii_uppercase() || !b.is_ascii())
+        {
+            self.by_name.get(&name.to_lowercase())
+        } else {
+            self.by_name.get(name)
+        };
+        i.and_then(|i| self.partners.get(*i))
     }
 
     /// Is `partner` a member of `group` on `date`, directly or through an included group?

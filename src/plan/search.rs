@@ -679,7 +679,7 @@ impl Search<'_> {
         part.funding = None;
         part.activity_funding.clear();
         let d = self.rb.evaluate_with(&part, self.ctx);
-        let (a, _) = d.ranked().find(|(_, c)| c.verdict != Verdict::Ineligible)?;
+        let (a, _) = d.fitting().next()?;
         let sources: Vec<String> = a
             .funding
             .as_ref()
