@@ -514,7 +514,7 @@ impl Findings {
     fn with_capacity(findings: usize) -> Findings {
         Findings {
             list: Vec::with_capacity(findings),
-            names: Vec::new(),
+            names: Vec::with_capacity(8),
         }
     }
 
@@ -608,8 +608,9 @@ pub fn assess_fitting<'r>(
 ) -> (Vec<Assessment<'r>>, Findings, Vec<Reach>) {
     let reached = reached(env);
     let mut memo = Memo::default();
-    let mut store = Findings::default();
-    let mut fitting = Vec::new();
+    // Room for a few fitting candidates' findings, so the store rarely grows.
+    let mut store = Findings::with_capacity(64);
+    let mut fitting = Vec::with_capacity(4);
     let mut ineligible = Vec::with_capacity(reached.len());
     for r in reached {
         let assessed = env
@@ -775,12 +776,13 @@ fn finish<'r>(
     let obligations = if verdict == Verdict::Ineligible {
         Vec::new()
     } else {
-        let mut o: Vec<Obligation> = a
-            .duties
-            .iter()
-            .enumerate()
-            .filter_map(|(i, d)| obligation(env, i, d))
-            .collect();
+        let mut o = Vec::with_capacity(a.duties.len());
+        o.extend(
+            a.duties
+                .iter()
+                .enumerate()
+                .filter_map(|(i, d)| obligation(env, i, d)),
+        );
         in_order(a, &mut o);
         o
     };

@@ -35,9 +35,9 @@ pub struct Decision {
     /// The fitting candidates' findings, in one store (`Considered::findings` says where).
     findings: Findings,
     /// The ineligible candidates, assessed in full and ranked once their cures are planned and
-    /// verified: at once when nothing fits (the closest one and its fix are the answer), else
-    /// when first asked for (the full explanation asks; the recommendation, its duties and
-    /// questions never do).
+    /// verified, when first asked for: the brief view asks when nothing fits (the closest one and
+    /// its fix are the answer), the full explanation always; the verdict, the recommendation, its
+    /// duties and questions, and `fitting`, never do.
     ineligible: OnceLock<Ineligible>,
     /// The ineligible candidates as the graph reached them, in catalogue order: each was dropped
     /// at its first failed finding.
@@ -340,10 +340,6 @@ pub(crate) fn decide(rules: &RuleBase, p: &Proposal, ctx: &Context) -> Decision 
         ineligible: OnceLock::new(),
         pending,
     };
-    if d.fitting.is_empty() {
-        // Nothing fits: the ranked ineligible candidates are the answer.
-        d.rest();
-    }
     d
 }
 
@@ -450,13 +446,18 @@ mod tests {
             .collect();
         assert!(keys.windows(2).all(|w| w[0] <= w[1]), "{keys:?}");
 
+        // Nothing fits: the verdict needs no ranking; the brief view's closest candidate does.
         let none = read(include_str!("../../rules/cases/domain/16-spp-12m.ron"));
         let d = rules.evaluate(&none);
-        assert_eq!(d.recommended(), None);
+        assert_eq!((d.recommended(), d.verdict()), (None, "none"));
+        assert_eq!(d.fitting().count(), 0);
+        assert!(d.ineligible.get().is_none(), "planned for the verdict");
+        let brief = d.brief(crate::explain::Detail::Brief);
+        assert!(brief.closest.is_some(), "the closest one is the answer");
         let planned = &d
             .ineligible
             .get()
-            .expect("planned at once when nothing fits")
+            .expect("planned once the closest is asked for")
             .ranked;
         assert!(planned.first().is_some_and(|c| c.contends));
     }
