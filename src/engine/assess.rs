@@ -613,10 +613,12 @@ pub fn assess_fitting<'r>(
     let mut fitting = Vec::with_capacity(4);
     let mut ineligible = Vec::with_capacity(reached.len());
     for r in reached {
-        let assessed = env
-            .rules
-            .authorities
-            .get(r.authority)
+        // Most candidates the graph reaches serve none of the purposes (reached through an
+        // activity alone): the `purpose` check fails them before anything is looked up.
+        let assessed = r
+            .serves_any()
+            .then(|| env.rules.authorities.get(r.authority))
+            .flatten()
             .and_then(|a| assess_until_fail(env, ctx, a, r, &mut memo, &mut store));
         match assessed {
             Some(a) => fitting.push(a),

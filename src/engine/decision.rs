@@ -330,7 +330,7 @@ pub(crate) fn decide(rules: &RuleBase, p: &Proposal, ctx: &Context) -> Decision 
     }
     mark_contenders(&keys, &mut slots);
     let fitting = in_key_order(&mut keys, &mut slots);
-    let d = Decision {
+    Decision {
         rules: rules.clone(),
         proposal: p.clone(),
         as_of: ctx.as_of,
@@ -339,8 +339,7 @@ pub(crate) fn decide(rules: &RuleBase, p: &Proposal, ctx: &Context) -> Decision 
         findings,
         ineligible: OnceLock::new(),
         pending,
-    };
-    d
+    }
 }
 
 fn considered(a: Assessment, cure: Option<Cure>) -> Considered {

@@ -195,23 +195,24 @@ impl AuthorityGraph {
         activities: &[String],
         authorities: usize,
     ) -> Vec<Reach> {
-        // One entry per authority, in catalogue order, kept if reached: no sort, no second vector.
-        let mut all: Vec<Reach> = (0..authorities)
-            .map(|authority| Reach {
-                authority,
+        // One entry per authority, in catalogue order, kept if reached: no sort. `authority` is
+        // written when an entry is reached; `usize::MAX` marks one never reached.
+        let mut all = vec![
+            Reach {
+                authority: usize::MAX,
                 ..Reach::default()
-            })
-            .collect();
-        let mut reached = vec![false; authorities];
+            };
+            authorities
+        ];
         for (i, p) in purposes.iter().enumerate() {
             if purposes.get(..i).is_some_and(|before| before.contains(p)) {
                 continue; // a purpose named twice counts once, as in `Link`
             }
             for &(a, steps) in self.reach_of_purpose.get(p).map_or(&[][..], Vec::as_slice) {
-                let (Some(r), Some(seen)) = (all.get_mut(a), reached.get_mut(a)) else {
+                let Some(r) = all.get_mut(a) else {
                     continue;
                 };
-                *seen = true;
+                r.authority = a;
                 if steps == 0 {
                     r.direct += 1;
                 } else {
@@ -226,13 +227,12 @@ impl AuthorityGraph {
                 .get(act)
                 .map_or(&[][..], Vec::as_slice)
             {
-                if let Some(seen) = reached.get_mut(a) {
-                    *seen = true;
+                if let Some(r) = all.get_mut(a) {
+                    r.authority = a;
                 }
             }
         }
-        let mut seen = reached.into_iter();
-        all.retain(|_| seen.next().unwrap_or(false));
+        all.retain(|r| r.authority != usize::MAX);
         all
     }
 
