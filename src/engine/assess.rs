@@ -1386,14 +1386,7 @@ authority a {
     #[test]
     fn the_fitting_first_and_the_rest_later_are_the_full_assessment() {
         let rules = crate::model::RuleBase::builtin();
-        let mut texts: Vec<(String, String)> = crate::model::RuleBase::builtin_cases()
-            .into_iter()
-            .filter(|f| f.name.ends_with(".ron"))
-            .map(|f| (f.name, f.text))
-            .collect();
-        if let Ok(g) = crate::tools::gen::Generator::new(&rules) {
-            texts.extend((0..300).map(|i| (format!("gen{i}.ron"), g.proposal(11, i))));
-        }
+        let texts = crate::tools::gen::cases_and_generated(&rules, 11, 300);
         // Most of every ceiling already committed, in every year the generator uses.
         let entries = (2024..=2031)
             .flat_map(|fy| {

@@ -638,6 +638,21 @@ pub fn write(rules: &RuleBase, opts: &GenOptions, dir: &Path) -> Result<GenRepor
     })
 }
 
+/// Every built-in case's proposal text, then `n` generated proposals for `seed`, each with a file
+/// name: the corpus the tests that hold two paths together run over.
+#[cfg(test)]
+pub(crate) fn cases_and_generated(rules: &RuleBase, seed: u64, n: usize) -> Vec<(String, String)> {
+    let mut texts: Vec<(String, String)> = RuleBase::builtin_cases()
+        .into_iter()
+        .filter(|f| f.name.ends_with(".ron"))
+        .map(|f| (f.name, f.text))
+        .collect();
+    if let Ok(g) = Generator::new(rules) {
+        texts.extend((0..n).map(|i| (format!("gen{i}.ron"), g.proposal(seed, i))));
+    }
+    texts
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -105,14 +105,7 @@ mod tests {
     #[test]
     fn the_written_brief_is_serde_jsons_byte_for_byte() {
         let rules = RuleBase::builtin();
-        let mut texts: Vec<(String, String)> = RuleBase::builtin_cases()
-            .into_iter()
-            .filter(|f| f.name.ends_with(".ron"))
-            .map(|f| (f.name, f.text))
-            .collect();
-        if let Ok(g) = crate::tools::gen::Generator::new(&rules) {
-            texts.extend((0..300).map(|i| (format!("gen{i}.ron"), g.proposal(7, i))));
-        }
+        let texts = crate::tools::gen::cases_and_generated(&rules, 7, 300);
         let mut compared = 0;
         for (name, text) in &texts {
             let Ok(p) = rules.read_proposal(name, text) else {
