@@ -692,37 +692,13 @@ fn find_all(
     store: &mut Findings,
     stop: bool,
 ) -> bool {
-    let p = env.proposal;
-    // The built-in checks, cheapest first when a failure ends the assessment: most candidates the
-    // graph reaches serve none of the purposes (reached through an activity alone).
-    let builtin_ok = |rule: RuleRef| match rule {
-        RuleRef::InForce => a.in_force(env.law_date),
-        RuleRef::Purpose => reach.serves_any(),
-        RuleRef::Activities => provides_all(p, a),
-        RuleRef::Recipient => recipient_ok(p, a),
-        RuleRef::Funding => funding_ok(p, a),
-        RuleRef::Own(_) => true,
-    };
-    let builtins = [
-        Some(RuleRef::InForce),
-        Some(RuleRef::Purpose),
-        Some(RuleRef::Activities),
-        a.recipients.is_some().then_some(RuleRef::Recipient),
-        a.funding.is_some().then_some(RuleRef::Funding),
-    ];
-    let cheapest_first = [1, 4, 3, 0, 2];
-    if stop
-        && !cheapest_first
-            .iter()
-            .filter_map(|i| builtins.get(*i).copied().flatten())
-            .all(builtin_ok)
-    {
+    if stop && !builtins_pass(env, a, reach) {
         return false;
     }
     let mut passed = true;
-    for rule in builtins.into_iter().flatten() {
+    for rule in builtins(a) {
         // With `stop`, every one is known to pass.
-        let ok = stop || builtin_ok(rule);
+        let ok = stop || builtin_ok(env, a, reach, rule);
         passed &= ok;
         store.list.push(Finding::new(rule, ok));
     }
@@ -751,6 +727,42 @@ fn find_all(
         }
     }
     passed
+}
+
+/// The built-in checks an authority gets, in the order its findings list them.
+fn builtins(a: &Authority) -> impl Iterator<Item = RuleRef> {
+    [
+        Some(RuleRef::InForce),
+        Some(RuleRef::Purpose),
+        Some(RuleRef::Activities),
+        a.recipients.is_some().then_some(RuleRef::Recipient),
+        a.funding.is_some().then_some(RuleRef::Funding),
+    ]
+    .into_iter()
+    .flatten()
+}
+
+fn builtin_ok(env: &Env, a: &Authority, reach: Reach, rule: RuleRef) -> bool {
+    let p = env.proposal;
+    match rule {
+        RuleRef::InForce => a.in_force(env.law_date),
+        RuleRef::Purpose => reach.serves_any(),
+        RuleRef::Activities => provides_all(p, a),
+        RuleRef::Recipient => recipient_ok(p, a),
+        RuleRef::Funding => funding_ok(p, a),
+        RuleRef::Own(_) => true,
+    }
+}
+
+/// Do all the built-in checks pass? Cheapest first: most candidates the graph reaches serve none
+/// of the purposes (reached through an activity alone), and comparing activity names costs most.
+fn builtins_pass(env: &Env, a: &Authority, reach: Reach) -> bool {
+    let p = env.proposal;
+    reach.serves_any()
+        && funding_ok(p, a)
+        && recipient_ok(p, a)
+        && a.in_force(env.law_date)
+        && provides_all(p, a)
 }
 
 /// The assessment of the findings pushed since `start`: the verdict, and the duties that follow
@@ -803,13 +815,7 @@ fn finish<'r>(
 /// findings. The full evaluation `verdict_after` is tested against; a test keeps it in step with
 /// `judge`.
 pub fn verdict_of(env: &Env, ctx: &Context, a: &Authority, reach: &Reach) -> Verdict {
-    let p = env.proposal;
-    let builtin_ok = a.in_force(env.law_date)
-        && reach.serves_any()
-        && provides_all(p, a)
-        && recipient_ok(p, a)
-        && funding_ok(p, a);
-    if !builtin_ok {
+    if !builtins_pass(env, a, *reach) {
         return Verdict::Ineligible;
     }
     verdict_from(

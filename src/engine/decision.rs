@@ -113,23 +113,24 @@ impl Decision {
     /// cures planned) only if the iteration reaches them.
     pub fn ranked(&self) -> impl Iterator<Item = (&crate::model::Authority, &Considered)> {
         let rest = std::iter::once_with(move || self.rest().ranked.iter()).flatten();
-        self.fitting.iter().chain(rest).filter_map(|c| {
-            self.rules
-                .authorities
-                .get(c.reach.authority)
-                .map(|a| (a, c))
-        })
+        self.fitting()
+            .chain(rest.filter_map(|c| self.with_authority(c)))
     }
 
     /// The eligible and conditional candidates, best first, with their authorities: the head of
     /// `ranked`, without assessing the ineligible ones or planning their cures.
     pub fn fitting(&self) -> impl Iterator<Item = (&crate::model::Authority, &Considered)> {
-        self.fitting.iter().filter_map(|c| {
-            self.rules
-                .authorities
-                .get(c.reach.authority)
-                .map(|a| (a, c))
-        })
+        self.fitting.iter().filter_map(|c| self.with_authority(c))
+    }
+
+    fn with_authority<'d>(
+        &'d self,
+        c: &'d Considered,
+    ) -> Option<(&'d crate::model::Authority, &'d Considered)> {
+        self.rules
+            .authorities
+            .get(c.reach.authority)
+            .map(|a| (a, c))
     }
 
     pub fn proposal(&self) -> &Proposal {
