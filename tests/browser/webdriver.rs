@@ -129,6 +129,19 @@ impl Browser {
         r.json()["value"][ELEMENT].as_str().map(String::from)
     }
 
+    /// The text of the element `css` selects, or `None` if there is none or the page replaced it
+    /// between finding and reading ("stale element reference": a panel re-rendered by an answer
+    /// that arrived in between).
+    fn try_text(&self, css: &str) -> Option<String> {
+        let e = self.try_find(css)?;
+        let path = format!("/session/{}/element/{e}/text", self.session);
+        let r = http::request(&self.base, "GET", &path, "application/json", None);
+        if r.status != 200 {
+            return None;
+        }
+        r.json()["value"].as_str().map(String::from)
+    }
+
     pub fn find(&self, css: &str) -> String {
         self.try_find(css)
             .unwrap_or_else(|| panic!("no element {css}"))
@@ -252,11 +265,9 @@ impl Browser {
     pub fn wait_text(&self, css: &str, what: &str, check: impl Fn(&str) -> bool) -> String {
         let started = Instant::now();
         loop {
-            if let Some(e) = self.try_find(css) {
-                let t = self.call("GET", &format!("/element/{e}/text"), None);
-                let t = t.as_str().unwrap_or("");
-                if check(t) {
-                    return t.to_string();
+            if let Some(t) = self.try_text(css) {
+                if check(&t) {
+                    return t;
                 }
                 assert!(
                     started.elapsed() < PATIENCE,
