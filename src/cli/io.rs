@@ -7,6 +7,7 @@
 
 use super::Exit;
 use authsel::input::files::{collect, read_text};
+use authsel::render::scan;
 use authsel::{Diagnostic, Ledger, LoadError, RuleBase};
 use std::borrow::Cow;
 use std::io::Write;
@@ -44,7 +45,10 @@ impl Write for Stdout {
         if STDOUT.load(Ordering::Relaxed) != OPEN {
             return Ok(buf.len());
         }
-        let r = std::io::stdout().lock().write_all(buf);
+        let r = match unbuffered() {
+            Some(mut file) => file.write_all(buf),
+            None => std::io::stdout().lock().write_all(buf),
+        };
         r.or_else(failed).map(|()| buf.len())
     }
 
@@ -55,6 +59,26 @@ impl Write for Stdout {
         let r = std::io::stdout().lock().flush();
         r.or_else(failed)
     }
+}
+
+/// Standard output without the standard library's line buffer, whose search for the last newline
+/// of every write costs a pass over the bytes (a large report arrives here in 64 KB pieces,
+/// already buffered): a duplicate of the descriptor, which shares its offset and flags. `None`
+/// where there is none to duplicate; everything then goes through `std::io::stdout`. Every write
+/// to stdout goes through [`Stdout`], so none is left in the line buffer to come out of order.
+fn unbuffered() -> Option<&'static std::fs::File> {
+    static FILE: std::sync::OnceLock<Option<std::fs::File>> = std::sync::OnceLock::new();
+    FILE.get_or_init(|| {
+        #[cfg(unix)]
+        {
+            use std::os::fd::AsFd;
+            let fd = std::io::stdout().as_fd().try_clone_to_owned().ok()?;
+            Some(std::fs::File::from(fd))
+        }
+        #[cfg(not(unix))]
+        None
+    })
+    .as_ref()
 }
 
 /// Records a failed write to stdout made elsewhere (clap's `--help`): a closed pipe is `Ok`,
@@ -177,28 +201,46 @@ impl Style {
     }
 }
 
-/// Whether `c` is shown escaped: every control character (Unicode category Cc) but the newline and
-/// the tab.
-fn escaped(c: char) -> bool {
-    c.is_control() && c != '\n' && c != '\t'
-}
-
 /// `s` with every control character but `\n` and `\t` escaped (`\u{1b}`), so user text (a
 /// proposal's title, a file name, a line quoted in a diagnostic) cannot move the cursor, clear the
 /// screen or retitle the terminal.
 pub fn escape_controls(s: &str, style: Style) -> Cow<'_, str> {
-    if !s.chars().any(escaped) {
+    let bytes = s.as_bytes();
+    let Some(mut at) = next_control(bytes, 0) else {
         return Cow::Borrowed(s);
-    }
+    };
     let mut out = String::with_capacity(s.len() + 16);
-    for c in s.chars() {
-        if escaped(c) {
-            out.push_str(&style.escape(u32::from(c)));
-        } else {
-            out.push(c);
+    let mut clean = 0;
+    loop {
+        out.push_str(s.get(clean..at).unwrap_or_default());
+        // A control character is one byte (C0, DEL) or `0xC2` and one more (C1): never split.
+        let (code, len) = match bytes.get(at) {
+            Some(0xC2) => (bytes.get(at + 1).copied().unwrap_or_default(), 2),
+            b => (b.copied().unwrap_or_default(), 1),
+        };
+        out.push_str(&style.escape(u32::from(code)));
+        clean = at + len;
+        match next_control(bytes, clean) {
+            Some(next) => at = next,
+            None => break,
         }
     }
+    out.push_str(s.get(clean..).unwrap_or_default());
     Cow::Owned(out)
+}
+
+/// The position of the next control character printed escaped (every Unicode `Cc` but `\n` and
+/// `\t`) at or after `from`, or of a `0xC2` that ends `buf` (it may start a C1 control that the
+/// next write ends).
+fn next_control(buf: &[u8], mut from: usize) -> Option<usize> {
+    loop {
+        let at = scan::next(buf, from, scan::control_lead)?;
+        match (buf.get(at), buf.get(at + 1)) {
+            // `0xC2` starting anything but a C1 control (`§` is `0xC2 0xA7`): not a control.
+            (Some(0xC2), Some(c)) if !(0x80..=0x9F).contains(c) => from = at + 1,
+            _ => return Some(at),
+        }
+    }
 }
 
 /// A writer that escapes control characters as [`escape_controls`] does, for output written in
@@ -240,17 +282,6 @@ impl<W: Write> Escaped<W> {
     }
 }
 
-/// Whether none of eight bytes can start a control character: none below 0x20 (not even a
-/// newline or tab: those take the byte-by-byte path), no DEL, no 0xC2 (the lead byte of C1).
-/// Exact, no false negatives: a borrow in the subtraction starts only at a byte that matches.
-fn quiet8(v: u64) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS != 0;
-    let below_space = v.wrapping_sub(ONES * 0x20) & !v & HIGHS != 0;
-    !below_space && !zero(v ^ (ONES * 0x7F)) && !zero(v ^ (ONES * 0xC2))
-}
-
 impl<W: Write> Write for Escaped<W> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         let mut i = 0;
@@ -269,33 +300,22 @@ impl<W: Write> Write for Escaped<W> {
             }
         }
         let mut clean = i;
-        while let Some(&b) = buf.get(i) {
-            // Eight bytes at a time while none can start a control character.
-            if let Some(block) = buf.get(i..i + 8).and_then(|c| <[u8; 8]>::try_from(c).ok()) {
-                if quiet8(u64::from_le_bytes(block)) {
-                    i += 8;
-                    continue;
-                }
-            }
-            let c0 = (b < 0x20 && b != b'\n' && b != b'\t') || b == 0x7F;
-            let c1 = b == 0xC2 && matches!(buf.get(i + 1), Some(0x80..=0x9F));
-            let ends_on_c2 = b == 0xC2 && i + 1 == buf.len();
-            if !(c0 || c1 || ends_on_c2) {
-                i += 1;
-                continue;
-            }
+        while let Some(at) = next_control(buf, i) {
             self.inner
-                .write_all(buf.get(clean..i).unwrap_or_default())?;
-            if ends_on_c2 {
-                self.held = true;
-                return Ok(buf.len());
-            }
-            if c1 {
-                self.escape(buf.get(i + 1).copied().unwrap_or_default())?;
-                i += 2;
-            } else {
-                self.escape(b)?;
-                i += 1;
+                .write_all(buf.get(clean..at).unwrap_or_default())?;
+            match (buf.get(at), buf.get(at + 1)) {
+                (Some(0xC2), None) => {
+                    self.held = true;
+                    return Ok(buf.len());
+                }
+                (Some(0xC2), Some(&c)) => {
+                    self.escape(c)?;
+                    i = at + 2;
+                }
+                (b, _) => {
+                    self.escape(b.copied().unwrap_or_default())?;
+                    i = at + 1;
+                }
             }
             clean = i;
         }
@@ -457,6 +477,39 @@ mod tests {
         }
     }
 
+    /// `escape_controls` as it was written before the block search: character by character.
+    fn escaped_char_by_char(s: &str, style: Style) -> String {
+        let mut out = String::new();
+        for c in s.chars() {
+            if c.is_control() && c != '\n' && c != '\t' {
+                out.push_str(&style.escape(u32::from(c)));
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn every_character_near_every_block_edge_is_escaped_as_char_by_char() {
+        let mut chars: Vec<char> = (0u32..0x250).filter_map(char::from_u32).collect();
+        chars.extend(['\u{2028}', '\u{feff}', '😀']);
+        for c in chars {
+            for at in [0, 1, 14, 15, 16, 17, 31, 32, 40] {
+                let mut text = "x".repeat(at);
+                text.push(c);
+                text.push_str("§ tail to fill a block ");
+                for style in [Style::Text, Style::Json] {
+                    let want = escaped_char_by_char(&text, style);
+                    assert_eq!(escape_controls(&text, style), want, "{c:?} {at}");
+                    for step in [1, 16, 17, text.len()] {
+                        assert_eq!(escaped_in_pieces(&text, step, style), want, "{c:?} {at}");
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn control_characters_are_escaped_and_the_rest_kept() {
         let text = "a\u{1b}]0;pwned\u{7}b\u{1b}[2J\tc\nd\r\u{7f}\u{85}\u{9f}é\u{a0}ü\u{2028}\0";
@@ -484,7 +537,11 @@ mod tests {
             serde_json::to_string_pretty(&v).unwrap_or_default(),
         ] {
             let out = escape_controls(&json, Style::Json);
-            assert!(!out.chars().any(escaped), "{out}");
+            assert!(
+                !out.chars()
+                    .any(|c| c.is_control() && c != '\n' && c != '\t'),
+                "{out}"
+            );
             let back: serde_json::Value = serde_json::from_str(&out).expect("still JSON");
             assert_eq!(back, v);
             for step in 1..=json.len() {

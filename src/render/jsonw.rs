@@ -1,6 +1,6 @@
 //! The decision's JSON written straight into one buffer: no serde tree, no intermediate string
 //! per field. Byte for byte what `serde_json::to_string(&Explanation)` gives (a test holds them
-//! together); strings are escaped as serde_json escapes them, eight bytes at a time where nothing
+//! together); strings are escaped as serde_json escapes them, sixteen bytes at a time where nothing
 //! needs escaping (rule names, citations and most sentences).
 
 use crate::engine::assess::{Obligation, Outcome, Verdict};
@@ -10,21 +10,6 @@ use std::fmt::Write as _;
 
 mod brief;
 pub(crate) use brief::brief;
-
-const ONES: u64 = 0x0101_0101_0101_0101;
-const HIGHS: u64 = 0x8080_8080_8080_8080;
-
-/// Whether any of the eight bytes is zero (exact, no false positives).
-const fn has_zero(v: u64) -> bool {
-    v.wrapping_sub(ONES) & !v & HIGHS != 0
-}
-
-/// Whether none of the eight bytes needs escaping in a JSON string: no control character
-/// (below 0x20), no `"`, no `\`.
-const fn plain8(v: u64) -> bool {
-    let below_space = v.wrapping_sub(ONES * 0x20) & !v & HIGHS != 0;
-    !below_space && !has_zero(v ^ (ONES * b'"' as u64)) && !has_zero(v ^ (ONES * b'\\' as u64))
-}
 
 /// serde_json's escape of one byte, if it needs one.
 fn escape(b: u8) -> Option<&'static str> {
@@ -41,30 +26,16 @@ fn escape(b: u8) -> Option<&'static str> {
     }
 }
 
-/// The contents of a JSON string (without its quotes), escaped as serde_json escapes them.
+/// The contents of a JSON string (without its quotes), escaped as serde_json escapes them: the
+/// plain runs between the bytes to escape are found sixteen bytes at a time and copied whole.
 pub(crate) fn escaped_contents(out: &mut String, s: &str) {
     let bytes = s.as_bytes();
-    let (mut run, mut i) = (0, 0);
-    while i < bytes.len() {
-        // Whole blocks of eight plain bytes are skipped at once ...
-        let plain = bytes
-            .get(i..)
-            .unwrap_or_default()
-            .chunks_exact(8)
-            .take_while(|c| <[u8; 8]>::try_from(*c).is_ok_and(|c| plain8(u64::from_le_bytes(c))))
-            .count();
-        i += 8 * plain;
-        // ... then the next block (or the tail) byte by byte.
-        let end = bytes.len().min(i + 8);
-        for (j, b) in bytes.iter().enumerate().take(end).skip(i) {
-            if let Some(e) = escape(*b) {
-                // An escaped byte is ASCII: both ends of the plain run are character boundaries.
-                out.push_str(s.get(run..j).unwrap_or_default());
-                out.push_str(e);
-                run = j + 1;
-            }
-        }
-        i = end;
+    let mut run = 0;
+    while let Some(j) = super::scan::next(bytes, run, super::scan::json_special) {
+        // The byte to escape is ASCII: both ends of the plain run are character boundaries.
+        out.push_str(s.get(run..j).unwrap_or_default());
+        out.push_str(bytes.get(j).copied().and_then(escape).unwrap_or_default());
+        run = j + 1;
     }
     out.push_str(s.get(run..).unwrap_or_default());
 }

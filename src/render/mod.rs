@@ -12,6 +12,7 @@ pub mod json;
 pub(crate) mod jsonw;
 pub mod junit;
 pub mod markdown;
+pub mod scan;
 
 use std::fmt;
 
