@@ -7,7 +7,7 @@ use crate::engine::assess::{
 };
 use crate::input::proposal::Proposal;
 use crate::model::graph::{Link, Reach};
-use crate::model::text::{Message, Text};
+use crate::model::text::{Message, Rendered, Text};
 use crate::model::RuleBase;
 use crate::model::*;
 use jiff::civil::Date;
@@ -28,6 +28,10 @@ pub struct Reason {
     pub applies: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unconfirmed: Option<Text>,
+    /// This reason's JSON, shared with every reason of the same rule and outcome, when the rule
+    /// alone fixes every field above (see `Rule::rendered`); an empty cache otherwise.
+    #[serde(skip)]
+    pub rendered: Rendered,
 }
 
 fn yes() -> bool {
@@ -227,6 +231,7 @@ pub(crate) fn reason(
                 missing: missing.iter().map(ToString::to_string).collect(),
                 applies: f.applies,
                 unconfirmed: None,
+                rendered: Rendered::default(),
             },
         },
     }
@@ -241,6 +246,7 @@ fn builtin(rule: &'static str, ok: bool, citation: &Text, message: Message) -> R
         missing: Vec::new(),
         applies: true,
         unconfirmed: None,
+        rendered: Rendered::default(),
     }
 }
 
@@ -443,9 +449,31 @@ fn with_values(env: &Env, rule: &Rule, f: &Finding, missing: &[Text], message: M
         rule: rule.name.clone(),
         outcome: f.outcome,
         citation: rule.citation.clone(),
+        rendered: fixed_by_rule(rule, f, missing, &message)
+            .and_then(|i| rule.rendered.get(i))
+            .map_or_else(Rendered::default, Rendered::share),
         message,
         missing: missing.iter().map(|m| m.as_str().to_owned()).collect(),
         applies: f.applies,
         unconfirmed,
+    }
+}
+
+/// Which of the rule's shared renderings a reason is, if the rule alone fixes all its fields: a
+/// `require` that holds or fails, or any rule switched off, with no missing fact and no value
+/// history in its words. `message` is what `rule_reason` made of the finding.
+fn fixed_by_rule(rule: &Rule, f: &Finding, missing: &[Text], message: &Message) -> Option<usize> {
+    if !missing.is_empty() || f.outcome == Outcome::Unknown {
+        return None;
+    }
+    match (message, f.outcome) {
+        (Message::DoesNotApply(_), Outcome::Pass) if !f.applies => Some(Rule::OFF),
+        (Message::Holds { .. }, Outcome::Pass) if f.applies && rule.values.is_empty() => {
+            Some(Rule::HOLDS)
+        }
+        (Message::Fails { .. }, Outcome::Fail) if f.applies && rule.values.is_empty() => {
+            Some(Rule::FAILS)
+        }
+        _ => None,
     }
 }

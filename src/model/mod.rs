@@ -83,7 +83,46 @@ macro_rules! display_debug {
         }
     )*};
 }
-display_debug!(RecipientKind, Funding, LeahyStatus);
+display_debug!(LeahyStatus);
+
+impl RecipientKind {
+    /// The name in proposals and sentences (`NationalMilitary`).
+    pub const fn name(self) -> &'static str {
+        match self {
+            RecipientKind::NationalMilitary => "NationalMilitary",
+            RecipientKind::OtherSecurityForces => "OtherSecurityForces",
+            RecipientKind::CivilianGovernment => "CivilianGovernment",
+            RecipientKind::InternationalOrganization => "InternationalOrganization",
+            RecipientKind::NonGovernmental => "NonGovernmental",
+        }
+    }
+}
+
+impl Funding {
+    /// The name in proposals and sentences (`DoD`).
+    pub const fn name(self) -> &'static str {
+        match self {
+            Funding::PartnerNational => "PartnerNational",
+            Funding::DoD => "DoD",
+            Funding::DoS => "DoS",
+            Funding::USAID => "USAID",
+            Funding::DHS => "DHS",
+            Funding::UsgStocks => "UsgStocks",
+        }
+    }
+}
+
+impl fmt::Display for RecipientKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl fmt::Display for Funding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
 
 /// The type of a value in a condition.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -448,6 +487,19 @@ pub struct Rule {
     /// of first use: `show` and explanations cite the entry in force.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub values: Vec<history::ValueRef>,
+    /// The JSON of this rule's reasons that read nothing of the proposal, made on first use:
+    /// [`Rule::HOLDS`], [`Rule::FAILS`], [`Rule::OFF`] (`explain::reasons` hands them out).
+    #[serde(skip)]
+    pub rendered: [text::Rendered; 3],
+}
+
+impl Rule {
+    /// The index in `rendered` of a `require` that holds (no value history read).
+    pub const HOLDS: usize = 0;
+    /// ... of a `require` that fails.
+    pub const FAILS: usize = 1;
+    /// ... of a rule whose `when` guard switched it off.
+    pub const OFF: usize = 2;
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -1002,6 +1054,25 @@ pub fn group_includes(
 mod tests {
     use super::*;
     use jiff::civil::date;
+
+    /// The names are the serialized ones (what proposals spell), so a sentence and a proposal agree.
+    #[test]
+    fn kind_names_are_their_serialized_names() {
+        for k in RecipientKind::ALL {
+            assert_eq!(
+                serde_json::to_string(&k).ok(),
+                Some(format!("\"{}\"", k.name()))
+            );
+            assert_eq!(k.to_string(), format!("{k:?}"));
+        }
+        for x in Funding::ALL {
+            assert_eq!(
+                serde_json::to_string(&x).ok(),
+                Some(format!("\"{}\"", x.name()))
+            );
+            assert_eq!(x.to_string(), format!("{x:?}"));
+        }
+    }
 
     /// The flattened memberships answer as walking the inclusions does: nested inclusions, dates
     /// on and either side of every membership's bounds, groups never joined, and the built-in

@@ -407,3 +407,55 @@ impl<'de> Deserialize<'de> for Message {
         String::deserialize(d).map(Message::Owned)
     }
 }
+
+/// A text made once, on first use, by whoever first needs it, and shared from then on: a rule
+/// keeps the JSON of each of its reasons that depends on the rule alone (it holds, it fails, it
+/// does not apply), and a reason built from the rule carries the same cell, so a full report
+/// copies those objects whole instead of assembling them field by field.
+///
+/// It is a cache of what it sits beside, never data: equality ignores it, serialization skips
+/// it, and a clone starts empty (a cloned rule may be renamed; only [`Rendered::share`] hands out
+/// the same cell, to a reason whose every field the rule fixes).
+#[derive(Default)]
+pub struct Rendered(Option<Arc<std::sync::OnceLock<Box<str>>>>);
+
+impl Rendered {
+    /// An empty cell, to be filled on first use.
+    pub fn new() -> Rendered {
+        Rendered(Some(Arc::default()))
+    }
+
+    /// The same cell.
+    pub fn share(&self) -> Rendered {
+        Rendered(self.0.clone())
+    }
+
+    /// The text, made by `make` if this is its first use; `None` when there is no cell.
+    pub fn get_or_init(&self, make: impl FnOnce() -> String) -> Option<&str> {
+        let cell = self.0.as_ref()?;
+        Some(cell.get_or_init(|| make().into_boxed_str()))
+    }
+}
+
+impl Clone for Rendered {
+    fn clone(&self) -> Rendered {
+        match self.0 {
+            Some(_) => Rendered::new(),
+            None => Rendered(None),
+        }
+    }
+}
+
+impl PartialEq for Rendered {
+    fn eq(&self, _: &Rendered) -> bool {
+        true
+    }
+}
+
+impl Eq for Rendered {}
+
+impl fmt::Debug for Rendered {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Rendered")
+    }
+}

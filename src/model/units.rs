@@ -14,15 +14,57 @@ pub struct Usd(pub u64);
 impl fmt::Display for Usd {
     /// `$100,000,000`
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let digits = self.0.to_string();
-        let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
-        for (i, c) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i) % 3 == 0 {
-                out.push(',');
+        f.write_str(self.text().as_str())
+    }
+}
+
+impl Usd {
+    /// `$100,000,000`, written on the stack (no allocation: amounts are written by the thousand
+    /// in a full report).
+    pub fn text(self) -> UsdText {
+        let mut t = UsdText {
+            buf: [0; UsdText::MAX],
+            start: UsdText::MAX,
+        };
+        let (mut n, mut digits) = (self.0, 0);
+        loop {
+            if digits > 0 && digits % 3 == 0 {
+                t.put(b',');
             }
-            out.push(c);
+            // `n % 10` is a digit: it fits in a byte.
+            t.put(b'0' + (n % 10) as u8);
+            digits += 1;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
         }
-        write!(f, "${out}")
+        t.put(b'$');
+        t
+    }
+}
+
+/// A dollar amount as text (`Usd::text`).
+pub struct UsdText {
+    buf: [u8; UsdText::MAX],
+    start: usize,
+}
+
+impl UsdText {
+    /// `$` and the 20 digits of `u64::MAX` with their 6 commas.
+    const MAX: usize = 27;
+
+    pub fn as_str(&self) -> &str {
+        let bytes = self.buf.get(self.start..).unwrap_or_default();
+        std::str::from_utf8(bytes).unwrap_or_default()
+    }
+
+    /// One byte before the others (the buffer is filled from its end).
+    fn put(&mut self, b: u8) {
+        self.start = self.start.saturating_sub(1);
+        if let Some(x) = self.buf.get_mut(self.start) {
+            *x = b;
+        }
     }
 }
 
@@ -92,6 +134,21 @@ mod tests {
         assert_eq!(fy.next().first_day(), Some(date(2027, 10, 1)));
         assert_eq!(fy.to_string(), "FY2027");
         assert_eq!(serde_json::to_string(&fy).ok().as_deref(), Some("2027"));
+    }
+
+    #[test]
+    fn dollars_are_written_with_commas_every_three_digits() {
+        for (n, want) in [
+            (0, "$0"),
+            (7, "$7"),
+            (999, "$999"),
+            (1_000, "$1,000"),
+            (30_000_000, "$30,000,000"),
+            (123_456_789_012, "$123,456,789,012"),
+            (u64::MAX, "$18,446,744,073,709,551,615"),
+        ] {
+            assert_eq!(Usd(n).to_string(), want);
+        }
     }
 
     #[test]

@@ -6,7 +6,19 @@
 use crate::engine::assess::{Obligation, Outcome, Verdict};
 use crate::explain::{Candidate, Explanation, Fix, MissingFact, PurposeFit, Reason, Record};
 use crate::model::text::{Message, Text};
+use crate::model::Usd;
 use std::fmt::Write as _;
+
+/// `,"key":`, or `"key":` for the first: one piece of text made at compile time (keys are plain
+/// words, never escaped).
+macro_rules! key {
+    ($out:expr, $k:literal) => {
+        $out.push_str(concat!(",\"", $k, "\":"))
+    };
+    ($out:expr, $k:literal, first) => {
+        $out.push_str(concat!("\"", $k, "\":"))
+    };
+}
 
 mod brief;
 pub(crate) use brief::brief;
@@ -47,16 +59,6 @@ pub(crate) fn string(out: &mut String, s: &str) {
     out.push('"');
 }
 
-/// Formatted text written escaped, fragment by fragment.
-struct Escaping<'a>(&'a mut String);
-
-impl std::fmt::Write for Escaping<'_> {
-    fn write_str(&mut self, s: &str) -> std::fmt::Result {
-        escaped_contents(self.0, s);
-        Ok(())
-    }
-}
-
 /// A rule-base text: copied as it is when it needs no escaping (known since it was made).
 fn text(out: &mut String, t: &Text) {
     out.push('"');
@@ -79,7 +81,7 @@ fn message(out: &mut String, m: &Message) {
 }
 
 /// A sentence's words, as `Message::write` puts them, written piece by piece: the fixed words need
-/// no escaping, the rule base's texts are copied when plain; the rest goes through `Display`.
+/// no escaping, the rule base's texts are copied when plain, amounts are written on the stack.
 fn message_contents(out: &mut String, m: &Message) {
     match m {
         Message::Owned(s) => escaped_contents(out, s),
@@ -142,8 +144,41 @@ fn message_contents(out: &mut String, m: &Message) {
             out.push_str("in force on ");
             date_contents(out, *d);
         }
-        other => {
-            let _ = write!(Escaping(out), "{other}");
+        Message::EligibleRecipient(k) => {
+            out.push_str(k.name());
+            out.push_str(" is an eligible recipient");
+        }
+        Message::FundedBy(x) => {
+            out.push_str("funded by ");
+            out.push_str(x.name());
+        }
+        Message::WithinCeiling {
+            fy,
+            total,
+            committed,
+            amount,
+            limit,
+            sub,
+        } => {
+            let _ = write!(out, "{fy}");
+            out.push_str(" total ");
+            out.push_str(total.text().as_str());
+            out.push_str(" (committed ");
+            out.push_str(committed.text().as_str());
+            out.push_str(" + this ");
+            out.push_str(amount.text().as_str());
+            out.push_str(") is within the ");
+            out.push_str(limit.text().as_str());
+            match sub {
+                Some(name) => {
+                    out.push(' ');
+                    text_contents(out, name);
+                    out.push_str(" sub-ceiling; ");
+                }
+                None => out.push_str(" ceiling; "),
+            }
+            out.push_str(Usd(limit.0.saturating_sub(total.0)).text().as_str());
+            out.push_str(" left");
         }
     }
 }
@@ -234,91 +269,104 @@ fn outcome(o: Outcome) -> &'static str {
 /// One decision in words as its JSON object (`docs/json.md`), compact.
 pub(crate) fn explanation(out: &mut String, e: &Explanation) {
     out.push('{');
-    key(out, "proposal", true);
+    key!(out, "proposal", first);
     string(out, &e.proposal);
-    key(out, "title", false);
+    key!(out, "title");
     string(out, &e.title);
-    key(out, "partner", false);
+    key!(out, "partner");
     string(out, &e.partner);
-    key(out, "fiscal_year", false);
+    key!(out, "fiscal_year");
     number(out, e.fiscal_year.year());
-    key(out, "as_of", false);
+    key!(out, "as_of");
     date(out, e.as_of);
-    key(out, "recommended", false);
+    key!(out, "recommended");
     opt_string(out, e.recommended.as_deref());
-    key(out, "verdict", false);
+    key!(out, "verdict");
     string(out, &e.verdict);
-    key(out, "summary", false);
+    key!(out, "summary");
     string(out, &e.summary);
-    key(out, "candidates", false);
+    key!(out, "candidates");
     array(out, &e.candidates, candidate);
-    key(out, "missing_facts", false);
+    key!(out, "missing_facts");
     array(out, &e.missing_facts, missing_fact);
     if !e.purpose_fits.is_empty() {
-        key(out, "purpose_fits", false);
+        key!(out, "purpose_fits");
         array(out, &e.purpose_fits, purpose_fit);
     }
-    key(out, "record", false);
+    key!(out, "record");
     record(out, &e.record);
     out.push('}');
 }
 
 fn candidate(out: &mut String, c: &Candidate) {
     out.push('{');
-    key(out, "authority", true);
+    key!(out, "authority", first);
     text(out, &c.authority);
-    key(out, "citation", false);
+    key!(out, "citation");
     text(out, &c.citation);
-    key(out, "name", false);
+    key!(out, "name");
     text(out, &c.name);
-    key(out, "verdict", false);
+    key!(out, "verdict");
     out.push_str(verdict(c.verdict));
-    key(out, "rank", false);
+    key!(out, "rank");
     number(out, c.rank);
-    key(out, "ranking", false);
+    key!(out, "ranking");
     message(out, &c.ranking);
-    key(out, "reasons", false);
+    key!(out, "reasons");
     array(out, &c.reasons, reason);
-    key(out, "obligations", false);
+    key!(out, "obligations");
     array(out, &c.obligations, obligation);
-    key(out, "paths", false);
+    key!(out, "paths");
     strings(out, &c.paths);
     if !c.why_not.is_empty() {
-        key(out, "why_not", false);
+        key!(out, "why_not");
         array(out, &c.why_not, message);
     }
     if let Some(f) = &c.fix {
-        key(out, "fix", false);
+        key!(out, "fix");
         fix(out, f);
     }
     if !c.caveats.is_empty() {
-        key(out, "caveats", false);
+        key!(out, "caveats");
         array(out, &c.caveats, text);
     }
     out.push('}');
 }
 
-/// A `Reason` (public for the `--detail reasons` view's candidates).
+/// A `Reason` (public for the `--detail reasons` view's candidates): copied whole when its rule
+/// fixes it and it was written once already.
 pub(crate) fn reason(out: &mut String, r: &Reason) {
+    let shared = r.rendered.get_or_init(|| {
+        let mut one = String::new();
+        reason_fields(&mut one, r);
+        one
+    });
+    match shared {
+        Some(json) => out.push_str(json),
+        None => reason_fields(out, r),
+    }
+}
+
+fn reason_fields(out: &mut String, r: &Reason) {
     out.push('{');
-    key(out, "rule", true);
+    key!(out, "rule", first);
     text(out, &r.rule);
-    key(out, "outcome", false);
+    key!(out, "outcome");
     out.push_str(outcome(r.outcome));
-    key(out, "citation", false);
+    key!(out, "citation");
     text(out, &r.citation);
-    key(out, "message", false);
+    key!(out, "message");
     message(out, &r.message);
     if !r.missing.is_empty() {
-        key(out, "missing", false);
+        key!(out, "missing");
         strings(out, &r.missing);
     }
     if !r.applies {
-        key(out, "applies", false);
+        key!(out, "applies");
         out.push_str("false");
     }
     if let Some(u) = &r.unconfirmed {
-        key(out, "unconfirmed", false);
+        key!(out, "unconfirmed");
         text(out, u);
     }
     out.push('}');
@@ -326,25 +374,25 @@ pub(crate) fn reason(out: &mut String, r: &Reason) {
 
 fn obligation(out: &mut String, o: &Obligation) {
     out.push('{');
-    key(out, "kind", true);
+    key!(out, "kind", first);
     text(out, &o.kind);
-    key(out, "deadline", false);
+    key!(out, "deadline");
     match o.deadline {
         Some(d) => date(out, d),
         None => out.push_str("null"),
     }
-    key(out, "citation", false);
+    key!(out, "citation");
     text(out, &o.citation);
-    key(out, "message", false);
+    key!(out, "message");
     message(out, &o.message);
     if let Some(to) = &o.to {
-        key(out, "to", false);
+        key!(out, "to");
         text(out, to);
     }
-    key(out, "status", false);
+    key!(out, "status");
     text(out, &o.status);
     if let Some(n) = &o.note {
-        key(out, "note", false);
+        key!(out, "note");
         string(out, n);
     }
     out.push('}');
@@ -380,43 +428,43 @@ fn fix(out: &mut String, f: &Fix) {
 
 fn missing_fact(out: &mut String, m: &MissingFact) {
     out.push('{');
-    key(out, "fact", true);
+    key!(out, "fact", first);
     string(out, &m.fact);
-    key(out, "question", false);
+    key!(out, "question");
     string(out, &m.question);
-    key(out, "settles", false);
+    key!(out, "settles");
     number(out, m.settles);
-    key(out, "candidates", false);
+    key!(out, "candidates");
     strings(out, &m.candidates);
     out.push('}');
 }
 
 fn purpose_fit(out: &mut String, p: &PurposeFit) {
     out.push('{');
-    key(out, "authority", true);
+    key!(out, "authority", first);
     text(out, &p.authority);
-    key(out, "citation", false);
+    key!(out, "citation");
     text(out, &p.citation);
-    key(out, "purposes", false);
+    key!(out, "purposes");
     strings(out, &p.purposes);
     out.push('}');
 }
 
 fn record(out: &mut String, r: &Record) {
     out.push('{');
-    key(out, "authsel_version", true);
+    key!(out, "authsel_version", first);
     string(out, &r.authsel_version);
-    key(out, "rules_digest", false);
+    key!(out, "rules_digest");
     string(out, &r.rules_digest);
-    key(out, "input_digest", false);
+    key!(out, "input_digest");
     string(out, &r.input_digest);
-    key(out, "as_of", false);
+    key!(out, "as_of");
     date(out, r.as_of);
-    key(out, "ledger_entries", false);
+    key!(out, "ledger_entries");
     number(out, r.ledger_entries);
-    key(out, "ledger_digest", false);
+    key!(out, "ledger_digest");
     opt_string(out, r.ledger_digest.as_deref());
-    key(out, "digest", false);
+    key!(out, "digest");
     string(out, &r.digest);
     out.push('}');
 }

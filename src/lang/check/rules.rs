@@ -67,6 +67,7 @@ impl Common {
             unconfirmed: self.unconfirmed,
             restriction: self.restriction,
             shared: None,
+            rendered: std::array::from_fn(|_| crate::model::text::Rendered::new()),
         }
     }
 }

@@ -2,35 +2,35 @@
 //! into one buffer: byte for byte what `serde_json::to_string(&Brief)` gives (a test holds them
 //! together). The nightly `check --format jsonl` writes one per proposal.
 
-use super::{array, date, fix, key, message, number, reason, string, text, verdict};
+use super::{array, date, fix, message, number, reason, string, text, verdict};
 use crate::explain::brief::{Brief, Closest, Duty, Findings, Question};
 
 /// The brief object, compact.
 pub(crate) fn brief(out: &mut String, b: &Brief) {
     out.push('{');
-    key(out, "proposal", true);
+    key!(out, "proposal", first);
     string(out, &b.proposal);
-    key(out, "fiscal_year", false);
+    key!(out, "fiscal_year");
     number(out, b.fiscal_year.year());
-    key(out, "as_of", false);
+    key!(out, "as_of");
     date(out, b.as_of);
-    key(out, "verdict", false);
+    key!(out, "verdict");
     string(out, b.verdict);
-    key(out, "recommended", false);
+    key!(out, "recommended");
     opt_text(out, b.recommended.as_ref());
-    key(out, "citation", false);
+    key!(out, "citation");
     opt_text(out, b.citation.as_ref());
-    key(out, "duties", false);
+    key!(out, "duties");
     array(out, &b.duties, duty);
-    key(out, "questions", false);
+    key!(out, "questions");
     array(out, &b.questions, question);
-    key(out, "closest", false);
+    key!(out, "closest");
     match &b.closest {
         Some(c) => closest(out, c),
         None => out.push_str("null"),
     }
     if let Some(list) = &b.candidates {
-        key(out, "candidates", false);
+        key!(out, "candidates");
         array(out, list, findings);
     }
     out.push('}');
@@ -45,38 +45,38 @@ fn opt_text(out: &mut String, t: Option<&crate::model::text::Text>) {
 
 fn duty(out: &mut String, d: &Duty) {
     out.push('{');
-    key(out, "kind", true);
+    key!(out, "kind", first);
     text(out, &d.kind);
-    key(out, "deadline", false);
+    key!(out, "deadline");
     match d.deadline {
         Some(day) => date(out, day),
         None => out.push_str("null"),
     }
-    key(out, "status", false);
+    key!(out, "status");
     text(out, &d.status);
-    key(out, "citation", false);
+    key!(out, "citation");
     text(out, &d.citation);
     out.push('}');
 }
 
 fn question(out: &mut String, q: &Question) {
     out.push('{');
-    key(out, "fact", true);
+    key!(out, "fact", first);
     string(out, &q.fact);
-    key(out, "question", false);
+    key!(out, "question");
     string(out, &q.question);
     out.push('}');
 }
 
 fn closest(out: &mut String, c: &Closest) {
     out.push('{');
-    key(out, "authority", true);
+    key!(out, "authority", first);
     text(out, &c.authority);
-    key(out, "citation", false);
+    key!(out, "citation");
     text(out, &c.citation);
-    key(out, "why_not", false);
+    key!(out, "why_not");
     message(out, &c.why_not);
-    key(out, "fix", false);
+    key!(out, "fix");
     match &c.fix {
         Some(f) => fix(out, f),
         None => out.push_str("null"),
@@ -86,11 +86,11 @@ fn closest(out: &mut String, c: &Closest) {
 
 fn findings(out: &mut String, f: &Findings) {
     out.push('{');
-    key(out, "authority", true);
+    key!(out, "authority", first);
     text(out, &f.authority);
-    key(out, "verdict", false);
+    key!(out, "verdict");
     out.push_str(verdict(f.verdict));
-    key(out, "reasons", false);
+    key!(out, "reasons");
     array(out, &f.reasons, reason);
     out.push('}');
 }
