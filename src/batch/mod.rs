@@ -21,8 +21,8 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 /// Files evaluated per parallel step: large enough to keep every worker busy, small enough that
-/// a step's texts and decisions stay a few megabytes.
-const CHUNK: usize = 2048;
+/// the three steps in memory at once stay small (512 full JSON decisions are about 45 MB).
+const CHUNK: usize = 512;
 
 /// The most worker threads a batch starts. Evaluation is CPU-bound, so threads beyond the cores
 /// only cost memory (a stack each) and start-up time: 10,000 took two minutes and a gigabyte for
@@ -312,34 +312,48 @@ impl<'a> Batch<'a> {
         let mut by_id: HashMap<String, usize> = HashMap::new();
         let mut charges: Vec<Charge> = Vec::new();
         progress(0, files.len());
-        for (n, chunk) in files.chunks(CHUNK).enumerate() {
-            let results: Vec<FileResult<T>> = pool.install(|| {
-                chunk
-                    .par_iter()
-                    .map(|path| self.one(path, &ctx, &render))
-                    .collect()
-            });
-            for (path, result) in chunk.iter().zip(results) {
-                let before = report.errors.len();
-                match result {
-                    FileResult::Invalid(diags) => {
-                        report.summary.invalid_files += 1;
-                        report.errors.extend(diags);
+        // The workers evaluate the next step while this thread hands the last one to `sink` (a
+        // large report's writing overlaps its evaluation); the channel holds one step, so at most
+        // three are in memory.
+        let (done, steps) = std::sync::mpsc::sync_channel::<Vec<FileResult<T>>>(1);
+        std::thread::scope(|scope| {
+            let (pool, ctx, render, files) = (&pool, &ctx, &render, &files);
+            scope.spawn(move || {
+                for chunk in files.chunks(CHUNK) {
+                    let results = pool.install(|| {
+                        chunk
+                            .par_iter()
+                            .map(|path| self.one(path, ctx, render))
+                            .collect()
+                    });
+                    if done.send(results).is_err() {
+                        break;
                     }
-                    FileResult::Evaluated { row, hits, out } => {
-                        let id_at = |id: &str| self.id_location(path, id);
-                        let file = (path.as_path(), row, id_at);
-                        if add_row(&mut report, &mut by_id, &mut charges, file, hits) {
-                            sink(Event::Decision(out));
+                }
+            });
+            for (n, (chunk, results)) in files.chunks(CHUNK).zip(steps).enumerate() {
+                for (path, result) in chunk.iter().zip(results) {
+                    let before = report.errors.len();
+                    match result {
+                        FileResult::Invalid(diags) => {
+                            report.summary.invalid_files += 1;
+                            report.errors.extend(diags);
+                        }
+                        FileResult::Evaluated { row, hits, out } => {
+                            let id_at = |id: &str| self.id_location(path, id);
+                            let file = (path.as_path(), row, id_at);
+                            if add_row(&mut report, &mut by_id, &mut charges, file, hits) {
+                                sink(Event::Decision(out));
+                            }
                         }
                     }
+                    if let Some(new) = report.errors.get(before..).filter(|e| !e.is_empty()) {
+                        sink(Event::Invalid(new));
+                    }
                 }
-                if let Some(new) = report.errors.get(before..).filter(|e| !e.is_empty()) {
-                    sink(Event::Invalid(new));
-                }
+                progress((n * CHUNK + chunk.len()).min(files.len()), files.len());
             }
-            progress((n * CHUNK + chunk.len()).min(files.len()), files.len());
-        }
+        });
         report.ceilings = self.ceilings(charges, &mut report.rows);
         tally(&mut report);
         report.elapsed = started.elapsed();

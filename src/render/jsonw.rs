@@ -86,30 +86,6 @@ fn message_contents(out: &mut String, m: &Message) {
     match m {
         Message::Owned(s) => escaped_contents(out, s),
         Message::Shared(t) => text_contents(out, t),
-        Message::DoesNotApply(when) => {
-            out.push_str("does not apply: not (");
-            if let Some(w) = when {
-                text_contents(out, w);
-            }
-            out.push(')');
-        }
-        Message::Holds { condition, because } => {
-            out.push_str("holds: ");
-            text_contents(out, condition);
-            if let Some(b) = because {
-                out.push_str(" (");
-                text_contents(out, b);
-                out.push(')');
-            }
-        }
-        Message::Fails { condition, because } => {
-            out.push_str("fails: requires ");
-            text_contents(out, condition);
-            if let Some(b) = because {
-                out.push_str(": ");
-                text_contents(out, b);
-            }
-        }
         Message::WhyNot {
             rule,
             message,
@@ -140,6 +116,37 @@ fn message_contents(out: &mut String, m: &Message) {
             out.push_str(": ");
             message_contents(out, why);
         }
+        finding => finding_contents(out, finding),
+    }
+}
+
+/// The sentence of one finding (a rule's or a built-in check's), as `Message::write` puts it.
+fn finding_contents(out: &mut String, m: &Message) {
+    match m {
+        Message::DoesNotApply(when) => {
+            out.push_str("does not apply: not (");
+            if let Some(w) = when {
+                text_contents(out, w);
+            }
+            out.push(')');
+        }
+        Message::Holds { condition, because } => {
+            out.push_str("holds: ");
+            text_contents(out, condition);
+            if let Some(b) = because {
+                out.push_str(" (");
+                text_contents(out, b);
+                out.push(')');
+            }
+        }
+        Message::Fails { condition, because } => {
+            out.push_str("fails: requires ");
+            text_contents(out, condition);
+            if let Some(b) = because {
+                out.push_str(": ");
+                text_contents(out, b);
+            }
+        }
         Message::InForce(d) => {
             out.push_str("in force on ");
             date_contents(out, *d);
@@ -161,26 +168,42 @@ fn message_contents(out: &mut String, m: &Message) {
             sub,
         } => {
             let _ = write!(out, "{fy}");
-            out.push_str(" total ");
-            out.push_str(total.text().as_str());
-            out.push_str(" (committed ");
-            out.push_str(committed.text().as_str());
-            out.push_str(" + this ");
-            out.push_str(amount.text().as_str());
-            out.push_str(") is within the ");
-            out.push_str(limit.text().as_str());
-            match sub {
-                Some(name) => {
-                    out.push(' ');
-                    text_contents(out, name);
-                    out.push_str(" sub-ceiling; ");
-                }
-                None => out.push_str(" ceiling; "),
-            }
-            out.push_str(Usd(limit.0.saturating_sub(total.0)).text().as_str());
-            out.push_str(" left");
+            within_ceiling(out, [*total, *committed, *amount, *limit], sub.as_ref());
         }
+        // The sentences made of other sentences.
+        Message::Owned(_)
+        | Message::Shared(_)
+        | Message::WhyNot { .. }
+        | Message::Ineligible { .. }
+        | Message::Over { .. } => message_contents(out, m),
     }
+}
+
+/// The rest of `Message::WithinCeiling` after its fiscal year, amounts as `[total, committed,
+/// amount, limit]`.
+fn within_ceiling(
+    out: &mut String,
+    [total, committed, amount, limit]: [Usd; 4],
+    sub: Option<&Text>,
+) {
+    out.push_str(" total ");
+    out.push_str(total.text().as_str());
+    out.push_str(" (committed ");
+    out.push_str(committed.text().as_str());
+    out.push_str(" + this ");
+    out.push_str(amount.text().as_str());
+    out.push_str(") is within the ");
+    out.push_str(limit.text().as_str());
+    match sub {
+        Some(name) => {
+            out.push(' ');
+            text_contents(out, name);
+            out.push_str(" sub-ceiling; ");
+        }
+        None => out.push_str(" ceiling; "),
+    }
+    out.push_str(Usd(limit.0.saturating_sub(total.0)).text().as_str());
+    out.push_str(" left");
 }
 
 /// A date as JSON: `"YYYY-MM-DD"`.
