@@ -294,17 +294,15 @@ impl AuthorityGraph {
 
     /// Every authority linked to at least one of the purposes or activities, with how.
     pub fn candidates(&self, purposes: &[String], activities: &[String]) -> BTreeMap<String, Link> {
-        let mut out: BTreeMap<String, Link> = BTreeMap::new();
+        // Gathered by borrowed id, in the order met, and sorted into the map once at the end: a
+        // map filled edge by edge moved its large entries at every insertion.
+        let mut found = Found::default();
         let none: &[String] = &[];
         for p in purposes {
             for (depth, ancestor) in self.lineage_of(p).iter().enumerate() {
                 let serving = self.served_by.get(ancestor).map_or(none, Vec::as_slice);
                 for a in serving {
-                    // Look up before inserting: the id is cloned once per authority, not per edge.
-                    if !out.contains_key(a) {
-                        out.insert(a.clone(), Link::default());
-                    }
-                    let Some(link) = out.get_mut(a) else { continue };
+                    let Some(link) = found.link(a) else { continue };
                     if depth == 0 {
                         if !link.direct.contains(p) {
                             link.direct.push(p.clone());
@@ -329,10 +327,7 @@ impl AuthorityGraph {
         }
         for act in activities {
             for a in self.provided_by.get(act).map_or(none, Vec::as_slice) {
-                if !out.contains_key(a) {
-                    out.insert(a.clone(), Link::default());
-                }
-                let Some(link) = out.get_mut(a) else { continue };
+                let Some(link) = found.link(a) else { continue };
                 if !link.activities.contains(act) {
                     link.activities.push(act.clone());
                     link.paths
@@ -340,7 +335,11 @@ impl AuthorityGraph {
                 }
             }
         }
-        out
+        found
+            .links
+            .into_iter()
+            .map(|(a, link)| (a.to_string(), link))
+            .collect()
     }
 
     /// Nodes in a stable order: authorities, purposes, activities, each by id.
@@ -398,6 +397,25 @@ fn kind_rank(n: &Node) -> u8 {
 }
 
 /// A path's words, its pieces joined in one allocation (no `format!` per edge).
+/// The authorities `candidates` has met, each once, with its link so far.
+#[derive(Default)]
+struct Found<'g> {
+    slot: HashMap<&'g str, usize>,
+    links: Vec<(&'g str, Link)>,
+}
+
+impl<'g> Found<'g> {
+    /// The link of authority `a`, new if it was not met before.
+    fn link(&mut self, a: &'g str) -> Option<&mut Link> {
+        let next = self.links.len();
+        let i = *self.slot.entry(a).or_insert(next);
+        if i == next {
+            self.links.push((a, Link::default()));
+        }
+        self.links.get_mut(i).map(|(_, link)| link)
+    }
+}
+
 fn path(pieces: &[&str]) -> String {
     let mut out = String::with_capacity(pieces.iter().map(|p| p.len()).sum());
     for p in pieces {
