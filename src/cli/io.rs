@@ -205,28 +205,20 @@ impl Style {
 /// proposal's title, a file name, a line quoted in a diagnostic) cannot move the cursor, clear the
 /// screen or retitle the terminal.
 pub fn escape_controls(s: &str, style: Style) -> Cow<'_, str> {
-    let bytes = s.as_bytes();
-    let Some(mut at) = next_control(bytes, 0) else {
+    if next_control(s.as_bytes(), 0).is_none() {
         return Cow::Borrowed(s);
-    };
-    let mut out = String::with_capacity(s.len() + 16);
-    let mut clean = 0;
-    loop {
-        out.push_str(s.get(clean..at).unwrap_or_default());
-        // A control character is one byte (C0, DEL) or `0xC2` and one more (C1): never split.
-        let (code, len) = match bytes.get(at) {
-            Some(0xC2) => (bytes.get(at + 1).copied().unwrap_or_default(), 2),
-            b => (b.copied().unwrap_or_default(), 1),
-        };
-        out.push_str(&style.escape(u32::from(code)));
-        clean = at + len;
-        match next_control(bytes, clean) {
-            Some(next) => at = next,
-            None => break,
-        }
     }
-    out.push_str(s.get(clean..).unwrap_or_default());
-    Cow::Owned(out)
+    // The writer the streamed report goes through, over a vector: writing to it cannot fail, and
+    // it replaces whole characters by ASCII escapes, so what it writes is UTF-8.
+    let mut w = Escaped::new(Vec::with_capacity(s.len() + 16), style);
+    let bytes = w
+        .write_all(s.as_bytes())
+        .and_then(|()| w.into_inner())
+        .unwrap_or_default();
+    Cow::Owned(
+        String::from_utf8(bytes)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+    )
 }
 
 /// The position of the next control character printed escaped (every Unicode `Cc` but `\n` and
@@ -263,7 +255,7 @@ impl<W: Write> Escaped<W> {
         }
     }
 
-    #[cfg(test)]
+    /// The writer underneath, once a `0xC2` held back is written.
     pub fn into_inner(mut self) -> std::io::Result<W> {
         self.release()?;
         Ok(self.inner)
@@ -477,11 +469,17 @@ mod tests {
         }
     }
 
+    /// Whether `c` is shown escaped: every control character (Unicode category Cc) but the
+    /// newline and the tab.
+    fn shown_escaped(c: char) -> bool {
+        c.is_control() && c != '\n' && c != '\t'
+    }
+
     /// `escape_controls` as it was written before the block search: character by character.
     fn escaped_char_by_char(s: &str, style: Style) -> String {
         let mut out = String::new();
         for c in s.chars() {
-            if c.is_control() && c != '\n' && c != '\t' {
+            if shown_escaped(c) {
                 out.push_str(&style.escape(u32::from(c)));
             } else {
                 out.push(c);
@@ -537,11 +535,7 @@ mod tests {
             serde_json::to_string_pretty(&v).unwrap_or_default(),
         ] {
             let out = escape_controls(&json, Style::Json);
-            assert!(
-                !out.chars()
-                    .any(|c| c.is_control() && c != '\n' && c != '\t'),
-                "{out}"
-            );
+            assert!(!out.chars().any(shown_escaped), "{out}");
             let back: serde_json::Value = serde_json::from_str(&out).expect("still JSON");
             assert_eq!(back, v);
             for step in 1..=json.len() {

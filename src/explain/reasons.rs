@@ -463,7 +463,7 @@ fn with_values(env: &Env, rule: &Rule, f: &Finding, missing: &[Text], message: M
 /// `require` that holds or fails, or any rule switched off, with no missing fact and no value
 /// history in its words. `message` is what `rule_reason` made of the finding.
 fn fixed_by_rule(rule: &Rule, f: &Finding, missing: &[Text], message: &Message) -> Option<usize> {
-    if !missing.is_empty() || f.outcome == Outcome::Unknown {
+    if !missing.is_empty() {
         return None;
     }
     match (message, f.outcome) {

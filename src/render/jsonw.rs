@@ -6,7 +6,6 @@
 use crate::engine::assess::{Obligation, Outcome, Verdict};
 use crate::explain::{Candidate, Explanation, Fix, MissingFact, PurposeFit, Reason, Record};
 use crate::model::text::{Message, Text};
-use crate::model::Usd;
 use std::fmt::Write as _;
 
 /// `,"key":`, or `"key":` for the first: one piece of text made at compile time (keys are plain
@@ -81,7 +80,7 @@ fn message(out: &mut String, m: &Message) {
 }
 
 /// A sentence's words, as `Message::write` puts them, written piece by piece: the fixed words need
-/// no escaping, the rule base's texts are copied when plain, amounts are written on the stack.
+/// no escaping, the rule base's texts are copied when plain.
 fn message_contents(out: &mut String, m: &Message) {
     match m {
         Message::Owned(s) => escaped_contents(out, s),
@@ -159,17 +158,12 @@ fn finding_contents(out: &mut String, m: &Message) {
             out.push_str("funded by ");
             out.push_str(x.name());
         }
-        Message::WithinCeiling {
-            fy,
-            total,
-            committed,
-            amount,
-            limit,
-            sub,
-        } => {
-            let _ = write!(out, "{fy}");
-            within_ceiling(out, [*total, *committed, *amount, *limit], sub.as_ref());
+        // Its words are `Message::write`'s; numbers and fixed words need no escaping, so only
+        // a sub-ceiling's name could.
+        Message::WithinCeiling { sub, .. } if sub.as_ref().is_none_or(Text::json_plain) => {
+            let _ = write!(out, "{m}");
         }
+        Message::WithinCeiling { .. } => escaped_contents(out, &m.to_string()),
         // The sentences made of other sentences.
         Message::Owned(_)
         | Message::Shared(_)
@@ -177,33 +171,6 @@ fn finding_contents(out: &mut String, m: &Message) {
         | Message::Ineligible { .. }
         | Message::Over { .. } => message_contents(out, m),
     }
-}
-
-/// The rest of `Message::WithinCeiling` after its fiscal year, amounts as `[total, committed,
-/// amount, limit]`.
-fn within_ceiling(
-    out: &mut String,
-    [total, committed, amount, limit]: [Usd; 4],
-    sub: Option<&Text>,
-) {
-    out.push_str(" total ");
-    out.push_str(total.text().as_str());
-    out.push_str(" (committed ");
-    out.push_str(committed.text().as_str());
-    out.push_str(" + this ");
-    out.push_str(amount.text().as_str());
-    out.push_str(") is within the ");
-    out.push_str(limit.text().as_str());
-    match sub {
-        Some(name) => {
-            out.push(' ');
-            text_contents(out, name);
-            out.push_str(" sub-ceiling; ");
-        }
-        None => out.push_str(" ceiling; "),
-    }
-    out.push_str(Usd(limit.0.saturating_sub(total.0)).text().as_str());
-    out.push_str(" left");
 }
 
 /// A date as JSON: `"YYYY-MM-DD"`.
