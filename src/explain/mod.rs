@@ -315,7 +315,7 @@ fn judge_ranked(d: &Decision) -> (Vec<Judgement<'_>>, Vec<Option<Fix>>) {
         ledger: None,
     };
     let env = Env::new(rules, p, &ctx);
-    let mut links = rules.graph.candidates(&p.purposes, &p.activities);
+    let mut links = rules.graph.links(&p.purposes, &p.activities);
     d.ranked()
         .map(|(a, c)| {
             let fix = (c.verdict == Verdict::Ineligible)
@@ -330,7 +330,7 @@ fn judge_ranked(d: &Decision) -> (Vec<Judgement<'_>>, Vec<Option<Fix>>) {
                 unknowns: d.store(c).count(c.findings, Outcome::Unknown),
                 obligations: c.obligations.clone(),
             };
-            let link = links.remove(a.id.as_str()).unwrap_or_default();
+            let link = links.take(&a.id);
             (render(&env, d.store(c), assessed, link), fix)
         })
         .unzip()

@@ -185,38 +185,26 @@ pub(crate) fn reason(
             let message = if ok {
                 Message::EligibleRecipient(p.recipient)
             } else {
-                let allowed: Vec<String> = a
-                    .recipients
-                    .iter()
-                    .flat_map(|r| r.items.iter().map(ToString::to_string))
-                    .collect();
-                format!(
-                    "recipient {} is not eligible; allowed: {}",
-                    p.recipient,
-                    allowed.join(", ")
-                )
-                .into()
+                words(&[
+                    "recipient ",
+                    p.recipient.name(),
+                    " is not eligible; allowed: ",
+                    &a.words.recipients,
+                ])
             };
             builtin("recipient", ok, &citation.unwrap_or_default(), message)
         }
         RuleRef::Funding => {
-            let items = a.funding.as_ref().map_or(&[][..], |f| f.items.as_slice());
-            let names = || {
-                items
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join(" or ")
-            };
+            let paid_by = &a.words.funding;
             let message = match p.funding {
-                None => Message::from(format!(
-                    "funding not specified; this authority is paid by {}",
-                    names()
-                )),
+                None => words(&["funding not specified; this authority is paid by ", paid_by]),
                 Some(x) if ok => Message::FundedBy(x),
-                Some(x) => {
-                    format!("funded by {x}, but this authority is paid by {}", names()).into()
-                }
+                Some(x) => words(&[
+                    "funded by ",
+                    x.name(),
+                    ", but this authority is paid by ",
+                    paid_by,
+                ]),
             };
             let citation = a.funding.as_ref().map(|f| f.citation.clone());
             builtin("funding", ok, &citation.unwrap_or_default(), message)
@@ -307,7 +295,7 @@ fn purpose_reason(env: &Env, a: &Authority, link: &Link) -> Reason {
                 "serves none of the proposal's purposes (",
                 &p.purposes.join(", "),
                 "); it serves ",
-                &a.serves.items.join(", "),
+                &a.words.serves,
             ]),
         )
     }
@@ -345,7 +333,7 @@ fn activities_reason(p: &Proposal, a: &Authority) -> Reason {
                 "does not provide ",
                 &lacking.join(", "),
                 "; it provides ",
-                &a.provides.items.join(", "),
+                &a.words.provides,
             ]),
         )
     }

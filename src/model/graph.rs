@@ -292,11 +292,22 @@ impl AuthorityGraph {
         v
     }
 
-    /// Every authority linked to at least one of the purposes or activities, with how.
+    /// Every authority linked to at least one of the purposes or activities, with how, by id.
     pub fn candidates(&self, purposes: &[String], activities: &[String]) -> BTreeMap<String, Link> {
-        // Gathered by borrowed id, in the order met, and sorted into the map once at the end: a
-        // map filled edge by edge moved its large entries at every insertion.
-        let mut found = Found::default();
+        // Sorted into the map once at the end: a map filled edge by edge moved its large entries
+        // at every insertion.
+        self.links(purposes, activities)
+            .links
+            .into_iter()
+            .map(|(a, link)| (a.to_string(), link))
+            .collect()
+    }
+
+    /// The same links as [`AuthorityGraph::candidates`], gathered by borrowed id in the order met
+    /// and taken out one by one: for a caller that visits them in its own order (the explanation
+    /// visits them ranked), with no map of owned ids built only to be emptied again.
+    pub fn links(&self, purposes: &[String], activities: &[String]) -> Links<'_> {
+        let mut found = Links::default();
         let none: &[String] = &[];
         for p in purposes {
             for (depth, ancestor) in self.lineage_of(p).iter().enumerate() {
@@ -336,10 +347,6 @@ impl AuthorityGraph {
             }
         }
         found
-            .links
-            .into_iter()
-            .map(|(a, link)| (a.to_string(), link))
-            .collect()
     }
 
     /// Nodes in a stable order: authorities, purposes, activities, each by id.
@@ -396,15 +403,23 @@ fn kind_rank(n: &Node) -> u8 {
     }
 }
 
-/// A path's words, its pieces joined in one allocation (no `format!` per edge).
-/// The authorities `candidates` has met, each once, with its link so far.
+/// The authorities linked to a proposal, each once, with its link, in the order the graph met them.
 #[derive(Default)]
-struct Found<'g> {
+pub struct Links<'g> {
     slot: HashMap<&'g str, usize>,
     links: Vec<(&'g str, Link)>,
 }
 
-impl<'g> Found<'g> {
+impl<'g> Links<'g> {
+    /// Authority `id`'s link, taken out (a second call gets an empty link); empty when the graph
+    /// does not link it.
+    pub fn take(&mut self, id: &str) -> Link {
+        let i = self.slot.get(id).copied();
+        i.and_then(|i| self.links.get_mut(i))
+            .map(|(_, link)| std::mem::take(link))
+            .unwrap_or_default()
+    }
+
     /// The link of authority `a`, new if it was not met before.
     fn link(&mut self, a: &'g str) -> Option<&mut Link> {
         let next = self.links.len();
@@ -416,6 +431,7 @@ impl<'g> Found<'g> {
     }
 }
 
+/// A path's words, its pieces joined in one allocation (no `format!` per edge).
 fn path(pieces: &[&str]) -> String {
     let mut out = String::with_capacity(pieces.iter().map(|p| p.len()).sum());
     for p in pieces {

@@ -730,6 +730,47 @@ pub struct Authority {
     /// Order of declaration across the sorted rule files (a stable tie-breaker).
     #[serde(skip)]
     pub order: usize,
+    /// Its lists as its reasons word them, joined once when the rule base is checked.
+    #[serde(skip)]
+    pub words: ListWords,
+}
+
+/// An authority's lists as a reason words them (`it serves A, B`, `paid by X or Y`): the same in
+/// every decision, so joined once, when the authority is checked, instead of in each reason that
+/// names them. Invariant: made by [`ListWords::of`] from the lists it sits beside.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ListWords {
+    /// `serves`, joined with `, `.
+    pub serves: Text,
+    /// `provides`, joined with `, `.
+    pub provides: Text,
+    /// The eligible kinds of recipient, joined with `, ` (empty when any kind may receive).
+    pub recipients: Text,
+    /// The funds it is paid by, joined with ` or ` (empty when any funds may pay).
+    pub funding: Text,
+}
+
+impl ListWords {
+    pub fn of(a: &Authority) -> ListWords {
+        let joined = |items: &mut dyn Iterator<Item = &str>, sep: &str| {
+            let mut out = String::new();
+            for (i, item) in items.enumerate() {
+                if i > 0 {
+                    out.push_str(sep);
+                }
+                out.push_str(item);
+            }
+            Text::from(out)
+        };
+        let kinds = a.recipients.iter().flat_map(|r| r.items.iter());
+        let funds = a.funding.iter().flat_map(|f| f.items.iter());
+        ListWords {
+            serves: joined(&mut a.serves.items.iter().map(String::as_str), ", "),
+            provides: joined(&mut a.provides.items.iter().map(String::as_str), ", "),
+            recipients: joined(&mut kinds.map(|k| k.name()), ", "),
+            funding: joined(&mut funds.map(|f| f.name()), " or "),
+        }
+    }
 }
 
 impl Duty {

@@ -146,6 +146,7 @@ impl Checker<'_> {
         });
         self.apply(file, b, known, &mut a, copied);
         self.rule_names(file, b, &a);
+        a.words = ListWords::of(&a);
         a
     }
 
@@ -423,6 +424,7 @@ fn empty_authority(id: &str, order: usize) -> Authority {
         rules: Vec::new(),
         duties: Vec::new(),
         order,
+        words: ListWords::default(),
     }
 }
 
