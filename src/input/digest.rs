@@ -15,17 +15,12 @@ pub fn sha256_json<T: Serialize + ?Sized>(value: &T) -> String {
             Ok(())
         }
     }
-    // Through a buffer: the serializer writes a few bytes at a time, and each `update` of the
-    // hash has a cost of its own; the buffer hands it whole blocks, and keeps memory bounded
-    // however large the value.
-    let mut buffered = std::io::BufWriter::with_capacity(4096, Hasher(Sha256::new()));
-    let written = serde_json::to_writer(&mut buffered, value).is_ok();
-    let h = match buffered.into_inner() {
-        // Serializing plain data cannot fail; if it ever did, the digest would be of the empty
-        // string, as before.
-        Ok(h) if written => h,
-        _ => Hasher(Sha256::new()),
-    };
+    let mut h = Hasher(Sha256::new());
+    // Serializing plain data cannot fail; if it ever did, the digest would be of the empty string,
+    // as before.
+    if serde_json::to_writer(&mut h, value).is_err() {
+        h = Hasher(Sha256::new());
+    }
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(64);
     for b in h.0.finalize() {
