@@ -84,20 +84,35 @@ fn legal(env: &Env, a: &Authority, l: &Legal) -> String {
     match l {
         Legal::InForce => format!("in_force: {}", in_force_reason(a, env.law_date).1),
         Legal::Rule { rule, unmet } => {
-            let detail = match unmet {
-                Unmet::NoRoom => "no room left".to_string(),
-                Unmet::NotRecorded => "the limit in force is not recorded".to_string(),
-                Unmet::Condition => format!("requires {}", rule_condition(rule)),
+            // The rule and the reason why not fix the line: made once, copied after.
+            let slot = match unmet {
+                Unmet::NoRoom => 0,
+                Unmet::NotRecorded => 1,
+                Unmet::Condition => 2,
             };
-            let why = rule.because.as_deref().unwrap_or(&detail);
-            match &rule.remedy {
-                Some(remedy) => format!(
-                    "{} [{}]: {why}; the law provides: {remedy}",
-                    rule.name, rule.citation
-                ),
-                None => format!("{} [{}]: {why}", rule.name, rule.citation),
+            let made = rule.remedies.get(slot);
+            match made.and_then(|m| m.get_or_init(|| rule_remedy(rule, *unmet))) {
+                Some(line) => line.to_string(),
+                None => rule_remedy(rule, *unmet),
             }
         }
+    }
+}
+
+/// What the law offers for a rule no edit satisfies, with why not.
+fn rule_remedy(rule: &Rule, unmet: Unmet) -> String {
+    let detail = match unmet {
+        Unmet::NoRoom => "no room left".to_string(),
+        Unmet::NotRecorded => "the limit in force is not recorded".to_string(),
+        Unmet::Condition => format!("requires {}", rule_condition(rule)),
+    };
+    let why = rule.because.as_deref().unwrap_or(&detail);
+    match &rule.remedy {
+        Some(remedy) => format!(
+            "{} [{}]: {why}; the law provides: {remedy}",
+            rule.name, rule.citation
+        ),
+        None => format!("{} [{}]: {why}", rule.name, rule.citation),
     }
 }
 
@@ -215,4 +230,45 @@ fn fact(name: &str, meaning: &str, op: CmpOp, to: &crate::input::proposal::FactV
 
 fn listed<T: std::fmt::Display>(items: impl Iterator<Item = T>, sep: &str) -> String {
     items.map(|x| x.to_string()).collect::<Vec<_>>().join(sep)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::assess::Context;
+    use crate::model::RuleBase;
+
+    /// A rule's remedy line is made once for each reason why not and copied after: asked for in
+    /// any order, each is the line made afresh (a ceiling without `because` words `NoRoom` and
+    /// `NotRecorded` differently, so lines handed out from the wrong slot would show).
+    #[test]
+    fn remedy_lines_are_made_once_for_each_reason_why_not() {
+        let rb = RuleBase::builtin();
+        let cases = RuleBase::builtin_cases();
+        let file = cases.first().expect("a built-in case");
+        let p = rb
+            .read_proposal(&file.name, &file.text)
+            .expect("the case reads");
+        let ctx = Context {
+            as_of: None,
+            ledger: None,
+        };
+        let env = Env::new(&rb, &p, &ctx);
+        let unmets = [Unmet::NoRoom, Unmet::NotRecorded, Unmet::Condition];
+        let mut told_apart = 0;
+        for a in &rb.authorities {
+            for (k, rule) in a.rules.iter().enumerate() {
+                // Each rule meets the three in another order first.
+                let order = unmets.iter().cycle().skip(k % 3).take(3);
+                for &unmet in order.clone().chain(order) {
+                    let line = legal(&env, a, &Legal::Rule { rule, unmet });
+                    assert_eq!(line, rule_remedy(rule, unmet), "{} {}", a.id, rule.name);
+                }
+                let differ =
+                    rule_remedy(rule, Unmet::NoRoom) != rule_remedy(rule, Unmet::NotRecorded);
+                told_apart += usize::from(differ);
+            }
+        }
+        assert!(told_apart > 5, "{told_apart}");
+    }
 }

@@ -240,10 +240,13 @@ fn builtin(rule: &'static str, ok: bool, citation: &Text, message: Message) -> R
 
 /// The citation and sentence of the `in_force` check on `d`.
 pub(crate) fn in_force_reason(a: &Authority, d: Date) -> (Text, Message) {
-    let successors = if a.superseded_by.is_empty() {
-        String::new()
-    } else {
-        format!("; superseded by {}", a.superseded_by.join(", "))
+    // Worded only for an authority no longer in force.
+    let successors = || {
+        if a.superseded_by.is_empty() {
+            String::new()
+        } else {
+            format!("; superseded by {}", a.superseded_by.join(", "))
+        }
     };
     let cite = |x: &Option<Dated>| {
         x.as_ref()
@@ -259,13 +262,13 @@ pub(crate) fn in_force_reason(a: &Authority, d: Date) -> (Text, Message) {
     if let Some(r) = a.repealed.as_ref().filter(|r| d >= r.date) {
         return (
             cite(&a.repealed),
-            format!("repealed effective {}{successors}", r.date).into(),
+            format!("repealed effective {}{}", r.date, successors()).into(),
         );
     }
     if let Some(x) = a.expires.as_ref().filter(|x| d > x.date) {
         return (
             cite(&a.expires),
-            format!("expired after {}{successors}", x.date).into(),
+            format!("expired after {}{}", x.date, successors()).into(),
         );
     }
     (a.citation.clone(), Message::InForce(d))

@@ -491,6 +491,11 @@ pub struct Rule {
     /// [`Rule::HOLDS`], [`Rule::FAILS`], [`Rule::OFF`] (`explain::reasons` hands them out).
     #[serde(skip)]
     pub rendered: [text::Rendered; 3],
+    /// The line a fix gives for this rule when no edit satisfies it, one for each reason why
+    /// not (`explain::fix` says which is which), made on first use: it reads nothing of the
+    /// proposal.
+    #[serde(skip)]
+    pub remedies: [text::Rendered; 3],
 }
 
 impl Rule {

@@ -68,6 +68,7 @@ impl Common {
             restriction: self.restriction,
             shared: None,
             rendered: std::array::from_fn(|_| crate::model::text::Rendered::new()),
+            remedies: std::array::from_fn(|_| crate::model::text::Rendered::new()),
         }
     }
 }
