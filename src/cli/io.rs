@@ -224,15 +224,8 @@ pub fn escape_controls(s: &str, style: Style) -> Cow<'_, str> {
 /// The position of the next control character printed escaped (every Unicode `Cc` but `\n` and
 /// `\t`) at or after `from`, or of a `0xC2` that ends `buf` (it may start a C1 control that the
 /// next write ends).
-fn next_control(buf: &[u8], mut from: usize) -> Option<usize> {
-    loop {
-        let at = scan::next(buf, from, scan::control_lead)?;
-        match (buf.get(at), buf.get(at + 1)) {
-            // `0xC2` starting anything but a C1 control (`§` is `0xC2 0xA7`): not a control.
-            (Some(0xC2), Some(c)) if !(0x80..=0x9F).contains(c) => from = at + 1,
-            _ => return Some(at),
-        }
-    }
+fn next_control(buf: &[u8], from: usize) -> Option<usize> {
+    scan::next_control(buf, from)
 }
 
 /// A writer that escapes control characters as [`escape_controls`] does, for output written in
