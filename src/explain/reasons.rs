@@ -276,32 +276,26 @@ pub(crate) fn in_force_reason(a: &Authority, d: Date) -> (Text, Message) {
 
 fn purpose_reason(env: &Env, a: &Authority, link: &Link) -> Reason {
     let p = env.proposal;
-    if link.serves_any() {
-        let mut parts: Vec<String> = link.direct.clone();
-        parts.extend(
-            link.inherited
-                .iter()
-                .map(|(q, anc)| format!("{q} (as {anc})")),
-        );
-        builtin(
-            "purpose",
-            true,
-            &a.serves.citation,
-            words(&["serves ", &parts.join(", ")]),
-        )
+    let (ok, message) = if link.serves_any() {
+        let mut s = Sentence::new("serves ");
+        let mut sep = "";
+        for q in &link.direct {
+            s.push(sep).push(q);
+            sep = ", ";
+        }
+        for (q, ancestor) in &link.inherited {
+            s.push(sep).push(q).push(" (as ").push(ancestor).push(")");
+            sep = ", ";
+        }
+        (true, s.done())
     } else {
-        builtin(
-            "purpose",
-            false,
-            &a.serves.citation,
-            words(&[
-                "serves none of the proposal's purposes (",
-                &p.purposes.join(", "),
-                "); it serves ",
-                &a.words.serves,
-            ]),
-        )
-    }
+        let mut s = Sentence::new("serves none of the proposal's purposes (");
+        s.list(p.purposes.iter().map(String::as_str))
+            .push("); it serves ")
+            .push(&a.words.serves);
+        (false, s.done())
+    };
+    builtin("purpose", ok, &a.serves.citation, message)
 }
 
 /// A sentence from its pieces, in one allocation (no `format!`).
@@ -313,33 +307,57 @@ fn words(pieces: &[&str]) -> Message {
     Message::Owned(out)
 }
 
-fn activities_reason(p: &Proposal, a: &Authority) -> Reason {
-    let lacking: Vec<&str> = p
-        .activities
-        .iter()
-        .filter(|x| !a.provides.items.contains(x))
-        .map(String::as_str)
-        .collect();
-    if lacking.is_empty() {
-        builtin(
-            "activities",
-            true,
-            &a.provides.citation,
-            words(&["provides ", &p.activities.join(", ")]),
-        )
-    } else {
-        builtin(
-            "activities",
-            false,
-            &a.provides.citation,
-            words(&[
-                "does not provide ",
-                &lacking.join(", "),
-                "; it provides ",
-                &a.words.provides,
-            ]),
-        )
+/// A sentence written into one string as it is made: pieces and lists pushed in place, with no
+/// `format!` and no vector of parts to join.
+struct Sentence(String);
+
+impl Sentence {
+    fn new(start: &str) -> Sentence {
+        let mut s = String::with_capacity(96);
+        s.push_str(start);
+        Sentence(s)
     }
+
+    fn push(&mut self, piece: &str) -> &mut Sentence {
+        self.0.push_str(piece);
+        self
+    }
+
+    /// The items, `, ` between them.
+    fn list<'a>(&mut self, items: impl Iterator<Item = &'a str>) -> &mut Sentence {
+        for (i, item) in items.enumerate() {
+            if i > 0 {
+                self.0.push_str(", ");
+            }
+            self.0.push_str(item);
+        }
+        self
+    }
+
+    fn done(self) -> Message {
+        Message::Owned(self.0)
+    }
+}
+
+fn activities_reason(p: &Proposal, a: &Authority) -> Reason {
+    let lacking = || {
+        p.activities
+            .iter()
+            .map(String::as_str)
+            .filter(|x| !a.provides.items.iter().any(|y| y == x))
+    };
+    let (ok, message) = if lacking().next().is_none() {
+        let mut s = Sentence::new("provides ");
+        s.list(p.activities.iter().map(String::as_str));
+        (true, s.done())
+    } else {
+        let mut s = Sentence::new("does not provide ");
+        s.list(lacking())
+            .push("; it provides ")
+            .push(&a.words.provides);
+        (false, s.done())
+    };
+    builtin("activities", ok, &a.provides.citation, message)
 }
 
 /// An own rule's finding with its sentence.
