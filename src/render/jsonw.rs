@@ -42,7 +42,7 @@ fn escape(b: u8) -> Option<&'static str> {
 pub(crate) fn escaped_contents(out: &mut String, s: &str) {
     let bytes = s.as_bytes();
     let mut run = 0;
-    while let Some(j) = super::scan::next(bytes, run, super::scan::json_special) {
+    while let Some(j) = super::scan::next_json_special(bytes, run) {
         // The byte to escape is ASCII: both ends of the plain run are character boundaries.
         out.push_str(s.get(run..j).unwrap_or_default());
         out.push_str(bytes.get(j).copied().and_then(escape).unwrap_or_default());

@@ -2,9 +2,10 @@
 //! strings and of control characters in everything printed both look for rare bytes in long runs
 //! of plain text.
 //!
-//! Invariant: [`next`] and [`next_control`] return exactly the first position at or after `from`
-//! that a byte-by-byte search finds, whatever the block boundaries (tests compare them). The one
-//! `unsafe` block of the crate is here: two unaligned SSE2 loads of sixteen-byte arrays.
+//! Invariant: [`next_json_special`] and [`next_control`] return exactly the first
+//! position at or after `from` that a byte-by-byte search finds, whatever the block boundaries
+//! (tests compare them). The crate's only `unsafe` blocks are here: unaligned SSE2 loads of
+//! sixteen-byte arrays.
 
 /// Bytes looked at together: one SSE2 register. A block's test has no early exit, so the compiler
 /// turns it into a few vector compares and a mask.
@@ -12,32 +13,10 @@ const BLOCK: usize = 16;
 
 /// Whether any byte of `block` is in the class: an OR over the block with no early exit, which
 /// the compiler turns into a few vector compares.
+#[cfg(not(target_arch = "x86_64"))]
 #[inline(always)]
 fn any_in(block: &[u8; BLOCK], class: impl Fn(u8) -> bool) -> bool {
     block.iter().fold(0u8, |seen, &b| seen | u8::from(class(b))) != 0
-}
-
-/// The first position at or after `from` whose byte is in `class`, if any.
-#[inline(always)]
-pub fn next(buf: &[u8], mut from: usize, class: impl Fn(u8) -> bool + Copy) -> Option<usize> {
-    while let Some(block) = buf
-        .get(from..from + BLOCK)
-        .and_then(|c| <&[u8; BLOCK]>::try_from(c).ok())
-    {
-        if any_in(block, class) {
-            return block.iter().position(|&b| class(b)).map(|p| from + p);
-        }
-        from += BLOCK;
-    }
-    let tail = buf.get(from..)?;
-    // The last block of a long buffer covers the shorter tail: one test says whether to look.
-    if buf
-        .last_chunk::<BLOCK>()
-        .is_some_and(|last| !any_in(last, class))
-    {
-        return None;
-    }
-    tail.iter().position(|&b| class(b)).map(|p| from + p)
 }
 
 /// The first control character printed escaped (every Unicode `Cc` but `\n` and `\t`) at or
@@ -129,6 +108,51 @@ fn controls(a: &[u8; BLOCK], b: &[u8; BLOCK]) -> u16 {
         .fold(0, |m, (i, (&x, &y))| m | (u16::from(control_at(x, y)) << i))
 }
 
+/// The first byte at or after `from` that a JSON string cannot hold as it is ([`json_special`]).
+#[inline(always)]
+pub fn next_json_special(buf: &[u8], mut from: usize) -> Option<usize> {
+    while let Some(block) = buf.get(from..from + BLOCK).and_then(|c| c.first_chunk()) {
+        let hits = json_specials(block);
+        if hits != 0 {
+            return Some(from + hits.trailing_zeros() as usize);
+        }
+        from += BLOCK;
+    }
+    let tail = buf.get(from..)?;
+    // Fewer than sixteen bytes are left. In a buffer of sixteen or more, the last block covers
+    // them: its mask, shifted past the bytes already searched, is the tail's.
+    if let Some(last) = buf.last_chunk::<BLOCK>() {
+        let searched = BLOCK - tail.len();
+        let hits = u32::from(json_specials(last)) >> searched;
+        return (hits != 0).then(|| from + hits.trailing_zeros() as usize);
+    }
+    tail.iter().position(|&b| json_special(b)).map(|p| from + p)
+}
+
+/// Which bytes of `a` are [`json_special`]: bit `i` for byte `i`. Four SSE2 compares.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn json_specials(a: &[u8; BLOCK]) -> u16 {
+    use std::arch::x86_64::*;
+    // SAFETY: as in `controls`.
+    unsafe {
+        let x = _mm_loadu_si128(a.as_ptr().cast());
+        let c0 = _mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(0x1F)), x);
+        let quote = _mm_cmpeq_epi8(x, _mm_set1_epi8(b'"' as i8));
+        let backslash = _mm_cmpeq_epi8(x, _mm_set1_epi8(b'\\' as i8));
+        _mm_movemask_epi8(_mm_or_si128(c0, _mm_or_si128(quote, backslash))) as u16
+    }
+}
+
+/// [`json_specials`] byte by byte, where there is no SSE2.
+#[cfg(not(target_arch = "x86_64"))]
+#[inline(always)]
+fn json_specials(a: &[u8; BLOCK]) -> u16 {
+    a.iter()
+        .enumerate()
+        .fold(0, |m, (i, &x)| m | (u16::from(json_special(x)) << i))
+}
+
 /// Bytes a JSON string cannot hold as they are: control characters, `"` and `\`.
 #[inline(always)]
 pub fn json_special(b: u8) -> bool {
@@ -182,7 +206,7 @@ mod tests {
                         }
                         for from in [0, at / 2, at, at + 1, len + 3] {
                             assert_eq!(
-                                next(&buf, from, json_special),
+                                next_json_special(&buf, from),
                                 slow(&buf, from, json_special)
                             );
                             assert_eq!(next_control(&buf, from), slow_control(&buf, from));
@@ -217,7 +241,7 @@ mod tests {
             buf in proptest::collection::vec(prop_oneof![Just(b'a'), Just(b'"'), Just(0xC2u8), Just(0xA7u8), Just(0x85u8), Just(b'\n'), Just(0x7Fu8), any::<u8>()], 0..80),
             from in 0usize..90,
         ) {
-            prop_assert_eq!(next(&buf, from, json_special), slow(&buf, from, json_special));
+            prop_assert_eq!(next_json_special(&buf, from), slow(&buf, from, json_special));
             prop_assert_eq!(next_control(&buf, from), slow_control(&buf, from));
         }
     }
