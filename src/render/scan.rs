@@ -4,8 +4,8 @@
 //!
 //! Invariant: [`next_json_special`] and [`next_control`] return exactly the first
 //! position at or after `from` that a byte-by-byte search finds, whatever the block boundaries
-//! (tests compare them). The crate's only `unsafe` blocks are here: unaligned SSE2 loads of
-//! sixteen-byte arrays.
+//! (tests compare them). The crate's only `unsafe` code is here, in `sse2`: SSE2 operations on
+//! sixteen-byte blocks, each wrapped in a safe function.
 
 /// Bytes looked at together: one SSE2 register. A block's test has no early exit, so the compiler
 /// turns it into a few vector compares and a mask.
@@ -49,19 +49,13 @@ pub fn next_control(buf: &[u8], mut from: usize) -> Option<usize> {
 }
 
 /// Whether any byte of `a` can start a control character printed escaped: a C0 control (`\n` and
-/// `\t` too), DEL, or `0xC2`. Six SSE2 instructions.
+/// `\t` too), DEL, or `0xC2`.
 #[cfg(target_arch = "x86_64")]
 #[inline(always)]
 fn any_lead(a: &[u8; BLOCK]) -> bool {
-    use std::arch::x86_64::*;
-    // SAFETY: as in `controls`.
-    unsafe {
-        let x = _mm_loadu_si128(a.as_ptr().cast());
-        let c0 = _mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(0x1F)), x);
-        let del = _mm_cmpeq_epi8(x, _mm_set1_epi8(0x7F));
-        let c2 = _mm_cmpeq_epi8(x, _mm_set1_epi8(0xC2u8 as i8));
-        _mm_movemask_epi8(_mm_or_si128(c0, _mm_or_si128(del, c2))) != 0
-    }
+    use sse2::{below_0x20, is, load, mask, or};
+    let x = load(a);
+    mask(or(below_0x20(x), or(is(x, 0x7F), is(x, 0xC2)))) != 0
 }
 
 /// [`any_lead`] without SSE2.
@@ -72,30 +66,19 @@ fn any_lead(a: &[u8; BLOCK]) -> bool {
 }
 
 /// Which bytes of `a` start a control character printed escaped ([`control_at`]), `b` being the
-/// block one byte on: bit `i` for byte `i`. Written in SSE2 (part of every x86_64 target): the
-/// compiler did not vectorize the test of a byte with the byte after it by itself, and went byte
-/// by byte at 8 to 15 instructions a byte; this is about one.
+/// block one byte on: bit `i` for byte `i`. In SSE2: the compiler did not vectorize the test of a
+/// byte with the byte after it by itself, and went byte by byte at 8 to 15 instructions a byte;
+/// this is about one.
 #[cfg(target_arch = "x86_64")]
 #[inline(always)]
 fn controls(a: &[u8; BLOCK], b: &[u8; BLOCK]) -> u16 {
-    use std::arch::x86_64::*;
-    // SAFETY: SSE2 is part of every x86_64 target, and each load reads the sixteen bytes of a
-    // sixteen-byte array (an unaligned load needs no alignment).
-    unsafe {
-        let x = _mm_loadu_si128(a.as_ptr().cast());
-        let y = _mm_loadu_si128(b.as_ptr().cast());
-        let is = |v: __m128i, byte: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(byte as i8));
-        // x < 0x20: the unsigned minimum with 0x1F is x itself.
-        let c0 = _mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(0x1F)), x);
-        let kept = _mm_or_si128(is(x, b'\n'), is(x, b'\t'));
-        let single = _mm_or_si128(_mm_andnot_si128(kept, c0), is(x, 0x7F));
-        // 0xC2 followed by 0x80..=0x9F (its top three bits 100).
-        let c1 = _mm_and_si128(
-            is(x, 0xC2),
-            is(_mm_and_si128(y, _mm_set1_epi8(0xE0u8 as i8)), 0x80),
-        );
-        _mm_movemask_epi8(_mm_or_si128(single, c1)) as u16
-    }
+    use sse2::{and, and_not, below_0x20, is, load, mask, or};
+    let (x, y) = (load(a), load(b));
+    let kept = or(is(x, b'\n'), is(x, b'\t'));
+    let single = or(and_not(kept, below_0x20(x)), is(x, 0x7F));
+    // 0xC2 followed by 0x80..=0x9F (its top three bits 100).
+    let c1 = and(is(x, 0xC2), is(and(y, sse2::splat(0xE0)), 0x80));
+    mask(or(single, c1))
 }
 
 /// [`controls`] byte by byte, where there is no SSE2.
@@ -129,19 +112,13 @@ pub fn next_json_special(buf: &[u8], mut from: usize) -> Option<usize> {
     tail.iter().position(|&b| json_special(b)).map(|p| from + p)
 }
 
-/// Which bytes of `a` are [`json_special`]: bit `i` for byte `i`. Four SSE2 compares.
+/// Which bytes of `a` are [`json_special`]: bit `i` for byte `i`.
 #[cfg(target_arch = "x86_64")]
 #[inline(always)]
 fn json_specials(a: &[u8; BLOCK]) -> u16 {
-    use std::arch::x86_64::*;
-    // SAFETY: as in `controls`.
-    unsafe {
-        let x = _mm_loadu_si128(a.as_ptr().cast());
-        let c0 = _mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(0x1F)), x);
-        let quote = _mm_cmpeq_epi8(x, _mm_set1_epi8(b'"' as i8));
-        let backslash = _mm_cmpeq_epi8(x, _mm_set1_epi8(b'\\' as i8));
-        _mm_movemask_epi8(_mm_or_si128(c0, _mm_or_si128(quote, backslash))) as u16
-    }
+    use sse2::{below_0x20, is, load, mask, or};
+    let x = load(a);
+    mask(or(below_0x20(x), or(is(x, b'"'), is(x, b'\\'))))
 }
 
 /// [`json_specials`] byte by byte, where there is no SSE2.
@@ -151,6 +128,68 @@ fn json_specials(a: &[u8; BLOCK]) -> u16 {
     a.iter()
         .enumerate()
         .fold(0, |m, (i, &x)| m | (u16::from(json_special(x)) << i))
+}
+
+/// The SSE2 operations the searches are made of (SSE2 is part of every x86_64 target), each a
+/// safe function over a sixteen-byte register: the crate's only `unsafe` code is here.
+#[cfg(target_arch = "x86_64")]
+mod sse2 {
+    use super::BLOCK;
+    use std::arch::x86_64::{
+        __m128i, _mm_and_si128, _mm_andnot_si128, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_min_epu8,
+        _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
+    };
+
+    // SAFETY (every block below): the intrinsics need SSE2, which every x86_64 target has; the
+    // one load reads the sixteen bytes of a sixteen-byte array, and an unaligned load needs no
+    // alignment.
+
+    #[inline(always)]
+    pub(super) fn load(a: &[u8; BLOCK]) -> __m128i {
+        unsafe { _mm_loadu_si128(a.as_ptr().cast()) }
+    }
+
+    /// Every lane `byte`.
+    #[inline(always)]
+    pub(super) fn splat(byte: u8) -> __m128i {
+        unsafe { _mm_set1_epi8(i8::from_ne_bytes([byte])) }
+    }
+
+    /// All ones in each lane of `x` equal to `byte`.
+    #[inline(always)]
+    pub(super) fn is(x: __m128i, byte: u8) -> __m128i {
+        unsafe { _mm_cmpeq_epi8(x, splat(byte)) }
+    }
+
+    /// All ones in each lane of `x` below `0x20`: the unsigned minimum with `0x1F` is the lane.
+    #[inline(always)]
+    pub(super) fn below_0x20(x: __m128i) -> __m128i {
+        unsafe { _mm_cmpeq_epi8(_mm_min_epu8(x, splat(0x1F)), x) }
+    }
+
+    #[inline(always)]
+    pub(super) fn or(a: __m128i, b: __m128i) -> __m128i {
+        unsafe { _mm_or_si128(a, b) }
+    }
+
+    #[inline(always)]
+    pub(super) fn and(a: __m128i, b: __m128i) -> __m128i {
+        unsafe { _mm_and_si128(a, b) }
+    }
+
+    /// `b` without the lanes of `a`.
+    #[inline(always)]
+    pub(super) fn and_not(a: __m128i, b: __m128i) -> __m128i {
+        unsafe { _mm_andnot_si128(a, b) }
+    }
+
+    /// The top bit of each lane, lane `i` as bit `i`.
+    #[inline(always)]
+    pub(super) fn mask(x: __m128i) -> u16 {
+        let bits = unsafe { _mm_movemask_epi8(x) };
+        // Sixteen lanes: the upper sixteen bits are zero.
+        bits as u16
+    }
 }
 
 /// Bytes a JSON string cannot hold as they are: control characters, `"` and `\`.
