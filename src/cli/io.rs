@@ -205,7 +205,7 @@ impl Style {
 /// proposal's title, a file name, a line quoted in a diagnostic) cannot move the cursor, clear the
 /// screen or retitle the terminal.
 pub fn escape_controls(s: &str, style: Style) -> Cow<'_, str> {
-    if next_control(s.as_bytes(), 0).is_none() {
+    if scan::next_control(s.as_bytes(), 0).is_none() {
         return Cow::Borrowed(s);
     }
     // The writer the streamed report goes through, over a vector: writing to it cannot fail, and
@@ -219,13 +219,6 @@ pub fn escape_controls(s: &str, style: Style) -> Cow<'_, str> {
         String::from_utf8(bytes)
             .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
     )
-}
-
-/// The position of the next control character printed escaped (every Unicode `Cc` but `\n` and
-/// `\t`) at or after `from`, or of a `0xC2` that ends `buf` (it may start a C1 control that the
-/// next write ends).
-fn next_control(buf: &[u8], from: usize) -> Option<usize> {
-    scan::next_control(buf, from)
 }
 
 /// A writer that escapes control characters as [`escape_controls`] does, for output written in
@@ -285,7 +278,7 @@ impl<W: Write> Write for Escaped<W> {
             }
         }
         let mut clean = i;
-        while let Some(at) = next_control(buf, i) {
+        while let Some(at) = scan::next_control(buf, i) {
             self.inner
                 .write_all(buf.get(clean..at).unwrap_or_default())?;
             match (buf.get(at), buf.get(at + 1)) {

@@ -185,26 +185,30 @@ pub(crate) fn reason(
             let message = if ok {
                 Message::EligibleRecipient(p.recipient)
             } else {
-                words(&[
-                    "recipient ",
-                    p.recipient.name(),
-                    " is not eligible; allowed: ",
-                    &a.words.recipients,
-                ])
+                let mut s = Sentence::new("recipient ");
+                s.push(p.recipient.name())
+                    .push(" is not eligible; allowed: ")
+                    .push(&a.words.recipients);
+                s.done()
             };
             builtin("recipient", ok, &citation.unwrap_or_default(), message)
         }
         RuleRef::Funding => {
             let paid_by = &a.words.funding;
             let message = match p.funding {
-                None => words(&["funding not specified; this authority is paid by ", paid_by]),
                 Some(x) if ok => Message::FundedBy(x),
-                Some(x) => words(&[
-                    "funded by ",
-                    x.name(),
-                    ", but this authority is paid by ",
-                    paid_by,
-                ]),
+                None => {
+                    let mut s = Sentence::new("funding not specified; this authority is paid by ");
+                    s.push(paid_by);
+                    s.done()
+                }
+                Some(x) => {
+                    let mut s = Sentence::new("funded by ");
+                    s.push(x.name())
+                        .push(", but this authority is paid by ")
+                        .push(paid_by);
+                    s.done()
+                }
             };
             let citation = a.funding.as_ref().map(|f| f.citation.clone());
             builtin("funding", ok, &citation.unwrap_or_default(), message)
@@ -296,15 +300,6 @@ fn purpose_reason(env: &Env, a: &Authority, link: &Link) -> Reason {
         (false, s.done())
     };
     builtin("purpose", ok, &a.serves.citation, message)
-}
-
-/// A sentence from its pieces, in one allocation (no `format!`).
-fn words(pieces: &[&str]) -> Message {
-    let mut out = String::with_capacity(pieces.iter().map(|p| p.len()).sum());
-    for p in pieces {
-        out.push_str(p);
-    }
-    Message::Owned(out)
 }
 
 /// A sentence written into one string as it is made: pieces and lists pushed in place, with no

@@ -757,23 +757,21 @@ pub struct ListWords {
 
 impl ListWords {
     pub fn of(a: &Authority) -> ListWords {
-        let joined = |items: &mut dyn Iterator<Item = &str>, sep: &str| {
-            let mut out = String::new();
-            for (i, item) in items.enumerate() {
-                if i > 0 {
-                    out.push_str(sep);
-                }
-                out.push_str(item);
-            }
-            Text::from(out)
-        };
-        let kinds = a.recipients.iter().flat_map(|r| r.items.iter());
-        let funds = a.funding.iter().flat_map(|f| f.items.iter());
+        let kinds: Vec<&str> = a
+            .recipients
+            .iter()
+            .flat_map(|r| r.items.iter().map(|k| k.name()))
+            .collect();
+        let funds: Vec<&str> = a
+            .funding
+            .iter()
+            .flat_map(|f| f.items.iter().map(|x| x.name()))
+            .collect();
         ListWords {
-            serves: joined(&mut a.serves.items.iter().map(String::as_str), ", "),
-            provides: joined(&mut a.provides.items.iter().map(String::as_str), ", "),
-            recipients: joined(&mut kinds.map(|k| k.name()), ", "),
-            funding: joined(&mut funds.map(|f| f.name()), " or "),
+            serves: Text::from(a.serves.items.join(", ")),
+            provides: Text::from(a.provides.items.join(", ")),
+            recipients: Text::from(kinds.join(", ")),
+            funding: Text::from(funds.join(" or ")),
         }
     }
 }
