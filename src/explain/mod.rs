@@ -73,7 +73,7 @@ pub struct Candidate {
     pub reasons: Vec<Reason>,
     pub obligations: Vec<Obligation>,
     /// How the graph links it to the proposal.
-    pub paths: Vec<String>,
+    pub paths: Vec<Text>,
     /// Why not: each failed rule (ineligible) or open question (conditional), with its citation.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub why_not: Vec<Message>,
@@ -330,7 +330,7 @@ fn judge_ranked(d: &Decision) -> (Vec<Judgement<'_>>, Vec<Option<Fix>>) {
                 unknowns: d.store(c).count(c.findings, Outcome::Unknown),
                 obligations: c.obligations.clone(),
             };
-            let link = links.take(&a.id);
+            let link = links.take(a.order);
             (render(&env, d.store(c), assessed, link), fix)
         })
         .unzip()

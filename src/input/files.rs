@@ -47,6 +47,10 @@ fn not_regular_diag(name: &str, what: &str) -> Diagnostic {
     )
 }
 
+fn is_ron(p: &Path) -> bool {
+    p.extension().is_some_and(|x| x == "ron")
+}
+
 /// A key whose byte order is `Path`'s order (component by component) for the paths of one walk:
 /// the components joined by a zero byte, which sorts below every byte a name can hold.
 fn path_order(p: &Path) -> Vec<u8> {
@@ -78,13 +82,16 @@ pub fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
                 let mut problems = Vec::new();
                 for entry in walkdir::WalkDir::new(p).follow_links(true) {
                     match entry {
-                        Ok(e)
-                            if e.file_type().is_file()
-                                && e.path().extension().is_some_and(|x| x == "ron") =>
-                        {
-                            walked.push(e.into_path())
+                        Ok(e) if !is_ron(e.path()) || e.file_type().is_dir() => {}
+                        Ok(e) if e.file_type().is_file() => walked.push(e.into_path()),
+                        // A `*.ron` FIFO, device or socket: reported, never silently skipped
+                        // (and never opened: a FIFO would block the batch).
+                        Ok(e) => {
+                            let what = e.metadata().ok().and_then(|m| not_regular(&m));
+                            let at = e.path().display().to_string();
+                            problems
+                                .push(not_regular_diag(&at, what.unwrap_or("not a regular file")));
                         }
-                        Ok(_) => {}
                         Err(e) => {
                             let at = e.path().map_or(name.clone(), |q| q.display().to_string());
                             let why = if e.loop_ancestor().is_some() {
@@ -330,6 +337,15 @@ mod tests {
             let (files, diags) = collect(std::slice::from_ref(&fifo));
             assert!(files.is_empty());
             assert_eq!(diags.first().map(|d| d.code), Some("E0215"));
+            // Met in a directory walk beside a proposal: reported, not skipped, not opened.
+            std::fs::write(d.join("a.ron"), "x").expect("write");
+            let (files, diags) = collect(std::slice::from_ref(&d));
+            assert_eq!(files, vec![d.join("a.ron")]);
+            let codes: Vec<(&str, &str)> =
+                diags.iter().map(|x| (x.code, x.file.as_str())).collect();
+            let fifo_name = fifo.display().to_string();
+            assert_eq!(codes, vec![("E0215", fifo_name.as_str())], "{diags:?}");
+            std::fs::remove_file(d.join("a.ron")).expect("remove");
         }
         let zero = Path::new("/dev/zero");
         if zero.exists() {

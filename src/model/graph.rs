@@ -2,6 +2,7 @@
 //! `provides`, `is_a` and `supersedes` as edges. Candidates for a proposal are the authorities that
 //! reach one of its purposes (directly or through `is_a`) or one of its activities.
 
+use crate::model::text::Text;
 use crate::model::{Activity, Authority, Purpose};
 use foldhash::HashMap;
 use petgraph::graph::{DiGraph, NodeIndex};
@@ -67,6 +68,25 @@ pub struct AuthorityGraph {
     reach_of_purpose: HashMap<String, Vec<(usize, usize)>>,
     /// ... and each activity's.
     provided_by_index: HashMap<String, Vec<usize>>,
+    /// For `links`, made once so an explanation copies no id and joins no path: each purpose's
+    /// serving edges in the order `links` meets them (lineage nearest first, authorities sorted) ...
+    purpose_edges: HashMap<String, (Text, Vec<ServingEdge>)>,
+    /// ... and each activity's providing edges (authorities sorted, as positions), with their
+    /// paths' words ...
+    activity_edges: HashMap<String, (Text, Vec<(usize, Text)>)>,
+    /// ... and the authorities' ids, by position.
+    authority_ids: Vec<String>,
+}
+
+/// An authority serving a purpose, `depth` steps up its lineage (0: by name), with the ancestor it
+/// serves and the path's words.
+#[derive(Debug, Clone)]
+struct ServingEdge {
+    /// Position in the rule base's `authorities`.
+    authority: usize,
+    depth: usize,
+    ancestor: Text,
+    path: Text,
 }
 
 /// How far an authority reaches a proposal, in counts: what the verdict and the ranking need, without
@@ -95,16 +115,16 @@ impl Reach {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Link {
     /// Proposal purposes the authority serves by name.
-    pub direct: Vec<String>,
+    pub direct: Vec<Text>,
     /// Proposal purposes it serves through an ancestor: `(purpose, ancestor)`.
-    pub inherited: Vec<(String, String)>,
+    pub inherited: Vec<(Text, Text)>,
     /// The steps up from each `inherited` purpose to its ancestor, summed (`Reach::steps`).
     #[serde(skip)]
     pub steps: usize,
     /// Proposal activities it provides.
-    pub activities: Vec<String>,
-    /// Readable graph paths, e.g. `counterterrorism -is_a-> security_capacity <-serves- fms`.
-    pub paths: Vec<String>,
+    pub activities: Vec<Text>,
+    /// Readable graph paths, e.g. `fms -serves-> security_capacity <-is_a- counterterrorism`.
+    pub paths: Vec<Text>,
 }
 
 impl Link {
@@ -183,7 +203,49 @@ impl AuthorityGraph {
             g.provided_by_index.insert(a.clone(), positions(&by));
             g.provided_by.insert(a.clone(), by);
         }
+        g.authority_ids = authorities.iter().map(|a| a.id.to_string()).collect();
+        g.edges_for_links(&position);
         g
+    }
+
+    /// `purpose_edges` and `activity_edges`, from the lineages and the sorted serving and
+    /// providing lists.
+    fn edges_for_links(&mut self, position: &HashMap<&str, usize>) {
+        let none: &[String] = &[];
+        for p in self.lineages.keys() {
+            let mut edges = Vec::new();
+            for (depth, ancestor) in self.lineage_of(p).iter().enumerate() {
+                let ancestor_text = Text::from(ancestor);
+                for a in self.served_by.get(ancestor).map_or(none, Vec::as_slice) {
+                    let Some(&authority) = position.get(a.as_str()) else {
+                        continue;
+                    };
+                    let path = if depth == 0 {
+                        path(&[a, " -serves-> ", p])
+                    } else {
+                        path(&[a, " -serves-> ", ancestor, " <-is_a- ", p])
+                    };
+                    edges.push(ServingEdge {
+                        authority,
+                        depth,
+                        ancestor: ancestor_text.clone(),
+                        path: Text::from(path),
+                    });
+                }
+            }
+            self.purpose_edges.insert(p.clone(), (Text::from(p), edges));
+        }
+        for (act, by) in &self.provided_by {
+            let edges = by
+                .iter()
+                .filter_map(|a| {
+                    let path = Text::from(path(&[a, " -provides-> ", act]));
+                    Some((*position.get(a.as_str())?, path))
+                })
+                .collect();
+            self.activity_edges
+                .insert(act.clone(), (Text::from(act), edges));
+        }
     }
 
     /// The candidates of `candidates`, as counts and positions (sorted by position): no strings are
@@ -296,53 +358,50 @@ impl AuthorityGraph {
     pub fn candidates(&self, purposes: &[String], activities: &[String]) -> BTreeMap<String, Link> {
         // Sorted into the map once at the end: a map filled edge by edge moved its large entries
         // at every insertion.
-        self.links(purposes, activities)
-            .links
-            .into_iter()
-            .map(|(a, link)| (a.to_string(), link))
-            .collect()
+        self.links(purposes, activities).into_ids().collect()
     }
 
     /// The same links as [`AuthorityGraph::candidates`], gathered by borrowed id in the order met
     /// and taken out one by one: for a caller that visits them in its own order (the explanation
     /// visits them ranked), with no map of owned ids built only to be emptied again.
     pub fn links(&self, purposes: &[String], activities: &[String]) -> Links<'_> {
-        let mut found = Links::default();
-        let none: &[String] = &[];
+        let mut found = Links {
+            slot: vec![None; self.authority_ids.len()],
+            links: Vec::new(),
+            ids: &self.authority_ids,
+        };
         for p in purposes {
-            for (depth, ancestor) in self.lineage_of(p).iter().enumerate() {
-                let serving = self.served_by.get(ancestor).map_or(none, Vec::as_slice);
-                for a in serving {
-                    let Some(link) = found.link(a) else { continue };
-                    if depth == 0 {
-                        if !link.direct.contains(p) {
-                            link.direct.push(p.clone());
-                            link.paths
-                                .push(path(&[a.as_str(), " -serves-> ", p.as_str()]));
-                        }
-                    } else if !link.direct.contains(p)
-                        && !link.inherited.iter().any(|(q, _)| q == p)
-                    {
-                        link.inherited.push((p.clone(), ancestor.clone()));
-                        link.steps += depth;
-                        link.paths.push(path(&[
-                            a.as_str(),
-                            " -serves-> ",
-                            ancestor.as_str(),
-                            " <-is_a- ",
-                            p.as_str(),
-                        ]));
-                    }
+            let Some((purpose, edges)) = self.purpose_edges.get(p) else {
+                continue;
+            };
+            for e in edges {
+                let Some(link) = found.link(e.authority) else {
+                    continue;
+                };
+                let named = |q: &Text| q.as_str() == p.as_str();
+                if link.direct.iter().any(named) {
+                    continue;
                 }
+                if e.depth == 0 {
+                    link.direct.push(purpose.clone());
+                } else if !link.inherited.iter().any(|(q, _)| named(q)) {
+                    link.inherited.push((purpose.clone(), e.ancestor.clone()));
+                    link.steps += e.depth;
+                } else {
+                    continue;
+                }
+                link.paths.push(e.path.clone());
             }
         }
         for act in activities {
-            for a in self.provided_by.get(act).map_or(none, Vec::as_slice) {
+            let Some((activity, edges)) = self.activity_edges.get(act) else {
+                continue;
+            };
+            for &(a, ref path) in edges {
                 let Some(link) = found.link(a) else { continue };
-                if !link.activities.contains(act) {
-                    link.activities.push(act.clone());
-                    link.paths
-                        .push(path(&[a.as_str(), " -provides-> ", act.as_str()]));
+                if !link.activities.iter().any(|x| x.as_str() == act.as_str()) {
+                    link.activities.push(activity.clone());
+                    link.paths.push(path.clone());
                 }
             }
         }
@@ -404,30 +463,44 @@ fn kind_rank(n: &Node) -> u8 {
 }
 
 /// The authorities linked to a proposal, each once, with its link, in the order the graph met them.
-#[derive(Default)]
 pub struct Links<'g> {
-    slot: HashMap<&'g str, usize>,
-    links: Vec<(&'g str, Link)>,
+    /// For each authority position, where its link is in `links`.
+    slot: Vec<Option<usize>>,
+    /// Positions and links.
+    links: Vec<(usize, Link)>,
+    ids: &'g [String],
 }
 
 impl<'g> Links<'g> {
-    /// Authority `id`'s link, taken out (a second call gets an empty link); empty when the graph
-    /// does not link it.
-    pub fn take(&mut self, id: &str) -> Link {
-        let i = self.slot.get(id).copied();
+    /// The link of the authority at `position` (`Authority::order`), taken out (a second call
+    /// gets an empty link); empty when the graph does not link it.
+    pub fn take(&mut self, position: usize) -> Link {
+        let i = self.slot.get(position).copied().flatten();
         i.and_then(|i| self.links.get_mut(i))
             .map(|(_, link)| std::mem::take(link))
             .unwrap_or_default()
     }
 
-    /// The link of authority `a`, new if it was not met before.
-    fn link(&mut self, a: &'g str) -> Option<&mut Link> {
-        let next = self.links.len();
-        let i = *self.slot.entry(a).or_insert(next);
-        if i == next {
-            self.links.push((a, Link::default()));
-        }
+    /// The link of the authority at `position`, new if it was not met before.
+    fn link(&mut self, position: usize) -> Option<&mut Link> {
+        let slot = self.slot.get_mut(position)?;
+        let i = match *slot {
+            Some(i) => i,
+            None => {
+                self.links.push((position, Link::default()));
+                *slot = Some(self.links.len() - 1);
+                self.links.len() - 1
+            }
+        };
         self.links.get_mut(i).map(|(_, link)| link)
+    }
+
+    /// The links by authority id.
+    fn into_ids(self) -> impl Iterator<Item = (String, Link)> + 'g {
+        let ids = self.ids;
+        self.links
+            .into_iter()
+            .filter_map(move |(a, link)| Some((ids.get(a)?.clone(), link)))
     }
 }
 

@@ -850,13 +850,13 @@ impl Authority {
     /// the proposal's `served` purposes reach, and of the activities it provides that the
     /// proposal asks for. Capped, so a ranking key always holds it. The ranking's lex specialis:
     /// judged against the proposal, not on how many purposes and activities the authority lists.
-    pub fn focus(&self, served: usize, activities: &[String]) -> (usize, usize) {
+    pub fn focus<S: AsRef<str>>(&self, served: usize, activities: &[S]) -> (usize, usize) {
         let share = |n: usize, of: usize| (n.saturating_mul(1000) / of.max(1)).min(60_000);
         let asked = self
             .provides
             .items
             .iter()
-            .filter(|a| activities.iter().any(|x| x == a.as_str()))
+            .filter(|a| activities.iter().any(|x| x.as_ref() == a.as_str()))
             .count();
         (
             share(served, self.serves.items.len()),

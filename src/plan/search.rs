@@ -201,7 +201,9 @@ fn candidates(rb: &RuleBase, p: &Proposal) -> Vec<Candidate> {
             let purposes = p
                 .purposes
                 .iter()
-                .filter(|x| l.direct.contains(x) || l.inherited.iter().any(|(q, _)| q == *x))
+                .filter(|x| {
+                    l.direct.iter().any(|d| d == *x) || l.inherited.iter().any(|(q, _)| q == *x)
+                })
                 .cloned()
                 .collect();
             let provides = mask_of(p, |act| l.activities.iter().any(|x| x == act));
