@@ -312,6 +312,10 @@ impl<'a> Env<'a> {
         };
         Ok(Cow::Owned(match (v, t.offset) {
             (Val::Int(i), off) if off != 0 => Val::Int(i.saturating_add(off)),
+            // Checked: only `+` reaches months (never below zero).
+            (Val::Months(m), off) if off > 0 => {
+                Val::Months(m.saturating_add(u32::try_from(off).unwrap_or(u32::MAX)))
+            }
             (v, _) => v,
         }))
     }

@@ -417,11 +417,13 @@ fn solve<'a>(env: &Env, c: &'a Cond, want: bool) -> Option<Vec<Step<'a>>> {
 /// Makes `lhs op rhs` hold by editing the editable field on one side, or a fact.
 fn solve_cmp<'a>(env: &Env, lhs: &Term, op: CmpOp, rhs: &Term) -> Option<Vec<Step<'a>>> {
     match (&lhs.source, &rhs.source) {
-        (Source::Field(f), _) if editable(*f) => {
+        // A field with an offset (`end_fiscal_year + 1 <= ...`) is not solved for: no edit is
+        // planned rather than one off by the offset.
+        (Source::Field(f), _) if editable(*f) && lhs.offset == 0 => {
             let target = env_value(env, rhs)?;
             bound(env, *f, op, &target)
         }
-        (_, Source::Field(f)) if editable(*f) => {
+        (_, Source::Field(f)) if editable(*f) && rhs.offset == 0 => {
             let target = env_value(env, lhs)?;
             bound(env, *f, flip(op), &target)
         }

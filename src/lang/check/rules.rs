@@ -421,13 +421,23 @@ impl Checker<'_> {
             }
             Operand::Path(parts) => self.path(file, v, parts, scope)?,
         };
-        if v.offset != 0 && ty != Type::Int {
-            self.err(
+        // `+ N` on months adds N months; `-` could go below zero months, so it is written as `+`
+        // on the other side (`A <= B + 60`).
+        let fits = match ty {
+            Type::Int => true,
+            Type::Months => v.offset > 0,
+            _ => false,
+        };
+        if v.offset != 0 && !fits {
+            let e = self.err(
                 file,
                 v.span,
                 "E0108",
-                format!("`+`/`-` apply to numbers, not {ty}"),
+                format!("`+`/`-` apply to numbers (and `+` to months), not {ty}"),
             );
+            if ty == Type::Months {
+                e.help = Some("write `A - N <= B` as `A <= B + N`".to_string());
+            }
             return None;
         }
         Some(Term {

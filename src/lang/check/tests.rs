@@ -389,3 +389,20 @@ fn precedes_names_a_duty_of_the_block_and_never_circles() {
         errors(&own)
     );
 }
+
+#[test]
+fn months_take_a_positive_offset_only() {
+    let rule = |cond: &str| {
+        format!("{BASE}fact m: months \"m\"\nauthority a {{ name \"A\" citation \"A\" serves p provides x require r: {cond} cite \"c\" }}\n")
+    };
+    assert_eq!(errors(&rule("duration_months <= fact.m + 60")), Vec::<String>::new());
+    // Below zero months is not a duration: `-` is refused, with the rewrite as a help.
+    let e = errors(&rule("duration_months - 60 <= fact.m"));
+    assert!(
+        e.iter()
+            .any(|x| x.contains("E0108") && x.contains("not months")),
+        "{e:?}"
+    );
+    let e = errors(&rule("start + 1 <= end"));
+    assert!(e.iter().any(|x| x.contains("E0108")), "{e:?}");
+}
