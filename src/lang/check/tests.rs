@@ -395,7 +395,10 @@ fn months_take_a_positive_offset_only() {
     let rule = |cond: &str| {
         format!("{BASE}fact m: months \"m\"\nauthority a {{ name \"A\" citation \"A\" serves p provides x require r: {cond} cite \"c\" }}\n")
     };
-    assert_eq!(errors(&rule("duration_months <= fact.m + 60")), Vec::<String>::new());
+    assert_eq!(
+        errors(&rule("duration_months <= fact.m + 60")),
+        Vec::<String>::new()
+    );
     // Below zero months is not a duration: `-` is refused, with the rewrite as a help.
     let e = errors(&rule("duration_months - 60 <= fact.m"));
     assert!(
