@@ -19,7 +19,7 @@ pub use record::Record;
 use crate::engine::assess::{Assessment, Context, Env, Obligation, Outcome, Verdict};
 use crate::engine::decision::Decision;
 use crate::model::graph::Link;
-use crate::model::text::{Message, Text};
+use crate::model::text::{Message, Text, TextList};
 use jiff::civil::Date;
 use questions::missing_facts;
 use ranking::{first_failure, why_below, why_not};
@@ -81,8 +81,12 @@ pub struct Candidate {
     /// legal remedies where no change to the proposal can.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fix: Option<Fix>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub caveats: Vec<Text>,
+    #[serde(default, skip_serializing_if = "is_empty")]
+    pub caveats: TextList,
+}
+
+fn is_empty(list: &TextList) -> bool {
+    list.is_empty()
 }
 
 impl Candidate {

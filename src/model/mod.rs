@@ -11,7 +11,7 @@ mod units;
 pub use checked::{CheckedRules, RuleBase};
 pub use units::{FiscalYear, Usd};
 
-use crate::model::text::Text;
+use crate::model::text::{Text, TextList};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -720,7 +720,7 @@ pub struct Authority {
     pub supersedes: Vec<String>,
     /// Filled in by `check` from the other authorities' `supersedes`.
     pub superseded_by: Vec<String>,
-    pub caveats: Vec<Text>,
+    pub caveats: TextList,
     pub serves: Cited<String>,
     pub provides: Cited<String>,
     #[serde(skip_serializing_if = "Option::is_none")]

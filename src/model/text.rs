@@ -408,6 +408,85 @@ impl<'de> Deserialize<'de> for Message {
     }
 }
 
+/// A list of rule-base texts that every decision showing it shares (an authority's caveats): a
+/// clone bumps one count instead of copying the list, and its JSON array is made once, on first
+/// use. It serializes, compares and dereferences as the `Vec<Text>` it replaces.
+#[derive(Clone, Default)]
+pub struct TextList(Arc<TextListCell>);
+
+#[derive(Clone, Default)]
+struct TextListCell {
+    items: Vec<Text>,
+    /// The JSON array, a cache of `items` (emptied when they change).
+    json: std::sync::OnceLock<Box<str>>,
+}
+
+impl TextList {
+    /// Adds a text (while the rule base is built: the list is not shared yet, so nothing is copied).
+    pub fn push(&mut self, t: Text) {
+        let cell = Arc::make_mut(&mut self.0);
+        cell.items.push(t);
+        cell.json = std::sync::OnceLock::new();
+    }
+
+    /// The list as a JSON array, made by `make` on first use.
+    pub fn json(&self, make: impl FnOnce(&[Text]) -> String) -> &str {
+        self.0
+            .json
+            .get_or_init(|| make(&self.0.items).into_boxed_str())
+    }
+}
+
+impl Deref for TextList {
+    type Target = [Text];
+    fn deref(&self) -> &[Text] {
+        &self.0.items
+    }
+}
+
+impl<'a> IntoIterator for &'a TextList {
+    type Item = &'a Text;
+    type IntoIter = std::slice::Iter<'a, Text>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.items.iter()
+    }
+}
+
+impl From<Vec<Text>> for TextList {
+    fn from(items: Vec<Text>) -> TextList {
+        TextList(Arc::new(TextListCell {
+            items,
+            json: std::sync::OnceLock::new(),
+        }))
+    }
+}
+
+impl PartialEq for TextList {
+    fn eq(&self, o: &TextList) -> bool {
+        self.0.items == o.0.items
+    }
+}
+
+impl Eq for TextList {}
+
+impl fmt::Debug for TextList {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.0.items, f)
+    }
+}
+
+impl Serialize for TextList {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.items.serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for TextList {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<TextList, D::Error> {
+        Vec::<Text>::deserialize(d).map(TextList::from)
+    }
+}
+
 /// A text made once, on first use, by whoever first needs it, and shared from then on: a rule
 /// keeps the JSON of each of its reasons that depends on the rule alone (it holds, it fails, it
 /// does not apply), and a reason built from the rule carries the same cell, so a full report

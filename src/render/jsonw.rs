@@ -318,7 +318,12 @@ fn candidate(out: &mut String, c: &Candidate) {
     }
     if !c.caveats.is_empty() {
         key!(out, "caveats");
-        array(out, &c.caveats, text);
+        // The authority's own list: its array is written once per rule base.
+        out.push_str(c.caveats.json(|items| {
+            let mut one = String::new();
+            array(&mut one, items, text);
+            one
+        }));
     }
     out.push('}');
 }

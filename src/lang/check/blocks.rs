@@ -5,7 +5,7 @@ use super::{Checker, Scope};
 use crate::diagnostic::Span;
 use crate::lang::ast::{self, BlockKind, Ident, Member as AstMember};
 use crate::lang::limits::MAX_APPLIED_NODES;
-use crate::model::text::Text;
+use crate::model::text::{Text, TextList};
 use crate::model::*;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -415,7 +415,7 @@ fn empty_authority(id: &str, order: usize) -> Authority {
         aka: Vec::new(),
         supersedes: Vec::new(),
         superseded_by: Vec::new(),
-        caveats: Vec::new(),
+        caveats: TextList::default(),
         serves: list(),
         provides: list(),
         recipients: None,
