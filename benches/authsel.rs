@@ -76,6 +76,11 @@ fn evaluate(c: &mut Criterion) {
         g.bench_function(*name, |b| {
             b.iter(|| black_box(rules.evaluate(black_box(&p)).into_explanation()))
         });
+        // The JSON line of an explanation already built: the writer's share of issue 16's figure.
+        let built = rules.evaluate(&p).into_explanation();
+        g.bench_function(format!("{name}-json-only"), |b| {
+            b.iter(|| black_box(authsel::render::json::decision(black_box(&built))))
+        });
         // Issue 16's figure: the decision, its explanation and the JSON line (`eval --format
         // json`, `check --format json`).
         g.bench_function(format!("{name}-json"), |b| {

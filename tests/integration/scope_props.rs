@@ -149,7 +149,7 @@ const CT_PACKAGE: &str = r#"Proposal(
 /// whose vetting failed switched DoD Leahy off for the whole package.
 #[test]
 fn the_property_catches_a_whole_package_exception() {
-    let scoped = "and not (purposes only [disaster_relief]\n                \
+    let scoped = "and not (purposes only [disaster_relief] and not fact.disaster_preparedness\n                \
                   or (purposes only [disaster_relief, humanitarian] and emergency)\n                \
                   or fact.national_security_emergency)";
     let whole =
