@@ -793,7 +793,12 @@ impl Builder {
         let mut offset = 0;
         if let Some(op) = inner.next() {
             let n = inner.next()?;
-            let v = parse_int(n.as_str()).unwrap_or(0);
+            // Out of range is an error, never a silent `+ 0`.
+            let Some(v) = parse_int(n.as_str()) else {
+                let at = self.span(&n);
+                self.error(at, format!("`{}` is out of range", n.as_str()));
+                return None;
+            };
             offset = if op.as_str() == "-" { -v } else { v };
         }
         Some(Value {

@@ -409,3 +409,14 @@ fn months_take_a_positive_offset_only() {
     let e = errors(&rule("start + 1 <= end"));
     assert!(e.iter().any(|x| x.contains("E0108")), "{e:?}");
 }
+
+#[test]
+fn an_offset_out_of_range_is_an_error_not_zero() {
+    let text = format!("{BASE}authority a {{ name \"A\" citation \"A\" serves p provides x require r: end_fiscal_year <= fiscal_year + 99999999999999999999 cite \"c\" }}\n");
+    let e = errors(&text);
+    assert!(
+        e.iter()
+            .any(|x| x.contains("`99999999999999999999` is out of range")),
+        "{e:?}"
+    );
+}
