@@ -361,9 +361,9 @@ impl AuthorityGraph {
         self.links(purposes, activities).into_ids().collect()
     }
 
-    /// The same links as [`AuthorityGraph::candidates`], gathered by borrowed id in the order met
-    /// and taken out one by one: for a caller that visits them in its own order (the explanation
-    /// visits them ranked), with no map of owned ids built only to be emptied again.
+    /// The same links as [`AuthorityGraph::candidates`], gathered by authority position in the
+    /// order met and taken out one by one: for a caller that visits them in its own order (the
+    /// explanation visits them ranked), with no map of owned ids built only to be emptied again.
     pub fn links(&self, purposes: &[String], activities: &[String]) -> Links<'_> {
         let mut found = Links {
             slot: vec![None; self.authority_ids.len()],
