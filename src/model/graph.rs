@@ -175,37 +175,38 @@ impl AuthorityGraph {
             .enumerate()
             .map(|(i, a)| (a.id.as_str(), i))
             .collect();
-        let positions = |ids: &[String]| -> Vec<usize> {
-            ids.iter()
-                .filter_map(|id| position.get(id.as_str()).copied())
-                .collect()
-        };
         for p in purposes.keys() {
             let lineage = g.walk_lineage(p);
             g.lineages.insert(p.clone(), lineage);
             let by = g.incoming(&Node::Purpose(p.clone()), Edge::Serves);
             g.served_by.insert(p.clone(), by);
         }
-        for p in purposes.keys() {
-            let mut reach: Vec<(usize, usize)> = Vec::new();
-            for (depth, ancestor) in g.lineage_of(p).iter().enumerate() {
-                let serving = g.served_by.get(ancestor).map_or(&[][..], Vec::as_slice);
-                for a in positions(serving) {
-                    if !reach.iter().any(|(x, _)| *x == a) {
-                        reach.push((a, depth));
-                    }
-                }
-            }
-            g.reach_of_purpose.insert(p.clone(), reach);
-        }
         for a in activities.keys() {
             let by = g.incoming(&Node::Activity(a.clone()), Edge::Provides);
-            g.provided_by_index.insert(a.clone(), positions(&by));
             g.provided_by.insert(a.clone(), by);
         }
         g.authority_ids = authorities.iter().map(|a| a.id.to_string()).collect();
         g.edges_for_links(&position);
+        g.reach_from_edges();
         g
+    }
+
+    /// `reach_of_purpose` and `provided_by_index`, read off the edges: each authority once, at the
+    /// nearest step it serves the purpose from (the edges are nearest first).
+    fn reach_from_edges(&mut self) {
+        for (p, (_, edges)) in &self.purpose_edges {
+            let mut reach: Vec<(usize, usize)> = Vec::new();
+            for e in edges {
+                if !reach.iter().any(|(x, _)| *x == e.authority) {
+                    reach.push((e.authority, e.depth));
+                }
+            }
+            self.reach_of_purpose.insert(p.clone(), reach);
+        }
+        for (act, (_, edges)) in &self.activity_edges {
+            let by = edges.iter().map(|(a, _)| *a).collect();
+            self.provided_by_index.insert(act.clone(), by);
+        }
     }
 
     /// `purpose_edges` and `activity_edges`, from the lineages and the sorted serving and
