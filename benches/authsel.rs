@@ -76,6 +76,21 @@ fn evaluate(c: &mut Criterion) {
         g.bench_function(*name, |b| {
             b.iter(|| black_box(rules.evaluate(black_box(&p)).into_explanation()))
         });
+        // The engine's share of a full explanation, without words: the decision with every
+        // candidate assessed, cured and ranked (the list the explanation walks).
+        g.bench_function(format!("{name}-ranked"), |b| {
+            b.iter(|| {
+                let d = rules.evaluate(black_box(&p));
+                black_box(d.ranked().count());
+                d
+            })
+        });
+        // A floor, not a step of the program: the bytes of the JSON line copied into a new
+        // buffer (what writing them costs if every piece were ready-made).
+        let line = authsel::render::json::decision(&rules.evaluate(&p).into_explanation());
+        g.bench_function(format!("{name}-bytes-floor"), |b| {
+            b.iter(|| black_box(String::from(black_box(line.as_str()))))
+        });
         // The JSON line of an explanation already built: the writer's share of issue 16's figure.
         let built = rules.evaluate(&p).into_explanation();
         g.bench_function(format!("{name}-json-only"), |b| {

@@ -4,6 +4,8 @@
 //! evaluations, is the cost of one decision without loading (`scripts/count-instructions`).
 //! `count --words N FILE...` also puts each decision in words and serializes it to its JSON line
 //! (what `eval --format json` and `check --format json` pay per proposal).
+//! `count --ranked N FILE...` ranks every candidate instead (assessed, cured and ordered, no
+//! words): the engine's share of a full explanation.
 
 use std::hint::black_box;
 
@@ -14,11 +16,12 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
     let words = args.first().is_some_and(|a| a == "--words");
-    if words {
+    let ranked = args.first().is_some_and(|a| a == "--ranked");
+    if words || ranked {
         args.remove(0);
     }
     let Some(n) = args.first().and_then(|n| n.parse::<usize>().ok()) else {
-        eprintln!("usage: count [--words] N FILE...");
+        eprintln!("usage: count [--words | --ranked] N FILE...");
         std::process::exit(2);
     };
     let rules = authsel::RuleBase::builtin();
@@ -34,6 +37,9 @@ fn main() {
             let d = rules.evaluate(black_box(p));
             if words {
                 black_box(authsel::render::json::decision(&d.explain()));
+            }
+            if ranked {
+                black_box(d.ranked().count());
             }
             black_box(d);
         }
