@@ -40,35 +40,14 @@ pub fn lines(text: &str) -> Vec<Line> {
     lines
 }
 
-/// Known library defects the targets may be told to tolerate, so that fuzzing goes on past them
-/// until they are fixed: `AUTHSEL_FUZZ_KNOWN=crlf-column` (a comma-separated list). Unset, every
-/// invariant is strict, and the inputs in `fuzz/regressions/` crash.
-fn known(defect: &str) -> bool {
-    static KNOWN: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
-    KNOWN
-        .get_or_init(|| {
-            std::env::var("AUTHSEL_FUZZ_KNOWN")
-                .unwrap_or_default()
-                .split(',')
-                .map(|s| s.trim().to_string())
-                .collect()
-        })
-        .iter()
-        .any(|k| k == defect)
-}
-
 /// Whether 1-based `line` and `column` are inside the text: line 1..=lines, column 1..=the line's
 /// characters + 1 (just past its last character, where "unexpected end" points).
-///
-/// Known defect `crlf-column` (fuzz/regressions/ledger/crlf-comment-column-min.ron): a RON error
-/// right after a `//` comment on a line ending `\r\n` is reported one column further, on the `\n`
-/// (the comment swallows the `\r`); the same file with `\n` line ends says the line's end.
+/// A CRLF line gets no extra column: `crlf-column` (fuzz/regressions/) is fixed and checked strictly.
 pub fn inside(lines: &[Line], line: usize, column: usize) -> bool {
     let Some(l) = line.checked_sub(1).and_then(|i| lines.get(i)) else {
         return false;
     };
-    column >= 1
-        && (column <= l.chars + 1 || (l.crlf && column == l.chars + 2 && known("crlf-column")))
+    column >= 1 && column <= l.chars + 1
 }
 
 /// For messages: how many lines, and how long the one asked for is.
