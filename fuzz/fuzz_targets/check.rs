@@ -86,6 +86,9 @@ fuzz_target!(|data: &[u8]| {
         rules: rb,
         ledger: ledger.as_ref(),
         jobs: Some(1),
+        as_of: None,
+        plan: false,
+        memory: None,
     };
     let mut stream = json::JsonStream::begin(Vec::new()).expect("writing to a Vec");
     let mut streamed = 0usize;
@@ -102,9 +105,11 @@ fuzz_target!(|data: &[u8]| {
         .unwrap_or_else(|e| panic!("the batch did not run: {e}"));
     let out = stream.finish(&report).expect("writing to a Vec");
     assert!(!out.is_empty());
-    let _ = human::check(&report);
+    for all in [false, true] {
+        let _ = human::check(&report, all);
+        let _ = markdown::check(&report, all);
+    }
     let _ = junit::check(&report);
-    let _ = markdown::check(&report);
 
     let n = written.len();
     let s = &report.summary;

@@ -13,7 +13,10 @@ fuzz_target!(|data: &[u8]| {
     match format_source("fuzz.auth", text) {
         Ok(once) => {
             let twice = format_source("fuzz.auth", &once);
-            assert!(twice.as_ref() == Ok(&once), "fmt is not idempotent: {twice:?}");
+            assert!(
+                twice.as_ref() == Ok(&once),
+                "fmt is not idempotent: {twice:?}"
+            );
         }
         Err(d) => assert!(
             d.iter().all(|d| d.code != "E0400"),

@@ -25,7 +25,13 @@ fuzz_target!(|data: &[u8]| {
         // A ledger that parses is used against a fixed proposal (ceiling sums, overflow).
         let p = include_str!("../../examples/10-pko-emergency-drawdown.ron");
         if let Ok(p) = Proposal::from_ron(p) {
-            let d = rb.evaluate_with(&p, &Context { as_of: None, ledger: Some(&l) });
+            let d = rb.evaluate_with(
+                &p,
+                &Context {
+                    as_of: None,
+                    ledger: Some(&l),
+                },
+            );
             let _ = serde_json_len(&d);
         }
     }
