@@ -617,6 +617,21 @@ fn fuzz_regressions_are_located_inside_their_text() {
                     Ok(_) => Vec::new(),
                 };
                 let ls = lines(&text);
+                // The library's own readers too, whose errors carry RON's position.
+                let raw = [
+                    authsel::input::proposal::Ledger::from_ron(&text).err(),
+                    authsel::input::proposal::Proposal::from_ron(&text).err(),
+                ];
+                for e in raw.into_iter().flatten() {
+                    seen += 1;
+                    let len = ls.get(e.line.saturating_sub(1)).copied();
+                    assert!(
+                        len.is_some_and(|n| e.column >= 1 && e.column <= n + 1),
+                        "{kind}: from_ron {}:{} outside the text (lines {ls:?})",
+                        e.line,
+                        e.column
+                    );
+                }
                 for d in diags {
                     seen += 1;
                     let len = ls.get(d.line.saturating_sub(1)).copied();
