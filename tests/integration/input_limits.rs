@@ -617,29 +617,23 @@ fn fuzz_regressions_are_located_inside_their_text() {
                     Ok(_) => Vec::new(),
                 };
                 let ls = lines(&text);
-                // The library's own readers too, whose errors carry RON's position.
+                // The batch's diagnostics, and the library's own readers, whose errors carry RON's
+                // position: each (line, column, what) must be inside the text.
                 let raw = [
                     authsel::input::proposal::Ledger::from_ron(&text).err(),
                     authsel::input::proposal::Proposal::from_ron(&text).err(),
                 ];
-                for e in raw.into_iter().flatten() {
+                let at = raw
+                    .into_iter()
+                    .flatten()
+                    .map(|e| (e.line, e.column, format!("from_ron {}", e.code)))
+                    .chain(diags.iter().map(|d| (d.line, d.column, d.to_string())));
+                for (line, column, what) in at {
                     seen += 1;
-                    let len = ls.get(e.line.saturating_sub(1)).copied();
+                    let len = ls.get(line.saturating_sub(1)).copied();
                     assert!(
-                        len.is_some_and(|n| e.column >= 1 && e.column <= n + 1),
-                        "{kind}: from_ron {}:{} outside the text (lines {ls:?})",
-                        e.line,
-                        e.column
-                    );
-                }
-                for d in diags {
-                    seen += 1;
-                    let len = ls.get(d.line.saturating_sub(1)).copied();
-                    assert!(
-                        len.is_some_and(|n| d.column >= 1 && d.column <= n + 1),
-                        "{kind}: {}:{} outside the text (lines {ls:?}): {d}",
-                        d.line,
-                        d.column
+                        len.is_some_and(|n| column >= 1 && column <= n + 1),
+                        "{kind}: {line}:{column} outside the text (lines {ls:?}): {what}"
                     );
                 }
             }
