@@ -236,8 +236,6 @@ fn token_at(text: &str, line: usize, column: usize) -> (String, String) {
     (before, after)
 }
 
-/// RON's own messages for the mistakes planners make, in words that say how to write it: a number
-/// with commas, a negative or decimal amount, an enum value in the wrong case or spelling.
 /// RON's position, moved into the text: a `//` comment on a line ending `\r\n` swallows the `\r`,
 /// and RON counts it as one more column, past the line's end (`crlf-column`, docs/fuzzing.md). A
 /// line ends at `\n`, `\r\n` or a lone `\r`; a column runs to the line's characters + 1.
@@ -252,6 +250,8 @@ fn inside(text: &str, line: usize, column: usize) -> (usize, usize) {
     (line, column.clamp(1, chars.saturating_add(1)))
 }
 
+/// RON's own messages for the mistakes planners make, in words that say how to write it: a number
+/// with commas, a negative or decimal amount, an enum value in the wrong case or spelling.
 fn plain_ron_error(
     code: &ron::Error,
     (before, after): (String, String),
