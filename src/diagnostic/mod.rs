@@ -162,38 +162,12 @@ impl Diagnostic {
         code: &'static str,
         message: impl Into<String>,
     ) -> Diagnostic {
-        let line = line.max(1);
-        let column = column.max(1);
-        // The line's start: the offset after the (line - 1)th line break.
-        let mut line_start = 0;
-        let mut seen = 1;
-        let bytes = text.as_bytes();
-        let mut i = 0;
-        while seen < line {
-            match bytes.get(i) {
-                // Past the last line: the last line it is.
-                None => break,
-                Some(b'\n') => {
-                    seen += 1;
-                    line_start = i + 1;
-                }
-                Some(b'\r') if bytes.get(i + 1) != Some(&b'\n') => {
-                    seen += 1;
-                    line_start = i + 1;
-                }
-                Some(_) => {}
-            }
-            i += 1;
-        }
-        // A position past the text's last line, or past a line's end (a parser that counts a
-        // `\r` of `\r\n` as a column), is put at the end of the text or of the line.
-        let line = line.min(seen);
+        let Spot {
+            line,
+            column,
+            line_start,
+        } = Spot::inside(text, line, column);
         let rest = text.get(line_start..).unwrap_or("");
-        let line_chars = rest
-            .chars()
-            .take_while(|c| *c != '\n' && *c != '\r')
-            .count();
-        let column = column.min(line_chars + 1);
         let caret = line_start
             + rest
                 .char_indices()
@@ -254,6 +228,55 @@ impl Diagnostic {
 
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
+    }
+}
+
+/// A 1-based line and column moved into the text, with the byte offset where its line starts. A
+/// line ends at `\n`, `\r\n` or a lone `\r`. A position past the last line is put on the last
+/// line, and a column past a line's end just after its last character: a parser may count the
+/// `\r` of `\r\n` as a column (RON does after a `//` comment, `crlf-column` in docs/fuzzing.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Spot {
+    pub line: usize,
+    pub column: usize,
+    pub line_start: usize,
+}
+
+impl Spot {
+    pub(crate) fn inside(text: &str, line: usize, column: usize) -> Spot {
+        let line = line.max(1);
+        // The line's start: the offset after the (line - 1)th line break.
+        let mut line_start = 0;
+        let mut seen = 1;
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while seen < line {
+            match bytes.get(i) {
+                // Past the last line: the last line it is.
+                None => break,
+                Some(b'\n') => {
+                    seen += 1;
+                    line_start = i + 1;
+                }
+                Some(b'\r') if bytes.get(i + 1) != Some(&b'\n') => {
+                    seen += 1;
+                    line_start = i + 1;
+                }
+                Some(_) => {}
+            }
+            i += 1;
+        }
+        let line_chars = text
+            .get(line_start..)
+            .unwrap_or("")
+            .chars()
+            .take_while(|c| *c != '\n' && *c != '\r')
+            .count();
+        Spot {
+            line: line.min(seen),
+            column: column.clamp(1, line_chars + 1),
+            line_start,
+        }
     }
 }
 
@@ -705,5 +728,28 @@ mod tests {
         assert_eq!((d.line, d.column), (1, 3));
         let d = Diagnostic::at_line_col("l.ron", "a\nb", 9, 9, "E0201", "m");
         assert_eq!((d.line, d.column), (2, 2));
+    }
+
+    /// Lines end at `\n`, `\r\n` or a lone `\r`; the line start is the byte after the break.
+    #[test]
+    fn a_spot_is_found_on_every_kind_of_line_end() {
+        let spot = |l, c| {
+            let s = Spot::inside("ab\r\ncd\ref\n§x", l, c);
+            (s.line, s.column, s.line_start)
+        };
+        assert_eq!(spot(1, 3), (1, 3, 0));
+        assert_eq!(spot(1, 9), (1, 3, 0)); // the `\r` of `\r\n` is not a column
+        assert_eq!(spot(2, 1), (2, 1, 4));
+        assert_eq!(spot(3, 2), (3, 2, 7)); // after a lone `\r`
+        assert_eq!(spot(4, 9), (4, 3, 10)); // characters, not bytes: `§` is two
+        assert_eq!(spot(9, 0), (4, 1, 10));
+        assert_eq!(
+            Spot::inside("", 3, 3),
+            Spot {
+                line: 1,
+                column: 1,
+                line_start: 0
+            }
+        );
     }
 }

@@ -163,7 +163,8 @@ fn ron_options() -> ron::Options {
 }
 
 fn ron_error(e: ron::error::SpannedError, expected_fields: &[&str], text: &str) -> InputError {
-    let (line, column) = inside(text, e.span.start.line, e.span.start.col);
+    let crate::diagnostic::Spot { line, column, .. } =
+        crate::diagnostic::Spot::inside(text, e.span.start.line, e.span.start.col);
     if let Some((message, help)) = plain_ron_error(&e.code, token_at(text, line, column)) {
         return InputError {
             line,
@@ -234,20 +235,6 @@ fn token_at(text: &str, line: usize, column: usize) -> (String, String) {
         }
     }
     (before, after)
-}
-
-/// RON's position, moved into the text: a `//` comment on a line ending `\r\n` swallows the `\r`,
-/// and RON counts it as one more column, past the line's end (`crlf-column`, docs/fuzzing.md). A
-/// line ends at `\n`, `\r\n` or a lone `\r`; a column runs to the line's characters + 1.
-fn inside(text: &str, line: usize, column: usize) -> (usize, usize) {
-    let lengths = || {
-        text.split('\n')
-            .flat_map(|l| l.strip_suffix('\r').unwrap_or(l).split('\r'))
-            .map(|l| l.chars().count())
-    };
-    let line = line.clamp(1, lengths().count().max(1));
-    let chars = lengths().nth(line.saturating_sub(1)).unwrap_or(0);
-    (line, column.clamp(1, chars.saturating_add(1)))
 }
 
 /// RON's own messages for the mistakes planners make, in words that say how to write it: a number
