@@ -140,6 +140,16 @@ impl RuleBase {
     /// Parses a ledger and checks that each entry names a known authority and, if it names a
     /// ceiling, one of that authority's ceilings; every value is within the limits.
     pub fn read_ledger(&self, file: &str, text: &str) -> Result<Ledger, Vec<Diagnostic>> {
+        self.read_ledger_noted(file, text).map(|(l, _)| l)
+    }
+
+    /// `read_ledger`, with the notes about it: each name read as an authority's id (`I0201`,
+    /// "`Section 1206` read as the authority `ndaa06-1206`").
+    pub fn read_ledger_noted(
+        &self,
+        file: &str,
+        text: &str,
+    ) -> Result<(Ledger, Vec<Diagnostic>), Vec<Diagnostic>> {
         crate::input::check::ledger(self, file, text)
     }
 }

@@ -336,18 +336,22 @@ pub fn load_rules(dir: Option<&Path>) -> Result<RuleBase, Exit> {
     })
 }
 
-/// Reads and checks `--ledger FILE` if given, printing its diagnostics on failure (exit 2).
+/// Reads and checks `--ledger FILE` if given, printing its diagnostics on failure (exit 2), and its
+/// notes (a name read as an authority's id) on standard error unless `--quiet`.
 pub fn load_ledger(rb: &RuleBase, path: Option<&Path>) -> Result<Option<Ledger>, Exit> {
     let Some(path) = path else { return Ok(None) };
     let name = path.display().to_string();
-    read_text(path)
+    let (ledger, notes) = read_text(path)
         .map_err(|d| vec![d])
-        .and_then(|t| rb.read_ledger(&name, &t))
-        .map(Some)
+        .and_then(|t| rb.read_ledger_noted(&name, &t))
         .map_err(|d| {
             print_diags(&d);
             Exit::Invalid
-        })
+        })?;
+    if !super::paint::quiet() {
+        print_diags(&notes);
+    }
+    Ok(Some(ledger))
 }
 
 /// The rule base and, when `--ledger` names one, the ledger checked against it: what `eval`,

@@ -209,8 +209,14 @@ fn unknown_authority<'a>(
     })
 }
 
-/// Reads a ledger and checks it against `rules`: see `RuleBase::read_ledger`.
-pub(crate) fn ledger(rules: &RuleBase, file: &str, text: &str) -> Result<Ledger, Vec<Diagnostic>> {
+/// Reads a ledger and checks it against `rules`: see `RuleBase::read_ledger_noted`. A name that is
+/// not an authority's id but names one (an `aka`, another spelling) is read as that id, with a note
+/// (`I0201`), as a planner's word in a proposal is: forgiving, never silent.
+pub(crate) fn ledger(
+    rules: &RuleBase,
+    file: &str,
+    text: &str,
+) -> Result<(Ledger, Vec<Diagnostic>), Vec<Diagnostic>> {
     let text = normalize(text);
     let t: &str = &text;
     let read = read_ledger(t).map_err(|e| vec![e.located(file, t)])?;
@@ -226,7 +232,12 @@ pub(crate) fn ledger(rules: &RuleBase, file: &str, text: &str) -> Result<Ledger,
             problems.push(unknown_authority(rules, span, &e.authority));
             continue;
         };
-        e.authority = a.id.to_string();
+        if e.authority != a.id {
+            let span = at.element_field(t, "entries", i, n, "authority");
+            let message = format!("`{}` read as the authority `{}`", quote(&e.authority), a.id);
+            problems.push(Problem::new(span, "I0201", message));
+            e.authority = a.id.to_string();
+        }
         let Some(named) = &e.ceiling else { continue };
         let ceilings: Vec<&str> = a
             .rules
@@ -274,8 +285,8 @@ pub(crate) fn ledger(rules: &RuleBase, file: &str, text: &str) -> Result<Ledger,
         };
         problems.push(problem);
     }
-    if problems.is_empty() {
-        Ok(l)
+    if problems.iter().all(|p| p.code.starts_with('I')) {
+        Ok((l, diagnostics(file, t, problems)))
     } else {
         Err(diagnostics(file, t, problems))
     }
@@ -496,9 +507,26 @@ mod tests {
             ("GPOI", "pko"),
             ("denton", "usc10-402"),
         ] {
-            let l = rb.read_ledger("l.ron", &one(name)).expect(name);
+            let (l, notes) = rb.read_ledger_noted("l.ron", &one(name)).expect(name);
             assert_eq!(l.entries()[0].authority, id);
+            // Read as the id, never silently: a note at the name.
+            let [note] = notes.as_slice() else {
+                panic!("{name}: {notes:?}")
+            };
+            assert_eq!(
+                (note.code, note.line, note.column, note.is_error()),
+                ("I0201", 1, 30, false)
+            );
+            let said = format!("`{name}` read as the authority `{id}`");
+            assert_eq!(note.message, said);
         }
+        // A stray mark is a spelling difference too (`model::names::key`), and is said.
+        let (l, notes) = rb.read_ledger_noted("l.ron", &one(")acsa")).expect(")acsa");
+        assert_eq!(l.entries()[0].authority, "acsa");
+        assert_eq!(notes[0].message, "`)acsa` read as the authority `acsa`");
+        // The id itself needs no note.
+        let (_, notes) = rb.read_ledger_noted("l.ron", &one("acsa")).expect("acsa");
+        assert!(notes.is_empty(), "{notes:?}");
         let d = rb
             .read_ledger("l.ron", &one("PDA"))
             .expect_err("two authorities");

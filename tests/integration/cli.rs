@@ -273,6 +273,44 @@ fn ledger_and_as_of_change_the_answer() {
     );
 }
 
+/// A ledger's name for an authority that is not its id is read as the id, and said on standard
+/// error (not in the JSON), unless `--quiet`: the same entry counts against the same ceiling.
+#[test]
+fn a_ledger_name_read_as_an_id_is_noted_unless_quiet() {
+    let ledger = tmp(
+        "named-ledger.ron",
+        "Ledger(entries: [\n    (authority: \"506(a)(1)\", fiscal_year: 2027, amount_usd: 80000000),\n])\n",
+    );
+    let pda = tmp(
+        "pda-named.ron",
+        &include_str!("../../rules/cases/domain/08-drawdown-506a1-150m.ron")
+            .replace("150000000", "30000000"),
+    );
+    let run = |quiet: bool| {
+        let mut args = vec!["eval", "--format", "json", "--ledger"];
+        args.push(ledger.to_str().unwrap_or(""));
+        if quiet {
+            args.push("--quiet");
+        }
+        args.push(pda.to_str().unwrap_or(""));
+        authsel(&args)
+    };
+    let o = run(false);
+    let note = "named-ledger.ron:2:17: info[I0201]: `506(a)(1)` read as the authority `faa-506a1`";
+    assert!(stderr(&o).contains(note), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let c = v["candidates"].as_array().expect("candidates");
+    let a1 = c
+        .iter()
+        .find(|c| c["authority"] == "faa-506a1")
+        .expect("506a1");
+    // Counted against faa-506a1's ceiling: 80M committed + 30M is over the $100M.
+    assert_eq!(a1["verdict"], "ineligible");
+    let quiet = run(true);
+    assert!(!stderr(&quiet).contains("I0201"), "{}", stderr(&quiet));
+    assert_eq!(quiet.stdout, o.stdout);
+}
+
 /// `eval -` reads the proposal from standard input; a bad one is located in `<stdin>`.
 #[test]
 fn eval_reads_standard_input() {
