@@ -2,7 +2,8 @@
 
 use super::check::DetailArg;
 use super::io::{
-    each_input, emit, emit_json, errln, load_rules_and_ledger, outln, print_diags, stdout_open,
+    each_input, emit, emit_json, errln, load_rules_and_ledger, outln, print_diags, print_notes,
+    stdout_open,
 };
 use super::{format, Exit};
 use anyhow::Result;
@@ -75,10 +76,7 @@ pub fn run(args: EvalArgs) -> Result<Exit> {
     let bad_input = each_input(&args.proposals, |name, text| {
         match rb.read_proposal_noted(name, text) {
             Ok((p, notes)) => {
-                // Each planner's word read as an id, on standard error, so JSON stays clean.
-                if !super::paint::quiet() {
-                    print_diags(&notes);
-                }
+                print_notes(&notes);
                 let d = rb.evaluate_with(&p, &ctx);
                 none_fits |= d.recommended().is_none();
                 // After a closed pipe (`authsel eval ... | head`) the rest is still evaluated,

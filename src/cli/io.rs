@@ -315,6 +315,14 @@ pub fn print_diags(diags: &[Diagnostic]) {
     }
 }
 
+/// Notes (a planner's word read as an id) on standard error, unless `--quiet`: never on standard
+/// output, so JSON stays clean.
+pub fn print_notes(notes: &[Diagnostic]) {
+    if !super::paint::quiet() {
+        print_diags(notes);
+    }
+}
+
 /// Loads the rule base (`--rules DIR` or the built-in one), printing diagnostics; `Err` is exit 2.
 pub fn load_rules(dir: Option<&Path>) -> Result<RuleBase, Exit> {
     let r = match dir {
@@ -348,9 +356,7 @@ pub fn load_ledger(rb: &RuleBase, path: Option<&Path>) -> Result<Option<Ledger>,
             print_diags(&d);
             Exit::Invalid
         })?;
-    if !super::paint::quiet() {
-        print_diags(&notes);
-    }
+    print_notes(&notes);
     Ok(Some(ledger))
 }
 

@@ -5,7 +5,7 @@
 
 use crate::diagnostic::{quote, Diagnostic};
 use crate::input::limits::normalize;
-use crate::input::problem::{diagnostics, did_you_mean, Problem};
+use crate::input::problem::{did_you_mean, noted, Problem};
 use crate::input::proposal::{fact_problem, read_ledger, read_proposal, Ledger, Proposal};
 use crate::model::RuleBase;
 use crate::model::RuleKind;
@@ -80,13 +80,7 @@ pub(crate) fn proposal(
         }
     }
     problems.extend(partner(rules, t, &at, &p.partner, read.outside_registry));
-    let notes = problems.iter().filter(|p| p.code.starts_with('I')).count();
-    if notes == problems.len() {
-        Ok((p, diagnostics(file, t, problems)))
-    } else {
-        problems.retain(|p| !p.code.starts_with('I'));
-        Err(diagnostics(file, t, problems))
-    }
+    noted(p, file, t, problems)
 }
 
 /// The partner must be in the registry, unless the proposal says it is not (and then it must not
@@ -285,11 +279,7 @@ pub(crate) fn ledger(
         };
         problems.push(problem);
     }
-    if problems.iter().all(|p| p.code.starts_with('I')) {
-        Ok((l, diagnostics(file, t, problems)))
-    } else {
-        Err(diagnostics(file, t, problems))
-    }
+    noted(l, file, t, problems)
 }
 
 fn capitalized(s: &str) -> String {
@@ -527,6 +517,12 @@ mod tests {
         // The id itself needs no note.
         let (_, notes) = rb.read_ledger_noted("l.ron", &one("acsa")).expect("acsa");
         assert!(notes.is_empty(), "{notes:?}");
+        // Beside an error, a ledger is invalid: its errors are shown alone, as a proposal's are.
+        let two = "Ledger(entries: [(authority: \"GPOI\", fiscal_year: 2027, amount_usd: 5), \
+                   (authority: \"faa-506a9\", fiscal_year: 2027, amount_usd: 5)])";
+        let d = rb.read_ledger_noted("l.ron", two).expect_err("unknown");
+        let codes: Vec<&str> = d.iter().map(|d| d.code).collect();
+        assert_eq!(codes, ["E0202"]);
         let d = rb
             .read_ledger("l.ron", &one("PDA"))
             .expect_err("two authorities");

@@ -32,6 +32,11 @@ impl Help<'_> {
 }
 
 impl<'a> Problem<'a> {
+    /// A code in `I` is a note (a planner's word read as an id), never a failure.
+    pub fn is_note(&self) -> bool {
+        self.code.starts_with('I')
+    }
+
     pub fn new(span: Span, code: &'static str, message: impl Into<String>) -> Problem<'a> {
         Problem {
             span,
@@ -68,8 +73,7 @@ pub(crate) fn diagnostics(
     let mut locator = Locator::new(text);
     let mut out = Vec::with_capacity(problems.len().min(MAX_PER_FILE + 1));
     for p in problems.iter().take(MAX_PER_FILE) {
-        // A code in `I` is a note (a planner's word read as an id), never a failure.
-        let severity = if p.code.starts_with('I') {
+        let severity = if p.is_note() {
             Severity::Info
         } else {
             Severity::Error
@@ -95,6 +99,22 @@ pub(crate) fn diagnostics(
         ));
     }
     out
+}
+
+/// A checked file's outcome: the value with its notes when every problem is a note, else its
+/// errors alone (the notes would only crowd them, and the value is not used).
+pub(crate) fn noted<T>(
+    value: T,
+    file: &str,
+    text: &str,
+    mut problems: Vec<Problem<'_>>,
+) -> Result<(T, Vec<Diagnostic>), Vec<Diagnostic>> {
+    if problems.iter().all(Problem::is_note) {
+        Ok((value, diagnostics(file, text, problems)))
+    } else {
+        problems.retain(|p| !p.is_note());
+        Err(diagnostics(file, text, problems))
+    }
 }
 
 /// "did you mean `x`?" for the closest of `known`, if any is close.

@@ -9,7 +9,7 @@
 //! `RuleBase::read_proposal` and `read_ledger` report all of them, with the checks that need the
 //! rule base.
 
-use crate::diagnostic::{quote, Diagnostic, Span};
+use crate::diagnostic::{quote, Diagnostic, Span, Spot};
 use crate::input::limits::{
     fiscal_years, max_usd_words, normalize, parse_date, MAX_DAYS, MAX_MONTHS, MAX_USD,
 };
@@ -163,8 +163,7 @@ fn ron_options() -> ron::Options {
 }
 
 fn ron_error(e: ron::error::SpannedError, expected_fields: &[&str], text: &str) -> InputError {
-    let crate::diagnostic::Spot { line, column, .. } =
-        crate::diagnostic::Spot::inside(text, e.span.start.line, e.span.start.col);
+    let Spot { line, column, .. } = Spot::inside(text, e.span.start.line, e.span.start.col);
     if let Some((message, help)) = plain_ron_error(&e.code, token_at(text, line, column)) {
         return InputError {
             line,
